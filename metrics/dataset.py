@@ -1,0 +1,90 @@
+"""The parsed, validated input: four typed frames plus the data-quality report.
+
+Frame contract (docs/data-contract.md). Row order is the file order (after dropped rows are removed,
+the index is a fresh RangeIndex): attribution breaks same-day ties by it.
+
+influencers : influencer_id (str, unique), name, category, gender, platform (str),
+              follower_count (int64), plus any extra columns of the file, kept as text
+posts       : influencer_id, platform, url, caption (str), date (datetime64, midnight),
+              reach, likes, comments (int64); optional post_id, campaign (str), views, shares, saves (Int64)
+tracking    : source, campaign, influencer_id, user_id, product (str; influencer_id/campaign may be <NA>),
+              date (datetime64, midnight), orders (int64), revenue (float64); optional brand, order_id (str)
+payouts     : influencer_id (str), basis ("post" | "order"), total_payout (float64), rate (float64, NaN when
+              not given); optional orders, posts (float64)
+quality     : file, row, column, value, problem, action (all str except row: Int64, the 1-based line number
+              in the file counting the header as line 1, empty for file-level findings)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+FILES = ("influencers", "posts", "tracking", "payouts")
+QUALITY_COLUMNS = ["file", "row", "column", "value", "problem", "action"]
+
+REQUIRED = {
+    "influencers": ["influencer_id", "name", "category", "gender", "follower_count", "platform"],
+    "posts": ["influencer_id", "platform", "date", "url", "caption", "reach", "likes", "comments"],
+    "tracking": ["source", "campaign", "influencer_id", "user_id", "product", "date", "orders", "revenue"],
+    "payouts": ["influencer_id", "basis", "total_payout"],
+}
+OPTIONAL = {
+    "influencers": [],
+    "posts": ["post_id", "campaign", "views", "shares", "saves"],
+    "tracking": ["brand", "order_id"],
+    "payouts": ["rate", "orders", "posts"],
+}
+
+
+class InputRejected(ValueError):
+    """
+    Raise when a file cannot be used at all (not a CSV, empty, a required column missing, too big).
+
+    The message names the file and the problem, and for a missing column the columns found.
+    """
+
+    def __init__(self, file: str, problem: str):
+        self.file = file
+        self.problem = problem
+        super().__init__(f"{file}: {problem}")
+
+
+def empty_quality() -> pd.DataFrame:
+    """Return an empty data-quality report with its columns and dtypes."""
+    frame = pd.DataFrame({c: pd.Series(dtype="string") for c in QUALITY_COLUMNS})
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """
+    Hold the four validated frames and the data-quality report.
+
+    Treat it as immutable: functions return new frames and never modify these in place. Use
+    :meth:`replace` to swap one file (the dashboard's single-file upload).
+    """
+
+    influencers: pd.DataFrame
+    posts: pd.DataFrame
+    tracking: pd.DataFrame
+    payouts: pd.DataFrame
+    quality: pd.DataFrame = field(default_factory=empty_quality)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """Return the frame of one file by name (one of ``FILES`` or ``"quality"``)."""
+        return getattr(self, name)
+
+    def replace(self, **frames: pd.DataFrame) -> Dataset:
+        """Return a copy with some frames replaced."""
+        return replace(self, **frames)
+
+    @property
+    def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """Return the (min, max) date over tracking and posts, or None when both are empty."""
+        dates = pd.concat([self.tracking["date"], self.posts["date"]]).dropna()
+        if dates.empty:
+            return None
+        return dates.min(), dates.max()
