@@ -13,10 +13,15 @@ LOAD_DEMO = "load-demo"
 CLEAR_DATA = "clear-data"
 UPLOAD_MESSAGE = "upload-message"
 QUALITY_TABLE = "quality-table"
+QUALITY_SUMMARY = "quality-summary"
+DATA_DIR_SELECT = "data-dir-select"
+DATA_DIR_ROW = "data-dir-row"
 
 # Session and URL
 SESSION_STORE = "session-store"  # dataset key + filter state only, never rows
+DATASET_STORE = "dataset-store"  # this page's dataset key and summary (memory), written by data actions
 URL = "url"
+URL_QUERY = "url-query"  # the query string mirroring the view, applied to the address bar in the browser
 
 # Tabs (tab_id values; the visible labels are in layouts/tabs.py)
 TABS = "tabs"
@@ -28,6 +33,31 @@ TAB_PAYOUTS = "tab-payouts"
 TAB_DATA = "tab-data"
 TAB_IDS = (TAB_OVERVIEW, TAB_CAMPAIGNS, TAB_ROI, TAB_INFLUENCERS, TAB_PAYOUTS, TAB_DATA)
 TAB_CONTENT = "tab-content"
+
+# Page frame
+TOPBAR_DATASET = "topbar-dataset"
+TOPBAR_MODEL = "topbar-model"
+QUALITY_BADGE = "quality-badge"
+SIDEBAR_TOGGLE = "sidebar-toggle"
+SIDEBAR_COLLAPSE = "sidebar-collapse"
+KPI_ROW = "kpi-row"
+# Pattern-matching types for buttons that can appear in several panels at once (index: where they sit)
+GO_TO_DATA = "go-to-data"
+LOAD_DEMO_LINK = "load-demo-link"
+RESET_LINK = "reset-link"
+
+# Tab bodies
+OVERVIEW_TREND = "overview-trend"
+OVERVIEW_CAMPAIGNS = "overview-campaigns"
+OVERVIEW_INFLUENCERS = "overview-influencers"
+CAMPAIGN_BODY = "campaign-body"
+ROI_BODY = "roi-body"
+INFLUENCER_BODY = "influencer-body"
+PAYOUT_BODY = "payout-body"
+CAMPAIGN_TABLE = "campaign-table"
+ROI_TABLE = "roi-table"
+INFLUENCER_TABLE = "influencer-table"
+PAYOUT_TABLE = "payout-table"
 
 # Sidebar filters
 FILTER_DATES = "filter-dates"

@@ -140,7 +140,10 @@ class Filters:
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = value.isoformat() if isinstance(value, dt.date) else list(value)
+            if value is None or isinstance(value, dt.date):
+                out[f.name] = None if value is None else value.isoformat()
+            else:
+                out[f.name] = list(value)
         return out
 
     @classmethod

@@ -1,0 +1,73 @@
+# syntax=docker/dockerfile:1
+# Influencer Campaign Dashboard: gunicorn serving app:server (docs/deployment.md).
+#   docker build -t influencer-dashboard .
+#   docker run -p 8050:8050 influencer-dashboard            # file cache inside the container
+#   docker compose up                                       # app + Redis
+# Nothing secret is baked in: the Redis URL (and its password) comes from the environment at run time.
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+# ---- build stage: a virtualenv holding the runtime dependencies only --------------------------------
+FROM ${PYTHON_IMAGE} AS build
+
+ENV VIRTUAL_ENV=/opt/venv \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv "$VIRTUAL_ENV"
+
+WORKDIR /src
+# Dependencies first, from pyproject.toml alone: this layer is rebuilt only when the dependency list
+# changes, not on every code edit. Only [project].dependencies (no test extra); every one ships wheels
+# for linux/amd64 and arm64, so no compiler is needed.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+    && "$VIRTUAL_ENV/bin/pip" install --no-cache-dir -r requirements.txt
+
+# ---- runtime stage -----------------------------------------------------------------------------------
+FROM ${PYTHON_IMAGE} AS runtime
+
+# Charts in the PDF/XLSX reports are drawn natively by ReportLab and XlsxWriter, so the image holds no
+# browser. If figures ever had to be rendered to PNG with kaleido, this is where its layer would go,
+# before the code is copied (about +400 MB):
+#   RUN apt-get update && apt-get install -y --no-install-recommends chromium \
+#       && rm -rf /var/lib/apt/lists/* && /opt/venv/bin/pip install --no-cache-dir kaleido
+
+ENV VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PORT=8050 \
+    CACHE_DIR=/var/cache/influencer-dashboard
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app \
+    && mkdir -p "$CACHE_DIR" \
+    && chown app:app "$CACHE_DIR"
+
+COPY --from=build /opt/venv /opt/venv
+
+WORKDIR /app
+# The code runs from /app (not installed into site-packages), so Dash serves assets/ from next to app.py:
+# Bootstrap CSS, app CSS and favicon all come from the image, no CDN. Owned by root, read-only to the app.
+COPY pyproject.toml app.py gunicorn.conf.py ./
+COPY metrics ./metrics
+COPY layouts ./layouts
+COPY callbacks ./callbacks
+COPY figures ./figures
+COPY reports ./reports
+COPY data ./data
+COPY assets ./assets
+# Bytecode compiled now: the app user cannot write __pycache__ next to root-owned code at run time.
+RUN python -m compileall -q /app
+
+USER app:app
+EXPOSE 8050
+# The file cache (when CACHE_REDIS_URL is not set) is in $CACHE_DIR: mount a volume there to keep
+# datasets across container restarts (docker-compose.yml does). No VOLUME line, so a plain `docker run`
+# leaves no anonymous volume behind.
+
+# python's urllib (slim has no curl): exit non-zero unless /healthz answers 200 (503 = cache unreachable).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8050'), timeout=4)" || exit 1
+
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:server"]

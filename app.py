@@ -1,0 +1,89 @@
+"""The Influencer Campaign Dashboard: ``create_app`` builds the Dash app; ``server`` is the WSGI entry.
+
+Run the development server with ``python app.py [--host H] [--port P] [--debug]`` (``make run``), or
+serve ``app:server`` with gunicorn. Settings come from environment variables (docs/configuration.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dash_bootstrap_components as dbc  # noqa: F401  (registers the component library before layouts)
+from dash import Dash
+from flask import Flask
+
+import callbacks
+from callbacks import api, health, logs
+from callbacks import config as settings
+from callbacks.cache import cache
+from layouts import shell
+from layouts.topbar import PRODUCT_NAME
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Dash:
+    """
+    Build the dashboard: Flask server, cache, layout and callbacks.
+
+    Parameters
+    ----------
+    config : Mapping, optional
+        Settings overriding the environment (docs/configuration.md), e.g.
+        ``{"CACHE_DIR": "/tmp/cache", "AUTOLOAD_DEMO": False}``.
+
+    Returns
+    -------
+    Dash
+        The app; ``app.server`` is its Flask server.
+    """
+    options = settings.settings(config)
+    logging.getLogger().setLevel(options["LOG_LEVEL"])
+    server = Flask(__name__)
+    server.config.update(options)
+    if options["CACHE_TYPE"] == "FileSystemCache":
+        Path(options["CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
+    cache.init_app(server, config=settings.cache_config(options))
+
+    app = Dash(
+        __name__,
+        server=server,
+        title=PRODUCT_NAME,
+        assets_folder=str(ASSETS),
+        external_stylesheets=[],
+        external_scripts=[],
+        serve_locally=True,
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = shell.layout
+    with server.app_context():
+        app.validation_layout = shell.validation_layout()
+    callbacks.register_all(app)
+    # Deployment: JSON request/upload logs, /healthz and the HTTP API (docs/deployment.md).
+    logs.configure_logging(options["LOG_LEVEL"])
+    logs.init_request_logging(server)
+    health.register(server)
+    api.register(server)
+    return app
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser of the development server."""
+    parser = argparse.ArgumentParser(description="Serve the dashboard with the development server.")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    parser.add_argument("--debug", action="store_true", help="reload on code changes and show Dash dev tools")
+    return parser
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    arguments = build_parser().parse_args()
+    app.run(host=arguments.host, port=arguments.port, debug=arguments.debug)

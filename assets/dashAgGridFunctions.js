@@ -1,0 +1,46 @@
+// Cell formats of the dashboard's grids. They follow metrics/formats.py (the Python side formats cards,
+// figures and reports): rupees with Indian digit grouping, ratios as "3.21×", fractions as percentages,
+// an em dash for an undefined value. The grid keeps the raw numbers, so sorting and filtering stay numeric.
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+
+(function () {
+  var DASH = "\u2014";
+
+  function undefinedValue(value) {
+    return value === null || value === undefined || value === "" || !isFinite(Number(value));
+  }
+
+  function grouped(value, decimals) {
+    return Number(value).toLocaleString("en-IN", {
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+  }
+
+  dagfuncs.inr = function (value, decimals) {
+    if (undefinedValue(value)) return DASH;
+    var digits = decimals === undefined ? 0 : decimals;
+    var text = grouped(Math.abs(Number(value)), digits);
+    var negative = Number(value) < 0 && Number(text.replace(/,/g, "")) !== 0;
+    return (negative ? "-" : "") + "\u20B9" + text;
+  };
+
+  dagfuncs.number = function (value, decimals) {
+    if (undefinedValue(value)) return DASH;
+    return grouped(value, decimals === undefined ? 0 : decimals);
+  };
+
+  dagfuncs.ratio = function (value) {
+    if (undefinedValue(value)) return DASH;
+    return grouped(value, 2) + "\u00D7";
+  };
+
+  dagfuncs.percent = function (value, decimals) {
+    if (undefinedValue(value)) return DASH;
+    return grouped(Number(value) * 100, decimals === undefined ? 1 : decimals) + "%";
+  };
+
+  dagfuncs.text = function (value) {
+    return value === null || value === undefined || value === "" ? DASH : String(value);
+  };
+})();

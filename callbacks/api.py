@@ -1,0 +1,275 @@
+"""A small HTTP API over the dashboard's own store and cache (docs/deployment.md, "HTTP API").
+
+* ``POST /api/datasets`` — multipart with the four CSV files (fields ``influencers``, ``posts``,
+  ``tracking``, ``payouts``); the same ingest, size and row limits as the Data tab. Answers 201 with
+  ``{"key", "rows", "rows_dropped", "quality_rows"}``.
+* ``GET /api/datasets/<key>/kpis?start=..&campaign=..&model=..`` — the KPI row as JSON.
+* ``GET /api/datasets/<key>/export/<file>.csv?...`` — the bytes the dashboard's export button sends.
+
+Query parameters are those of the dashboard's URL (start, end, campaign, product, source, platform,
+category, gender, tier — repeat a key for several values — and model) plus the CLI's lookback,
+half_life, window and markov_by. As in the dashboard, a date on or beyond the data's own first/last date
+leaves that side of the range unset. An unknown parameter or value is a 400 naming it, never silently
+ignored. Dataset keys are random (``secrets.token_urlsafe``) and never listed: the key is the only way
+to a dataset, so there is no ``GET /api/datasets``. An unknown or expired key is a 404
+``{"error": "expired"}``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from werkzeug.datastructures import MultiDict
+
+from callbacks import cache, datasets
+from callbacks.logs import key_ref, log_event, log_upload
+from callbacks.session import effective_dates
+from metrics import export
+from metrics.dataset import FILES, InputRejected
+from metrics.filters import LIST_FIELDS, Filters, Options
+
+API_PREFIX = "/api"
+DEFAULT_MAX_UPLOAD_MB = 200.0
+OPTION_PARAMS = {"model": str, "lookback": int, "half_life": float, "window": int, "markov_by": str}
+QUERY_PARAMS = frozenset({"start", "end", *LIST_FIELDS.values(), *OPTION_PARAMS})
+# Multipart framing (boundaries, part headers) on top of the files' own bytes.
+MULTIPART_OVERHEAD = 64 * 1024
+
+api = Blueprint("api", __name__, url_prefix=API_PREFIX)
+
+
+class ApiError(ValueError):
+    """Raise for a request the API refuses; ``status`` is the HTTP status, the message says why."""
+
+    def __init__(self, message: str, status: int = 400, **details: Any):
+        self.status = status
+        self.details = details
+        super().__init__(message)
+
+
+@api.errorhandler(ApiError)
+def _bad_request(error: ApiError):
+    return jsonify({"error": str(error), **error.details}), error.status
+
+
+@api.errorhandler(datasets.DatasetExpired)
+def _expired(_error: datasets.DatasetExpired):
+    return jsonify({"error": "expired"}), 404
+
+
+@api.errorhandler(RedisConnectionError)
+@api.errorhandler(RedisTimeoutError)
+def _cache_unavailable(error: Exception):
+    # The class name only: a Redis error message can hold the server's URL.
+    return jsonify({"error": "cache unavailable", "detail": type(error).__name__}), 503
+
+
+def max_upload_bytes() -> int:
+    """Return the per-file upload limit of the running app (MAX_UPLOAD_MB, as in the Data tab)."""
+    megabytes = float(current_app.config.get("MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB)
+    return int(megabytes * 1024 * 1024)
+
+
+def _max_rows() -> int | None:
+    value = current_app.config.get("MAX_ROWS")
+    return int(value) if value else None
+
+
+@api.post("/datasets")
+def create_dataset():
+    """Parse the four uploaded CSV files, store the dataset and return its key (201)."""
+    limit = max_upload_bytes()
+    megabytes = limit / (1024 * 1024)
+    if (
+        request.content_length is not None
+        and request.content_length > len(FILES) * limit + MULTIPART_OVERHEAD
+    ):
+        raise ApiError(f"the upload is larger than {len(FILES)} files of {megabytes:g} MB", status=413)
+    sent = set(request.files)
+    missing = [name for name in FILES if name not in sent]
+    unexpected = sorted(sent - set(FILES))
+    if missing or unexpected:
+        problems = []
+        if missing:
+            problems.append(f"missing file field(s): {', '.join(missing)}")
+        if unexpected:
+            problems.append(f"unknown field(s): {', '.join(unexpected)}")
+        raise ApiError(
+            "; ".join(problems) + f" — send the multipart fields {', '.join(FILES)}, one CSV each",
+            missing=missing,
+            unexpected=unexpected,
+        )
+
+    files: dict[str, datasets.StoredFile] = {}
+    for name in FILES:
+        upload = request.files[name]
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            log_upload(
+                name,
+                size_bytes=len(data),
+                rows_read=None,
+                rows_dropped=None,
+                parse_ms=0.0,
+                status="too_large",
+            )
+            raise ApiError(
+                f"{name}: the file is larger than the {megabytes:g} MB limit", status=413, file=name
+            )
+        started = time.perf_counter()
+        try:
+            parsed = datasets.parse_bytes(
+                name, data, filename=upload.filename or f"{name}.csv", max_rows=_max_rows()
+            )
+        except InputRejected as exc:
+            log_upload(
+                name,
+                size_bytes=len(data),
+                rows_read=None,
+                rows_dropped=None,
+                parse_ms=(time.perf_counter() - started) * 1000,
+                status="rejected",
+            )
+            raise ApiError(str(exc), status=422, file=exc.file, problem=exc.problem) from None
+        parse_ms = (time.perf_counter() - started) * 1000
+        files[name] = datasets.StoredFile(parsed, upload.filename or f"{name}.csv")
+        log_upload(
+            name,
+            size_bytes=len(data),
+            rows_read=parsed.rows_read,
+            rows_dropped=parsed.rows_dropped,
+            parse_ms=parse_ms,
+        )
+
+    try:
+        key = datasets.build(files)
+    except OSError as exc:  # the cache refused the write: full disk, Redis down
+        raise ApiError(str(exc), status=503) from None
+    dataset = datasets.load(key)
+    log_event(
+        "dataset",
+        dataset=key_ref(key),
+        rows=sum(len(dataset.frame(name)) for name in FILES),
+        quality_rows=len(dataset.quality),
+        source="api",
+    )
+    body = {
+        "key": key,
+        "rows": {name: len(dataset.frame(name)) for name in FILES},
+        "rows_dropped": {name: int(files[name].parsed.rows_dropped) for name in FILES},
+        "quality_rows": len(dataset.quality),
+    }
+    return jsonify(body), 201
+
+
+def parse_view_query(args: MultiDict, key: str) -> tuple[Filters, Options]:
+    """
+    Return the filters and options a query string asks for, on the dataset stored under ``key``.
+
+    Raises
+    ------
+    ApiError
+        For an unknown parameter, a repeated single-valued one, or a value that cannot be used.
+    datasets.DatasetExpired
+        When the dataset is no longer stored (its date range is needed).
+    """
+    unknown = sorted(set(args) - QUERY_PARAMS)
+    if unknown:
+        raise ApiError(f"unknown query parameter(s): {', '.join(unknown)}", unknown=unknown)
+    single: dict[str, str] = {}
+    for name in ("start", "end", *OPTION_PARAMS):
+        values = args.getlist(name)
+        if len(values) > 1:
+            raise ApiError(f"query parameter {name} given {len(values)} times; give it once")
+        if values and values[0] != "":
+            single[name] = values[0]
+    try:
+        for side in ("start", "end"):
+            if side in single:
+                Filters.make(start=single[side])  # an unparseable date raises here, not ignored
+        options = Options(
+            **{name: kind(single[name]) for name, kind in OPTION_PARAMS.items() if name in single}
+        )
+    except ValueError as exc:
+        raise ApiError(f"invalid query: {exc}") from None
+    bounds = datasets.load(key).date_range
+    first, last = effective_dates(
+        single.get("start"),
+        single.get("end"),
+        None if bounds is None else (bounds[0].date(), bounds[1].date()),
+    )
+    filters = Filters.make(start=first, end=last, **{f: args.getlist(q) for f, q in LIST_FIELDS.items()})
+    return filters, options
+
+
+def _json_value(value: Any) -> Any:
+    """Return a JSON-safe scalar: numpy numbers as Python numbers, NaN/NA as null."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        if value != value:  # pandas NA and NaT
+            return None
+    except TypeError:  # pd.NA refuses comparisons
+        return None
+    return value
+
+
+def _require(key: str) -> None:
+    if not datasets.exists(key):
+        raise datasets.DatasetExpired(key)
+
+
+@api.get("/datasets/<key>/kpis")
+def dataset_kpis(key: str):
+    """Return the KPI row of a view: ``{"model", "filters", "kpis": {column: value or null}}``."""
+    _require(key)
+    filters, options = parse_view_query(request.args, key)
+    row = cache.kpi_table(key, filters, options).iloc[0]
+    kpis: Mapping[str, Any] = {column: _json_value(value) for column, value in row.items()}
+    response = jsonify({"model": options.model, "filters": filters.to_dict(), "kpis": kpis})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@api.get("/datasets/<key>/export/<name>.csv")
+def dataset_export(key: str, name: str):
+    """Return one export file of a view, byte for byte what the dashboard's export button sends."""
+    if name not in export.BUILDERS:
+        raise ApiError(f"unknown export file {name}.csv; available: {', '.join(export.BUILDERS)}", status=404)
+    _require(key)
+    filters, options = parse_view_query(request.args, key)
+    body = cache.export_csv(key, filters, options, name)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"', "Cache-Control": "no-store"},
+    )
+
+
+@api.get("/datasets")
+def list_datasets():
+    """Refuse to list datasets (405): a key is only ever known to whoever uploaded the data."""
+    response = jsonify({"error": "datasets are never listed; use the key POST /api/datasets returned"})
+    response.headers["Allow"] = "POST"
+    return response, 405
+
+
+@api.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(_rest: str):
+    """Answer unknown API paths with a JSON 404 (the dashboard's page routes would answer HTML)."""
+    return jsonify({"error": "not found"}), 404
+
+
+def register(server: Flask) -> None:
+    """Add the API routes to the Flask ``server``."""
+    server.register_blueprint(api)

@@ -1,0 +1,138 @@
+"""Settings of the dashboard, read from environment variables (docs/configuration.md).
+
+``settings(overrides)`` merges, in increasing priority: the defaults below, the environment, and the
+mapping passed to ``create_app``. Values are parsed and checked here once, so a typo in a variable stops
+the server at start-up with a message naming the variable instead of failing on the first upload.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+CACHE_TYPES = ("FileSystemCache", "RedisCache", "SimpleCache", "NullCache")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+DEFAULTS: dict[str, Any] = {
+    "CACHE_TYPE": "FileSystemCache",
+    "CACHE_DIR": str(Path(tempfile.gettempdir()) / "influencer-dashboard-cache"),
+    "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
+    "CACHE_THRESHOLD": 5000,
+    "CACHE_REDIS_URL": "",
+    "CACHE_KEY_PREFIX": "influencer-dashboard:",
+    "MAX_UPLOAD_MB": 200.0,
+    "MAX_ROWS": None,
+    "DATA_DIR": "",
+    "LOG_LEVEL": "INFO",
+    "AUTOLOAD_DEMO": True,
+    "TESTING": False,
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """Raise when a setting has a value that cannot be used; the message names the setting."""
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {value!r}")
+
+
+def _as_number(name: str, value: Any, kind: type, *, minimum: float, allow_none: bool = False) -> Any:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        if allow_none:
+            return None
+        raise ConfigError(f"{name} must be set")
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value!r}")
+    return number
+
+
+def settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict:
+    """
+    Return the parsed settings: defaults, then the environment, then ``overrides``.
+
+    Parameters
+    ----------
+    overrides : Mapping, optional
+        Explicit values (``create_app(config)``), taking priority over the environment.
+    environ : Mapping, optional
+        The environment to read; ``os.environ`` by default.
+
+    Returns
+    -------
+    dict
+        Every key of ``DEFAULTS``, typed. ``CACHE_TYPE`` becomes ``RedisCache`` when ``CACHE_REDIS_URL``
+        is set and no cache type was given explicitly.
+
+    Raises
+    ------
+    ConfigError
+        When a value cannot be parsed; the message names the variable.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    raw: dict[str, Any] = dict(DEFAULTS)
+    raw.update({name: environ[name] for name in DEFAULTS if name in environ})
+    raw.update(overrides)
+    cache_type_given = "CACHE_TYPE" in overrides or "CACHE_TYPE" in environ
+
+    parsed = dict(raw)
+    parsed["CACHE_REDIS_URL"] = str(raw["CACHE_REDIS_URL"] or "").strip()
+    if parsed["CACHE_REDIS_URL"] and not cache_type_given:
+        parsed["CACHE_TYPE"] = "RedisCache"
+    if parsed["CACHE_TYPE"] not in CACHE_TYPES:
+        raise ConfigError(f"CACHE_TYPE must be one of {', '.join(CACHE_TYPES)}, got {raw['CACHE_TYPE']!r}")
+    if parsed["CACHE_TYPE"] == "RedisCache" and not parsed["CACHE_REDIS_URL"]:
+        raise ConfigError("CACHE_TYPE=RedisCache needs CACHE_REDIS_URL (e.g. redis://localhost:6379/0)")
+    parsed["CACHE_DIR"] = str(raw["CACHE_DIR"])
+    parsed["CACHE_DEFAULT_TIMEOUT"] = _as_number("CACHE_DEFAULT_TIMEOUT", raw["CACHE_DEFAULT_TIMEOUT"], int, minimum=0)
+    parsed["CACHE_THRESHOLD"] = _as_number("CACHE_THRESHOLD", raw["CACHE_THRESHOLD"], int, minimum=0)
+    parsed["MAX_UPLOAD_MB"] = _as_number("MAX_UPLOAD_MB", raw["MAX_UPLOAD_MB"], float, minimum=0)
+    parsed["MAX_ROWS"] = _as_number("MAX_ROWS", raw["MAX_ROWS"], int, minimum=1, allow_none=True)
+    parsed["DATA_DIR"] = str(raw["DATA_DIR"] or "").strip()
+    parsed["LOG_LEVEL"] = str(raw["LOG_LEVEL"]).strip().upper()
+    if parsed["LOG_LEVEL"] not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw['LOG_LEVEL']!r}")
+    parsed["AUTOLOAD_DEMO"] = _as_bool("AUTOLOAD_DEMO", raw["AUTOLOAD_DEMO"])
+    parsed["TESTING"] = _as_bool("TESTING", raw["TESTING"])
+    # Settings unknown to this module (e.g. Flask options passed by a caller) are kept as given.
+    return parsed
+
+
+def max_upload_bytes(config: Mapping[str, Any]) -> int:
+    """Return the per-file upload limit in bytes (``MAX_UPLOAD_MB`` mebibytes)."""
+    return int(float(config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+
+
+def cache_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the Flask-Caching configuration for the chosen backend."""
+    out: dict[str, Any] = {
+        "CACHE_TYPE": config["CACHE_TYPE"],
+        "CACHE_DEFAULT_TIMEOUT": config["CACHE_DEFAULT_TIMEOUT"],
+        "CACHE_KEY_PREFIX": config["CACHE_KEY_PREFIX"],
+    }
+    if config["CACHE_TYPE"] == "FileSystemCache":
+        out["CACHE_DIR"] = config["CACHE_DIR"]
+        out["CACHE_THRESHOLD"] = config["CACHE_THRESHOLD"]
+    elif config["CACHE_TYPE"] == "RedisCache":
+        out["CACHE_REDIS_URL"] = config["CACHE_REDIS_URL"]
+    elif config["CACHE_TYPE"] == "SimpleCache":
+        out["CACHE_THRESHOLD"] = config["CACHE_THRESHOLD"]
+    return out

@@ -1,0 +1,295 @@
+"""The Data tab: uploads, demo, clear, server datasets, per-file status, data-quality report, templates.
+
+Every data action writes ``DATASET_STORE`` (this page's dataset key and summary) and never the session
+store directly (callbacks/session.py merges them). A rejected file leaves the data in use unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks import cache, datasets
+from callbacks.common import records
+from callbacks.config import max_upload_bytes
+from callbacks.session import SessionState
+from layouts import ids
+from metrics import formats, ingest
+from metrics.dataset import FILES, InputRejected
+
+# The grid holds an aggregated table, never raw rows: the report beyond this many rows is in its CSV.
+QUALITY_ROWS_SHOWN = 5_000
+MEBIBYTE = 1024 * 1024
+
+
+def dataset_value(key: str | None, origin: str) -> dict:
+    """Return the ``DATASET_STORE`` value of a dataset key (None: no dataset)."""
+    summary = datasets.describe(key) if key else None
+    return {"key": key, "summary": summary, "origin": origin, "expired": False}
+
+
+def decode_upload(name: str, contents: str, filename: str | None, max_bytes: int) -> bytes:
+    """
+    Return an upload's bytes from its data URL, refusing a file over the size limit before decoding it.
+
+    Raises
+    ------
+    InputRejected
+        When the file is over ``max_bytes`` or not base64 data.
+    """
+    _, _, encoded = contents.partition(",")
+    size = len(encoded) * 3 // 4 - encoded[-2:].count("=")
+    if size > max_bytes:
+        raise InputRejected(
+            name,
+            f"{filename or 'the file'} is {size / MEBIBYTE:.1f} MB, over the {max_bytes / MEBIBYTE:g} MB upload "
+            "limit; load bigger files through a server folder (DATA_DIR) or the command line",
+        )
+    try:
+        return base64.b64decode(encoded, validate=False)
+    except ValueError:
+        raise InputRejected(name, "the upload is not valid base64 data") from None
+
+
+def _message(kind: str, lines: list) -> dbc.Alert:
+    return dbc.Alert([html.Div(line) for line in lines], color=kind, className="py-2 mb-3", dismissable=True)
+
+
+def _loaded_line(name: str, parsed: ingest.ParsedFile, filename: str) -> str:
+    dropped = f", {formats.number(parsed.rows_dropped)} dropped (see the report below)" if parsed.rows_dropped else ""
+    return f"{name}.csv: loaded {formats.number(len(parsed.frame))} rows from {filename}{dropped}."
+
+
+def update_uploads(
+    contents: list[str | None],
+    filenames: list[str | None],
+    dataset_store: dict | None,
+    max_bytes: int,
+    max_rows: int | None,
+) -> tuple:
+    """
+    Parse every upload waiting in the four areas and replace those files in the current dataset.
+
+    Several uploads in quick succession arrive together (Dash re-sends an area's contents until this
+    callback clears it), so every non-empty area is applied; identical bytes are parsed once.
+
+    Parameters
+    ----------
+    contents, filenames : list
+        Per file of ``FILES``: the data URL (None when nothing waits) and the user's file name.
+    dataset_store : dict or None
+        The dataset in use (its key), kept when every upload is rejected.
+    max_bytes : int
+        Per-file size limit.
+    max_rows : int or None
+        Per-file row limit.
+
+    Returns
+    -------
+    tuple
+        New ``DATASET_STORE`` value (``no_update`` when nothing was accepted), the message, and ``None`` for
+        each upload area's contents (clearing them lets the same file be chosen again).
+    """
+    waiting = [(name, data, filename) for name, data, filename in zip(FILES, contents, filenames, strict=True) if data]
+    if not waiting:
+        raise PreventUpdate
+    accepted: dict[str, datasets.StoredFile] = {}
+    lines: list[str] = []
+    errors: list[str] = []
+    for name, data, filename in waiting:
+        shown_name = filename or f"{name}.csv"
+        try:
+            raw = decode_upload(name, data, shown_name, max_bytes)
+            parsed = datasets.parse_bytes(name, raw, filename=shown_name, max_rows=max_rows)
+        except InputRejected as exc:
+            errors.append(f"{exc}.".replace("..", "."))
+            continue
+        accepted[name] = datasets.StoredFile(parsed, datasets.upload_source(shown_name))
+        lines.append(_loaded_line(name, parsed, shown_name))
+    cleared = [None] * len(FILES)
+    if not accepted:
+        keep = "The data already loaded stays in use." if (dataset_store or {}).get("key") else ""
+        return no_update, _message("danger", [*errors, keep] if keep else errors), *cleared
+    current = (dataset_store or {}).get("key")
+    try:
+        key = datasets.replace_files(current, accepted)
+    except datasets.DatasetExpired:
+        key = datasets.replace_files(None, accepted)
+        lines.append("The earlier data had expired: the other files are missing until you upload them.")
+    value = dataset_value(key, "upload")
+    missing = [f"{name}.csv" for name, info in value["summary"]["files"].items() if not info["source"]]
+    if missing:
+        lines.append(f"Still missing: {', '.join(missing)} — they count as empty until uploaded.")
+    if errors:
+        return value, _message("warning", [*lines, *errors]), *cleared
+    return value, _message("success", lines), *cleared
+
+
+def load_demo(*_clicks) -> dict:
+    """Return the demo dataset for this page (any "Load demo data" button)."""
+    if not any(item.get("value") for item in ctx.triggered):
+        raise PreventUpdate  # a button appearing in a new panel is no click
+    return dataset_value(datasets.demo_key(), "demo")
+
+
+def clear_data(_clicks: int | None) -> tuple[dict, None]:
+    """Return no dataset (the Clear button), clearing the message."""
+    if not _clicks:
+        raise PreventUpdate
+    return {"key": None, "summary": None, "origin": "clear", "expired": False}, None
+
+
+def load_server_dataset(folder: str | None, data_dir: str) -> tuple:
+    """Parse and load a ``DATA_DIR`` sub-folder; a rejected file leaves the data in use unchanged."""
+    if not folder or folder not in datasets.server_folders(data_dir):
+        raise PreventUpdate
+    try:
+        files = datasets.read_folder(Path(data_dir) / folder, datasets.server_source(folder))
+    except InputRejected as exc:
+        return no_update, _message("danger", [f"{folder}/{exc}.", "The data already loaded stays in use."])
+    value = dataset_value(datasets.build(files), "server")
+    rows = value["summary"]["rows"]
+    return value, _message("success", [f"Loaded {folder}: {formats.number(rows['tracking'])} tracking rows."])
+
+
+def server_options(_id: str, data_dir: str) -> tuple[list[dict], dict]:
+    """Return the ``DATA_DIR`` datasets to offer, and the row's style (hidden when there are none)."""
+    folders = datasets.server_folders(data_dir)
+    if not folders:
+        return [], {"display": "none"}
+    return [{"label": folder, "value": folder} for folder in folders], {}
+
+
+def file_status(name: str, summary: dict | None) -> list:
+    """
+    Return the status line of one input file: where it came from, rows loaded, dropped, report rows.
+
+    Examples
+    --------
+    >>> info = {"source": "upload:t.csv", "rows_read": 10, "rows_dropped": 2, "warnings": 3}
+    >>> file_status("tracking", {"rows": {"tracking": 8}, "files": {"tracking": info}})[1]
+    '8 rows loaded from t.csv · 2 dropped · 3 in the report'
+    """
+    if not summary:
+        return [html.Span("○ ", className="text-body-secondary"), "Not loaded."]
+    info = summary["files"][name]
+    source = info["source"]
+    if not source:
+        return [html.Span("○ ", className="text-body-secondary"), "Not loaded yet: counts as empty."]
+    origin = "the demo" if source == datasets.SOURCE_DEMO else source.split(":", 1)[-1]
+    parts = [f"{formats.number(summary['rows'][name])} rows loaded from {origin}"]
+    parts.append(f"{formats.number(info['rows_dropped'])} dropped")
+    parts.append(f"{formats.number(info['warnings'])} in the report")
+    mark = html.Span("⚠ ", className="text-warning") if info["rows_dropped"] else html.Span("✓ ", className="text-success")
+    return [mark, " · ".join(parts)]
+
+
+def update_statuses(store: dict | None) -> tuple[list, ...]:
+    """Return the four status lines of the session's dataset."""
+    state = SessionState.from_store(store)
+    summary = state.summary if state.key else None
+    return tuple(file_status(name, summary) for name in FILES)
+
+
+def update_quality(store: dict | None) -> tuple[list[dict], str]:
+    """Return the data-quality report's rows (first ``QUALITY_ROWS_SHOWN``) and its summary line."""
+    state = SessionState.from_store(store)
+    if state.key is None:
+        return [], "No data loaded."
+    try:
+        report = cache.data_quality(state.key)
+    except datasets.DatasetExpired:
+        return [], "Your data expired — please upload it again (or load the demo)."
+    if report.empty:
+        return [], "No problems found: every row was read as it is."
+    counts = report["file"].value_counts()
+    by_file = ", ".join(f"{formats.number(counts[name])} in {name}.csv" for name in FILES if name in counts)
+    summary = f"{formats.number(len(report))} rows: {by_file}. Each says what was done (the Action column)."
+    if len(report) > QUALITY_ROWS_SHOWN:
+        summary += f" Showing the first {formats.number(QUALITY_ROWS_SHOWN)}; the download has them all."
+    return records(report.head(QUALITY_ROWS_SHOWN)), summary
+
+
+def template_download(name: str, clicks: int | None) -> dict:
+    """Return the download of one file's template (header and example rows)."""
+    if not clicks:
+        raise PreventUpdate
+    return dcc.send_string(ingest.template_csv(name), f"{name}.csv")
+
+
+def register(app: Dash) -> None:
+    """Register the Data tab callbacks."""
+    config = app.server.config
+    max_bytes = max_upload_bytes(config)
+    max_rows = config.get("MAX_ROWS")
+    data_dir = config.get("DATA_DIR", "")
+
+    @app.callback(
+        Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
+        *[Output(ids.UPLOAD[name], "contents") for name in FILES],
+        *[Input(ids.UPLOAD[name], "contents") for name in FILES],
+        *[State(ids.UPLOAD[name], "filename") for name in FILES],
+        State(ids.DATASET_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _update_uploads(*values):
+        n = len(FILES)
+        return update_uploads(list(values[:n]), list(values[n : 2 * n]), values[2 * n], max_bytes, max_rows)
+
+    app.callback(
+        Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+        Input(ids.LOAD_DEMO, "n_clicks"),
+        prevent_initial_call=True,
+    )(load_demo)
+    app.callback(
+        Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+        Input({"type": ids.LOAD_DEMO_LINK, "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )(load_demo)
+
+    app.callback(
+        Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.CLEAR_DATA, "n_clicks"),
+        prevent_initial_call=True,
+    )(clear_data)
+
+    @app.callback(
+        Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.DATA_DIR_SELECT, "value"),
+        prevent_initial_call=True,
+    )
+    def _load_server_dataset(folder):
+        return load_server_dataset(folder, data_dir)
+
+    @app.callback(
+        Output(ids.DATA_DIR_SELECT, "options"),
+        Output(ids.DATA_DIR_ROW, "style"),
+        Input(ids.DATA_DIR_ROW, "id"),
+    )
+    def _server_options(row_id):
+        return server_options(row_id, data_dir)
+
+    app.callback(
+        *[Output(ids.STATUS[name], "children") for name in FILES],
+        Input(ids.SESSION_STORE, "data"),
+    )(update_statuses)
+
+    app.callback(
+        Output(ids.QUALITY_TABLE, "rowData"),
+        Output(ids.QUALITY_SUMMARY, "children"),
+        Input(ids.SESSION_STORE, "data"),
+    )(update_quality)
+
+    for name in FILES:
+        app.callback(
+            Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+            Input(ids.TEMPLATE[name], "n_clicks"),
+            prevent_initial_call=True,
+        )(lambda clicks, name=name: template_download(name, clicks))

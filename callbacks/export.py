@@ -1,0 +1,60 @@
+"""CSV downloads: one mechanism for every ``export-<file>`` button present in the page.
+
+Each button downloads ``<file>.csv`` for the session's filters and model, byte for byte the file
+``python -m metrics export`` writes for the same filters and model (docs/export-contract.md). A button
+exists only while its tab is shown; its callback then fires on a click.
+"""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, dcc
+from dash.development.base_component import Component
+from dash.exceptions import PreventUpdate
+
+from callbacks import cache, datasets
+from callbacks.session import SessionState
+from layouts import ids
+from metrics import export
+
+
+def exportable(layout: Component | None = None) -> list[str]:
+    """
+    Return the export files with a builder in ``metrics.export`` and, when ``layout`` is given, a button in it.
+
+    A button not placed on any tab yet gets no callback (Dash would report its id missing).
+    """
+    present = None
+    if layout is not None:
+        present = {getattr(component, "id", None) for component in layout._traverse()}
+    return [
+        name
+        for name in ids.EXPORT
+        if name in export.BUILDERS and (present is None or ids.EXPORT[name] in present)
+    ]
+
+
+def update_download(name: str, clicks: int | None, store: dict | None) -> dict:
+    """
+    Return the download of export file ``name`` for the session's filters and model.
+
+    Nothing happens without a click, without data, or when the data expired (the KPI row says so).
+    """
+    state = SessionState.from_store(store)
+    if not clicks or state.key is None:
+        raise PreventUpdate
+    try:
+        content = cache.export_csv(state.key, state.filters, state.options, name)
+    except datasets.DatasetExpired:
+        raise PreventUpdate from None
+    return dcc.send_bytes(content, f"{name}.csv", type="text/csv")
+
+
+def register(app: Dash) -> None:
+    """Register one download callback per export button (they share ``ids.DOWNLOAD``)."""
+    for name in exportable(app.validation_layout):
+        app.callback(
+            Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+            Input(ids.EXPORT[name], "n_clicks"),
+            State(ids.SESSION_STORE, "data"),
+            prevent_initial_call=True,
+        )(lambda clicks, store, name=name: update_download(name, clicks, store))

@@ -1,0 +1,297 @@
+"""Session state: the browser's session store, restoring a page from it and the URL, and mirroring the URL.
+
+Data flow (docs/user-guide.md, "Sharing a view"):
+
+* data actions (page load, upload, demo, clear, server folder) write ``DATASET_STORE`` — this page's
+  dataset key and summary;
+* the sidebar controls take their options from that dataset and their values from the URL on page load
+  (callbacks/sidebar.py);
+* :func:`update_session` merges the dataset and the controls into ``SESSION_STORE`` (key, summary,
+  filters, model — never rows), which every tab, the KPI row and the top bar read;
+* :func:`update_url_query` turns the session into the query string the browser writes into the
+  address bar (``history.replaceState``: a filter change adds no history entry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
+
+from dash import Dash, Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from callbacks import datasets
+from layouts import ids, tabs
+from layouts.sidebar import LIST_FILTERS
+from metrics.filters import LIST_FIELDS, MODELS, Filters, Options
+
+DEFAULT_MODEL = MODELS[0]
+PAGE_LOAD = "page-load"
+# The URL names a tab by its label in lower case (tab=campaigns); "tab-campaigns" is accepted too.
+TAB_PARAM = {tab.tab_id: tab.tab_id.removeprefix("tab-") for tab in tabs.TABS}
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """
+    Hold what the session store says: dataset key, filters, options, dataset summary.
+
+    Build it with :meth:`from_store`; callbacks never read the store's dict directly.
+    """
+
+    key: str | None = None
+    filters: Filters = field(default_factory=Filters)
+    options: Options = field(default_factory=Options)
+    summary: dict | None = field(default=None, compare=False, hash=False)
+    expired: bool = False
+
+    @classmethod
+    def from_store(cls, store: dict | None) -> SessionState:
+        """Read a session store (tolerant of None, missing keys and an unknown model)."""
+        store = store or {}
+        model = store.get("model") if store.get("model") in MODELS else DEFAULT_MODEL
+        try:
+            filters = Filters.from_dict(store.get("filters"))
+        except (TypeError, ValueError):
+            filters = Filters()
+        return cls(
+            key=store.get("key") or None,
+            filters=filters,
+            options=Options(model=model),
+            summary=store.get("summary"),
+            expired=bool(store.get("expired")),
+        )
+
+    @property
+    def model(self) -> str:
+        """Return the attribution model in use."""
+        return self.options.model
+
+
+def _iso_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def period_bounds(summary: dict | None) -> tuple[dt.date, dt.date] | None:
+    """Return the dataset's (first, last) date from its summary, or None."""
+    period = (summary or {}).get("period")
+    if not period:
+        return None
+    return _iso_date(period[0]), _iso_date(period[1])
+
+
+def effective_dates(
+    start: str | None, end: str | None, bounds: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """
+    Return the date filter a date range sets: a side on or beyond the data's own bound is unset.
+
+    Examples
+    --------
+    >>> bounds = (dt.date(2025, 4, 1), dt.date(2025, 9, 30))
+    >>> effective_dates("2025-04-01", "2025-06-30", bounds)
+    (None, datetime.date(2025, 6, 30))
+    """
+    first, last = _iso_date(start), _iso_date(end)
+    if bounds is not None:
+        if first is not None and first <= bounds[0]:
+            first = None
+        if last is not None and last >= bounds[1]:
+            last = None
+    return first, last
+
+
+def update_session(
+    dataset_store: dict | None,
+    start: str | None,
+    end: str | None,
+    model: str | None,
+    *lists: list[str] | None,
+) -> dict:
+    """
+    Merge this page's dataset and the sidebar controls into the session store's value.
+
+    Parameters
+    ----------
+    dataset_store : dict or None
+        ``DATASET_STORE`` data: key, summary, expired.
+    start, end : str or None
+        The date picker's dates (ISO); a date on the data's bound counts as unset.
+    model : str or None
+        The attribution model dropdown's value.
+    *lists : list of str or None
+        The list filters' values, in the order of ``layouts.sidebar.LIST_FILTERS``.
+
+    Returns
+    -------
+    dict
+        ``{"key", "summary", "filters", "model", "expired"}`` — no rows.
+    """
+    dataset_store = dataset_store or {}
+    summary = dataset_store.get("summary")
+    first, last = effective_dates(start, end, period_bounds(summary))
+    chosen = dict(zip(LIST_FILTERS, lists, strict=True))
+    filters = Filters.make(start=first, end=last, **chosen)
+    return {
+        "key": dataset_store.get("key"),
+        "summary": summary,
+        "filters": filters.to_dict(),
+        "model": model if model in MODELS else DEFAULT_MODEL,
+        "expired": bool(dataset_store.get("expired")),
+    }
+
+
+def parse_query(search: str | None) -> tuple[Filters, str | None, str | None]:
+    """
+    Read filters, model and tab from a URL query string; invalid values are ignored.
+
+    Examples
+    --------
+    >>> filters, model, tab = parse_query("?campaign=B&campaign=A&model=linear&tab=roi&start=bad")
+    >>> filters.campaigns, filters.start, model, tab
+    (('A', 'B'), None, 'linear', 'tab-roi')
+    """
+    query = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+    filters = Filters.make(
+        start=_iso_date((query.get("start") or [None])[0]),
+        end=_iso_date((query.get("end") or [None])[0]),
+        **{name: query.get(key) for name, key in LIST_FIELDS.items()},
+    )
+    model = (query.get("model") or [None])[0]
+    tab = (query.get("tab") or [None])[0]
+    tab_ids = {value: tab_id for tab_id, value in TAB_PARAM.items()}
+    tab = tab_ids.get(tab, tab if tab in TAB_PARAM else None)
+    return filters, model if model in MODELS else None, tab
+
+
+def view_query(filters: Filters, model: str, tab: str | None) -> str:
+    """
+    Return the query string of a view: its filters (repeated keys), the model and the tab, defaults omitted.
+
+    Examples
+    --------
+    >>> view_query(Filters.make(campaigns=["B", "A"]), "linear", "tab-roi")
+    '?campaign=A&campaign=B&model=linear&tab=roi'
+    >>> view_query(Filters(), "last_touch", "tab-overview")
+    ''
+    """
+    pairs = [(key, value) for key, values in filters.to_query().items() for value in values]
+    if model != DEFAULT_MODEL:
+        pairs.append(("model", model))
+    if tab and tab != tabs.DEFAULT_TAB and tab in TAB_PARAM:
+        pairs.append(("tab", TAB_PARAM[tab]))
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
+def update_url_query(store: dict | None, active_tab: str | None) -> str:
+    """
+    Return the query string mirroring the session and tab.
+
+    With no dataset (nothing loaded yet, filters not applied) the URL keeps what it had, so a shared link
+    opened before its data is loaded still restores its filters afterwards.
+    """
+    state = SessionState.from_store(store)
+    if store is None or (state.key is None and not state.expired):
+        raise PreventUpdate
+    return view_query(state.filters, state.model, active_tab)
+
+
+def restore_dataset(_timestamp: int | None, session_store: dict | None, current: dict | None, autoload_demo: bool) -> dict:
+    """
+    Decide this page's dataset on page load: the session's (if still stored), else the demo, else none.
+
+    Parameters
+    ----------
+    _timestamp : int or None
+        The session store's ``modified_timestamp`` (the trigger: it fires once the browser has read
+        the session storage).
+    session_store : dict or None
+        The session store's data (a reload in the same tab keeps it).
+    current : dict or None
+        ``DATASET_STORE`` data; once set, later session-store writes change nothing here.
+    autoload_demo : bool
+        Start a new session on the demo data (``AUTOLOAD_DEMO``).
+    """
+    if current is not None:
+        raise PreventUpdate
+    state = SessionState.from_store(session_store)
+    if state.key is not None:
+        if datasets.exists(state.key):
+            summary = state.summary or datasets.describe(state.key)
+            return {"key": state.key, "summary": summary, "origin": PAGE_LOAD, "expired": False}
+        return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": True}
+    if state.expired:
+        return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": True}
+    if autoload_demo:
+        key = datasets.demo_key()
+        return {"key": key, "summary": datasets.describe(key), "origin": PAGE_LOAD, "expired": False}
+    return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": False}
+
+
+def restore_tab(_pathname: str | None, search: str | None, active_tab: str | None) -> str:
+    """Return the tab named in the URL on page load (unchanged when the URL names none or the same)."""
+    _, _, tab = parse_query(search)
+    if tab is None or tab == active_tab:
+        raise PreventUpdate
+    return tab
+
+
+# Applies the server-built query to the address bar without a reload or a new history entry.
+REPLACE_URL_JS = """
+function (query) {
+    if (query === null || query === undefined) {
+        return window.dash_clientside.no_update;
+    }
+    var target = window.location.pathname + query + window.location.hash;
+    var current = window.location.pathname + window.location.search + window.location.hash;
+    if (target !== current) {
+        window.history.replaceState(window.history.state, "", target);
+    }
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+def register(app: Dash) -> None:
+    """Register the session callbacks: restore on load, merge into the store, mirror into the URL."""
+    autoload_demo = bool(app.server.config.get("AUTOLOAD_DEMO", True))
+
+    @app.callback(
+        Output(ids.DATASET_STORE, "data"),
+        Input(ids.SESSION_STORE, "modified_timestamp"),
+        State(ids.SESSION_STORE, "data"),
+        State(ids.DATASET_STORE, "data"),
+    )
+    def _restore_dataset(timestamp, session_store, current):
+        return restore_dataset(timestamp, session_store, current, autoload_demo)
+
+    app.callback(
+        Output(ids.SESSION_STORE, "data"),
+        Input(ids.DATASET_STORE, "data"),
+        Input(ids.FILTER_DATES, "start_date"),
+        Input(ids.FILTER_DATES, "end_date"),
+        Input(ids.FILTER_MODEL, "value"),
+        *[Input(control_id, "value") for control_id, _ in LIST_FILTERS.values()],
+        prevent_initial_call=True,
+    )(update_session)
+
+    app.callback(
+        Output(ids.URL_QUERY, "data"),
+        Input(ids.SESSION_STORE, "data"),
+        Input(ids.TABS, "active_tab"),
+    )(update_url_query)
+
+    app.clientside_callback(REPLACE_URL_JS, Input(ids.URL_QUERY, "data"))
+
+    app.callback(
+        Output(ids.TABS, "active_tab"),
+        Input(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        State(ids.TABS, "active_tab"),
+    )(restore_tab)

@@ -1,0 +1,149 @@
+"""Overview charts: revenue and spend over time, and the top campaigns and influencers.
+
+Builders take metric tables (``metrics.tables``) and return small, aggregated figures: one point per
+day or week, at most ``top`` bars. Amounts are labelled the way the cards show them (₹12.3L), since
+plotly's own number formats know no lakh or crore.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from figures.palette import REVENUE, SPEND, base_layout
+from metrics import formats
+
+# Above this many days a daily series is too dense to read: show weekly sums (weeks start on Monday).
+DAILY_LIMIT_DAYS = 92
+TOP_N = 10
+
+
+def rupee_ticks(maximum: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """
+    Return tick values from 0 to at least ``maximum`` at a round step, labelled in short rupees.
+
+    Examples
+    --------
+    >>> rupee_ticks(230_000)
+    ([0.0, 50000.0, 100000.0, 150000.0, 200000.0, 250000.0], ['₹0', '₹50,000', '₹1.0L', '₹1.5L', '₹2.0L', '₹2.5L'])
+    """
+    if not math.isfinite(maximum) or maximum <= 0:
+        return [0.0], [formats.inr_short(0)]
+    raw_step = maximum / count
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    values = [float(step * i) for i in range(math.ceil(maximum / step) + 1)]
+    return values, [formats.inr_short(v) for v in values]
+
+
+def period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """
+    Sum revenue and spend per day, or per week (Monday) when the trend spans more than 92 days.
+
+    Parameters
+    ----------
+    trends : DataFrame
+        ``metrics.tables.trends`` output (date, campaign, revenue, orders, spend).
+
+    Returns
+    -------
+    tuple of (DataFrame, str)
+        Columns period, revenue, spend (every period between the first and last, zero-filled), and
+        ``"day"`` or ``"week"``.
+    """
+    if trends.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "revenue": [], "spend": []}), "day"
+    dates = pd.to_datetime(trends["date"])
+    weekly = (dates.max() - dates.min()).days > DAILY_LIMIT_DAYS
+    period = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D") if weekly else dates
+    sums = trends[["revenue", "spend"]].groupby(period.rename("period")).sum()
+    full = pd.date_range(sums.index.min(), sums.index.max(), freq="W-MON" if weekly else "D")
+    sums = sums.reindex(full, fill_value=0.0).rename_axis("period").reset_index()
+    return sums, "week" if weekly else "day"
+
+
+def revenue_spend_over_time(trends: pd.DataFrame) -> go.Figure:
+    """
+    Draw revenue (line) and spend (bars) per day or week.
+
+    Parameters
+    ----------
+    trends : DataFrame
+        ``metrics.tables.trends`` output; an empty one gives an empty figure (callers show an empty state).
+    """
+    sums, unit = period_sums(trends)
+    label = "Week of %{x|%d %b %Y}" if unit == "week" else "%{x|%d %b %Y}"
+    figure = go.Figure(layout=base_layout(title={"text": f"Revenue and spend per {unit}", "x": 0}))
+    figure.add_bar(
+        x=sums["period"],
+        y=sums["spend"],
+        name="Spend",
+        marker_color=SPEND,
+        customdata=[formats.inr(v) for v in sums["spend"]],
+        hovertemplate=f"{label}<br>Spend %{{customdata}}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=sums["period"],
+        y=sums["revenue"],
+        name="Revenue",
+        mode="lines+markers" if len(sums) <= 40 else "lines",
+        line={"color": REVENUE, "width": 2.5},
+        customdata=[formats.inr(v) for v in sums["revenue"]],
+        hovertemplate=f"{label}<br>Revenue %{{customdata}}<extra></extra>",
+    )
+    top = float(np.nanmax([sums["revenue"].max(), sums["spend"].max(), 0.0])) if len(sums) else 0.0
+    values, text = rupee_ticks(top)
+    figure.update_yaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
+    figure.update_xaxes(tickformat="%d %b")
+    figure.update_layout(bargap=0.25, hovermode="x unified")
+    return figure
+
+
+def revenue_spend_bars(table: pd.DataFrame, label: str, *, title: str, top: int = TOP_N) -> go.Figure:
+    """
+    Draw revenue and spend as grouped horizontal bars for the ``top`` rows by revenue.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A metric table with ``label``, ``revenue`` and ``spend`` columns (e.g. the campaign table).
+    label : str
+        Column naming each bar.
+    title : str
+        Chart title.
+    top : int, default 10
+        Number of rows shown, largest revenue first.
+    """
+    shown = table.sort_values(["revenue", "spend"], ascending=False, kind="stable").head(top)
+    shown = shown.iloc[::-1]  # plotly draws the first category at the bottom
+    names = shown[label].astype("string").fillna("(none)").tolist()
+    figure = go.Figure(
+        layout=base_layout(
+            title={"text": title, "x": 0},
+            height=max(260, 60 + 44 * len(shown)),
+            barmode="group",
+            bargap=0.3,
+        )
+    )
+    for column, name, colour in (("spend", "Spend", SPEND), ("revenue", "Revenue", REVENUE)):
+        text = [formats.inr_short(v) for v in shown[column]]
+        figure.add_bar(
+            y=names,
+            x=shown[column],
+            name=name,
+            orientation="h",
+            marker_color=colour,
+            text=text,
+            textposition="auto",
+            customdata=[formats.inr(v) for v in shown[column]],
+            hovertemplate=f"%{{y}}<br>{name} %{{customdata}}<extra></extra>",
+        )
+    top_value = float(np.nanmax([shown["revenue"].max(), shown["spend"].max(), 0.0])) if len(shown) else 0.0
+    values, text = rupee_ticks(top_value, count=4)
+    figure.update_xaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
+    figure.update_yaxes(automargin=True)
+    figure.update_layout(legend={"traceorder": "reversed"})
+    return figure

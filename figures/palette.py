@@ -1,0 +1,46 @@
+"""Colours and the base figure layout shared by every chart (dashboard and reports).
+
+The palette is Okabe & Ito's, distinguishable with the common colour-vision deficiencies; revenue and
+spend keep the same colours on every chart so a reader learns them once.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+REVENUE = "#0072B2"  # blue
+SPEND = "#E69F00"  # orange
+POSITIVE = "#009E73"  # bluish green
+NEGATIVE = "#D55E00"  # vermillion
+NEUTRAL = "#6C757D"  # Bootstrap secondary grey, for reference lines and muted marks
+SEQUENCE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+FONT_FAMILY = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", '
+    "Arial, sans-serif"
+)
+
+
+def base_layout(**overrides) -> go.Layout:
+    """
+    Return the layout every chart starts from: system font, white background, light grid, compact margins.
+
+    Parameters
+    ----------
+    **overrides
+        Layout properties replacing the defaults (e.g. ``height=320``).
+    """
+    layout = go.Layout(
+        font={"family": FONT_FAMILY, "size": 13, "color": "#212529"},
+        colorway=list(SEQUENCE),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=340,
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+        xaxis={"gridcolor": "#E9ECEF", "zeroline": False, "automargin": True},
+        yaxis={"gridcolor": "#E9ECEF", "zeroline": False, "automargin": True},
+    )
+    layout.update(**overrides)
+    return layout

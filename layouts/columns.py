@@ -1,0 +1,103 @@
+"""Column definitions of the dash-ag-grid tables: header, tooltip (the metric's formula) and cell format.
+
+Cells are formatted in the browser by assets/dashAgGridFunctions.js, which follows metrics/formats.py,
+so the grid keeps raw numbers and sorts and filters them as numbers. ``columns(names)`` picks each
+column's kind from its name; a table passes the columns of its metrics frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from layouts import glossary
+
+MONEY = {
+    "revenue",
+    "spend",
+    "incremental_revenue",
+    "total_payout",
+    "computed_payout",
+    "current_spend",
+    "recommended_spend",
+    "predicted_revenue_current",
+    "predicted_revenue_recommended",
+    "attributed_revenue",
+}
+UNIT_COST = {"cpa", "aov", "cpm", "cpe", "rate"}
+RATIOS = {"roas", "iroas", "iroas_low", "iroas_high", "marginal_roas"}
+PERCENTS = {"roi", "engagement_rate", "engagement_rate_followers", "conversion_rate", "removal_effect"}
+COUNTS = {
+    "orders",
+    "reach",
+    "likes",
+    "comments",
+    "engagements",
+    "posts",
+    "follower_count",
+    "touched_users",
+    "converting_users",
+    "units",
+    "row",
+    "influencers",
+    "attributed_orders",
+}
+FRACTIONAL_COUNTS = {"orders", "attributed_orders"}
+PINNED = {"campaign", "influencer_id", "name", "file"}
+
+
+def column(name: str) -> dict:
+    """Return the AG Grid column definition of one metrics column."""
+    definition: dict = {"field": name, "headerName": glossary.label(name)}
+    tooltip = glossary.formula(name)
+    if tooltip:
+        definition["headerTooltip"] = tooltip
+    if name in MONEY:
+        definition["valueFormatter"] = {"function": "inr(params.value)"}
+    elif name in UNIT_COST:
+        definition["valueFormatter"] = {"function": "inr(params.value, 2)"}
+    elif name in RATIOS:
+        definition["valueFormatter"] = {"function": "ratio(params.value)"}
+    elif name in PERCENTS:
+        definition["valueFormatter"] = {"function": "percent(params.value)"}
+    elif name in COUNTS:
+        decimals = 1 if name in FRACTIONAL_COUNTS else 0
+        definition["valueFormatter"] = {"function": f"number(params.value, {decimals})"}
+    else:
+        definition["valueFormatter"] = {"function": "text(params.value)"}
+        definition["filter"] = "agTextColumnFilter"
+        return _pin(name, definition)
+    definition["type"] = "numericColumn"
+    definition["filter"] = "agNumberColumnFilter"
+    return _pin(name, definition)
+
+
+def _pin(name: str, definition: dict) -> dict:
+    if name in PINNED:
+        definition["pinned"] = "left"
+    return definition
+
+
+def columns(names: Iterable[str]) -> list[dict]:
+    """Return the column definitions of ``names``, in order."""
+    return [column(name) for name in names]
+
+
+DEFAULT_COLUMN = {
+    "sortable": True,
+    "resizable": True,
+    "filter": True,
+    "floatingFilter": False,
+    "minWidth": 110,
+    "wrapHeaderText": True,
+    "autoHeaderHeight": True,
+}
+GRID_OPTIONS = {
+    "pagination": True,
+    "paginationPageSize": 20,
+    "paginationPageSizeSelector": [20, 50, 100],
+    "domLayout": "autoHeight",
+    "tooltipShowDelay": 300,
+    "enableCellTextSelection": True,
+    "ensureDomOrder": True,
+    "suppressFieldDotNotation": True,
+}

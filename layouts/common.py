@@ -1,0 +1,123 @@
+"""Building blocks shared by the tabs: panels, grids, export buttons and empty states.
+
+Components only — no data and no I/O. Every table sits in a :func:`panel` with its :func:`export_button`
+and a :func:`model_caption` saying which attribution model produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import html
+from flask import current_app, has_app_context
+
+from layouts import columns, ids
+from metrics.filters import MODEL_LABELS
+
+
+def setting(name: str, default: Any) -> Any:
+    """Return a server setting (``create_app`` config) when called inside the app, else ``default``."""
+    if has_app_context():
+        return current_app.config.get(name, default)
+    return default
+
+
+def export_button(file: str, label: str | None = None) -> dbc.Button:
+    """Return the download button of export file ``file`` (id ``export-<file>``)."""
+    return dbc.Button(
+        [html.Span("⤓ ", **{"aria-hidden": "true"}), label or f"{file}.csv"],
+        id=ids.EXPORT[file],
+        color="secondary",
+        outline=True,
+        size="sm",
+        className="export-button",
+        title=f"Download {file}.csv for the current filters and model (the file `python -m metrics export` writes)",
+    )
+
+
+def panel(title: str, body: Any, *, actions: Any = None, caption: Any = None, body_id: str | None = None) -> dbc.Card:
+    """Return a card with a title row (title left, ``actions`` right), an optional caption, and ``body``."""
+    header = html.Div(
+        [html.H2(title, className="h6 mb-0 panel-title"), html.Div(actions, className="panel-actions")],
+        className="d-flex align-items-center justify-content-between gap-2 flex-wrap",
+    )
+    parts = [header]
+    if caption is not None:
+        parts.append(html.Div(caption, className="panel-caption text-body-secondary small"))
+    parts.append(html.Div(body, id=body_id) if body_id else html.Div(body))
+    return dbc.Card(dbc.CardBody(parts), className="panel mb-3 shadow-sm")
+
+
+def grid(grid_id: str, column_names: Iterable[str] = (), rows: list[dict] | None = None) -> dag.AgGrid:
+    """
+    Return a sortable, filterable, paginated grid.
+
+    Parameters
+    ----------
+    grid_id : str
+        Component id.
+    column_names : iterable of str
+        The metrics frame's columns, in order (formats and tooltips follow from the names).
+    rows : list of dict, optional
+        Row data (``callbacks.common.records(frame)``); a callback may fill it later.
+    """
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns.columns(column_names),
+        rowData=rows or [],
+        defaultColDef=columns.DEFAULT_COLUMN,
+        dashGridOptions=columns.GRID_OPTIONS,
+        columnSize="autoSize",
+        className="grid",
+    )
+
+
+def model_caption(model: str) -> str:
+    """Return the caption naming the attribution model a table used."""
+    return f"Attribution model: {MODEL_LABELS.get(model, model)}"
+
+
+def empty_state(message: str, *, hint: str | None = None, actions: tuple[str, ...] = (), where: str = "main") -> html.Div:
+    """
+    Return a friendly panel saying why there is nothing to show and what to do.
+
+    Parameters
+    ----------
+    message : str
+        What is missing, e.g. "No rows match these filters".
+    hint : str, optional
+        A second line.
+    actions : tuple of str
+        Buttons to offer: ``"reset"`` (reset filters), ``"data"`` (open the Data tab), ``"demo"`` (load
+        the demo data).
+    where : str
+        Distinguishes the buttons of several empty states on one page (pattern-matching index).
+    """
+    buttons = []
+    if "reset" in actions:
+        buttons.append(
+            dbc.Button("Reset filters", id={"type": ids.RESET_LINK, "index": where}, color="primary", size="sm")
+        )
+    if "data" in actions:
+        buttons.append(
+            dbc.Button("Open the Data tab", id={"type": ids.GO_TO_DATA, "index": where}, color="primary", size="sm")
+        )
+    if "demo" in actions:
+        buttons.append(
+            dbc.Button(
+                "Load demo data",
+                id={"type": ids.LOAD_DEMO_LINK, "index": where},
+                color="secondary",
+                outline=True,
+                size="sm",
+            )
+        )
+    children = [html.P(message, className="empty-state-message mb-1 fw-semibold")]
+    if hint:
+        children.append(html.P(hint, className="text-body-secondary small mb-2"))
+    if buttons:
+        children.append(html.Div(buttons, className="d-flex gap-2 justify-content-center flex-wrap"))
+    return html.Div(children, className="empty-state text-center", role="status")

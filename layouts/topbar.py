@@ -1,0 +1,76 @@
+"""The top bar: product name, the dataset in use, the attribution model in use and the report buttons."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from layouts import ids
+
+PRODUCT_NAME = "Influencer Campaign Dashboard"
+
+
+def report_button(button_id: str, label: str) -> html.Span:
+    """Return a report button, disabled until the reports feature is installed (a tooltip says so)."""
+    wrapper_id = f"{button_id}-wrapper"
+    return html.Span(
+        [
+            dbc.Button(label, id=button_id, color="light", outline=True, size="sm", disabled=True),
+            # A disabled button receives no pointer events, so the tooltip targets its wrapper.
+            dbc.Tooltip(f"{label} report of this view: not available in this version", target=wrapper_id),
+        ],
+        id=wrapper_id,
+        className="d-inline-block",
+        tabIndex=0,
+    )
+
+
+def layout() -> dbc.Navbar:
+    """Build the top bar; callbacks fill the dataset and model slots."""
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.Div(
+                    [
+                        html.Button(
+                            "☰",
+                            id=ids.SIDEBAR_TOGGLE,
+                            type="button",
+                            className="btn btn-outline-light btn-sm d-lg-none me-2",
+                            title="Show or hide the filters",
+                            **{"aria-controls": ids.SIDEBAR_COLLAPSE, "aria-label": "Show or hide the filters"},
+                        ),
+                        html.Img(src="/assets/favicon.ico", alt="", className="brand-icon me-2"),
+                        html.Span(PRODUCT_NAME, className="navbar-brand mb-0 h1"),
+                    ],
+                    className="d-flex align-items-center",
+                ),
+                html.Div(
+                    [
+                        html.Div(
+                            [
+                                html.Div(id=ids.TOPBAR_DATASET, className="topbar-dataset"),
+                                # Filled and shown by callbacks/topbar.py when the data-quality report has rows.
+                                dbc.Button(id=ids.QUALITY_BADGE, color="warning", size="sm", className="quality-badge py-0 d-none"),
+                            ],
+                            className="d-flex align-items-center gap-2",
+                        ),
+                        html.Div(id=ids.TOPBAR_MODEL, className="topbar-model"),
+                        html.Div(
+                            [
+                                report_button(ids.EXPORT_REPORT_PDF, "PDF"),
+                                report_button(ids.EXPORT_REPORT_XLSX, "Excel"),
+                            ],
+                            className="d-flex gap-2",
+                        ),
+                    ],
+                    className="d-flex align-items-center gap-3 flex-wrap justify-content-end",
+                ),
+            ],
+            fluid=True,
+            className="gap-2",
+        ),
+        color="dark",
+        dark=True,
+        className="topbar py-2",
+    )

@@ -1,0 +1,134 @@
+"""Command line: ``python -m metrics export --data DIR --out DIR [filters] [options]`` (docs/export-contract.md).
+
+Exit status: 0 on success; 2 when the input is rejected or an option is invalid, with one line on stderr
+naming the file (or option) and the problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from metrics import export, ingest
+from metrics.dataset import InputRejected
+from metrics.filters import LIST_FIELDS, MARKOV_GROUPINGS, MODELS, Filters, Options
+from metrics.markov import GroupingRefused
+
+EXIT_OK = 0
+EXIT_REJECTED = 2
+
+
+class UsageError(Exception):
+    """Raise for an invalid command line; the message is printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the usage block and exits; we want a single line and the caller's exit code.
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the ``python -m metrics`` parser with its ``export`` sub-command."""
+    parser = _Parser(prog="python -m metrics", description="Influencer campaign metrics.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    export = commands.add_parser(
+        "export",
+        help="write the metric CSVs of one view",
+        description="Read the four input CSVs of --data and write the export files to --out.",
+    )
+    export.add_argument("--data", required=True, type=Path, help="directory with the four input CSVs")
+    export.add_argument("--out", required=True, type=Path, help="directory to write (not --data)")
+    export.add_argument("--start", type=_iso_date, help="first date, inclusive (YYYY-MM-DD)")
+    export.add_argument("--end", type=_iso_date, help="last date, inclusive (YYYY-MM-DD)")
+    for field, option in LIST_FIELDS.items():
+        export.add_argument(
+            f"--{option}",
+            dest=field,
+            action="append",
+            default=[],
+            metavar="X",
+            help=f"keep this {option} (repeat)",
+        )
+    defaults = Options()
+    export.add_argument("--model", choices=MODELS, default=defaults.model, help="attribution model")
+    export.add_argument(
+        "--lookback", type=int, default=defaults.lookback, help="attribution lookback in days"
+    )
+    export.add_argument(
+        "--half-life", type=float, default=defaults.half_life, help="time-decay half-life in days"
+    )
+    export.add_argument("--window", type=int, default=defaults.window, help="incrementality window in days")
+    export.add_argument(
+        "--markov-by", choices=MARKOV_GROUPINGS, default=defaults.markov_by, help="data-driven model grouping"
+    )
+    export.add_argument("--budget", type=float, help="total budget: also write budget.csv")
+    return parser
+
+
+def _same_directory(first: Path, second: Path) -> bool:
+    return first.expanduser().resolve() == second.expanduser().resolve()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Run the export sub-command; return the exit status."""
+    if _same_directory(args.data, args.out):
+        raise UsageError("--out must not be the --data directory (the input files would be overwritten)")
+    if args.start and args.end and args.start > args.end:
+        raise UsageError(f"--start {args.start} is after --end {args.end}")
+    if args.budget is not None and args.budget < 0:
+        raise UsageError("--budget must be >= 0")
+    try:
+        options = Options(
+            model=args.model,
+            lookback=args.lookback,
+            half_life=args.half_life,
+            window=args.window,
+            markov_by=args.markov_by,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    filters = Filters.make(
+        start=args.start, end=args.end, **{field: getattr(args, field) for field in LIST_FIELDS}
+    )
+    if not args.data.is_dir():
+        raise InputRejected(str(args.data), "no such directory")
+
+    dataset = ingest.read_dir(args.data)
+    written, seconds = export.export(dataset, args.out, filters, options, budget=args.budget)
+    print(f"wrote {len(written)} files to {args.out} in {seconds:.2f} s ({options.model})")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 success, 2 rejected input or invalid option)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return run_export(args)
+    except UsageError as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_REJECTED
+    except InputRejected as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_REJECTED
+    except GroupingRefused as exc:
+        print(f"error: --markov-by: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,243 @@
+"""The export contract: which CSV files are written, with which columns, in which format (docs/export-contract.md).
+
+Each file has one small builder taking a :class:`~metrics.view.View`; :func:`build_tables` runs them all
+and :func:`to_csv_bytes` turns a frame into the exact bytes written by ``python -m metrics export`` and sent
+by the dashboard's export buttons. A feature's columns are written only once the feature exists: every
+builder passes its table through :func:`conform`, which keeps the contract's columns that are present, in
+the contract's order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from metrics import attribution, kpis, payouts, tables
+from metrics import budget as budget_optimizer
+from metrics.dataset import QUALITY_COLUMNS, Dataset
+from metrics.filters import Filters, Options
+from metrics.spend import payout_findings
+from metrics.view import View
+
+# DESIGN of the files: name -> columns in order (docs/export-contract.md).
+COLUMNS: dict[str, list[str]] = {
+    "kpis": [*kpis.KPI_COLUMNS, "incremental_revenue", "iroas", "iroas_low", "iroas_high"],
+    "campaigns": [*tables.CAMPAIGN_COLUMNS, "incremental_revenue", "iroas", "iroas_low", "iroas_high"],
+    "influencers": [*tables.INFLUENCER_COLUMNS, "incremental_revenue", "iroas", "score", "quadrant"],
+    "attribution": ["model", "influencer_id", "attributed_orders", "attributed_revenue"],
+    "attribution_markov": ["grouping", "group", "removal_effect", "attributed_orders", "attributed_revenue"],
+    "payouts": payouts.LEDGER_COLUMNS,
+    "personas": [
+        "category",
+        "gender",
+        "platform",
+        "tier",
+        "influencers",
+        "revenue",
+        "spend",
+        "roas",
+        "engagement_rate",
+    ],
+    "budget": [
+        "influencer_id",
+        "current_spend",
+        "recommended_spend",
+        "predicted_revenue_current",
+        "predicted_revenue_recommended",
+        "marginal_roas",
+    ],
+    "trends": tables.TREND_COLUMNS,
+    "data_quality": QUALITY_COLUMNS,
+}
+# A text cell starting with one of these would run as a formula in a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """
+    Keep the contract columns of file ``name`` that ``frame`` has, in the contract's order.
+
+    Columns of a feature that is not built yet are simply absent, never written empty.
+    """
+    return frame[[column for column in COLUMNS[name] if column in frame.columns]].reset_index(drop=True)
+
+
+def kpis_file(view: View) -> pd.DataFrame:
+    """Build kpis.csv: the headline KPIs as one row."""
+    return conform(kpis.kpi_table(view), "kpis")
+
+
+def campaigns_file(view: View) -> pd.DataFrame:
+    """Build campaigns.csv: one row per campaign with a touch, credit or spend in the view."""
+    return conform(tables.campaign_table(view), "campaigns")
+
+
+def influencers_file(view: View) -> pd.DataFrame:
+    """Build influencers.csv: one row per influencer passing the influencer filters."""
+    return conform(tables.influencer_table(view), "influencers")
+
+
+def attribution_file(view: View) -> pd.DataFrame:
+    """Build attribution.csv: each rule-based model's non-zero credit per influencer."""
+    return conform(attribution.attribution_table(view), "attribution")
+
+
+def attribution_markov_file(view: View) -> pd.DataFrame:
+    """Build attribution_markov.csv: the data-driven model at the view's Markov grouping."""
+    return conform(attribution.markov_table(view), "attribution_markov")
+
+
+def payouts_file(view: View) -> pd.DataFrame:
+    """Build payouts.csv: the payout ledger."""
+    return conform(payouts.payout_ledger(view), "payouts")
+
+
+def trends_file(view: View) -> pd.DataFrame:
+    """Build trends.csv: revenue, orders and dated spend per (date, campaign)."""
+    return conform(tables.trends(view), "trends")
+
+
+def data_quality_file(view: View) -> pd.DataFrame:
+    """Build data_quality.csv: the ingest report plus the payouts spend allocation had to interpret."""
+    findings = payout_findings(view.dataset, parts=view.spend_parts)
+    report = view.dataset.quality
+    if not findings.empty:
+        report = pd.concat([report, findings], ignore_index=True).drop_duplicates(
+            ["file", "row", "column", "value", "problem"]
+        )
+    return conform(report, "data_quality")
+
+
+def budget_file(view: View, total: float | None = None) -> pd.DataFrame:
+    """Build budget.csv: the recommended split of ``total`` (default: the view's current spend)."""
+    return conform(budget_optimizer.recommend(view, total).table, "budget")
+
+
+# File name (without .csv) -> builder, in the contract's file order.
+BUILDERS: dict[str, Callable[[View], pd.DataFrame]] = {
+    "kpis": kpis_file,
+    "campaigns": campaigns_file,
+    "influencers": influencers_file,
+    "attribution": attribution_file,
+    "attribution_markov": attribution_markov_file,
+    "payouts": payouts_file,
+    "trends": trends_file,
+    "data_quality": data_quality_file,
+}
+
+
+def build_table(name: str, view: View, *, budget: float | None = None) -> pd.DataFrame:
+    """
+    Build one export file's frame (``name`` without ``.csv``, e.g. ``"campaigns"``) for a view.
+
+    The dashboard's ``export-<name>`` buttons use this so they send the CLI's bytes for the same view.
+    """
+    if name == "budget":
+        return budget_file(view, budget)
+    if name not in BUILDERS:
+        raise KeyError(f"unknown export file {name!r}; choose one of {', '.join(BUILDERS)}")
+    return BUILDERS[name](view)
+
+
+def build_tables(
+    dataset: Dataset,
+    filters: Filters | None = None,
+    options: Options | None = None,
+    *,
+    budget: float | None = None,
+    credit: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """
+    Build every export file of a view.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The validated input.
+    filters : Filters, optional
+        The slice to export (default: everything).
+    options : Options, optional
+        Attribution model and parameters (default: last touch).
+    budget : float, optional
+        Total budget for budget.csv, which is written only when it is given.
+    credit : DataFrame, optional
+        Precomputed attribution credit for ``options`` (see :class:`~metrics.view.View`).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        File name (``"kpis.csv"``, ...) -> frame with exactly the contract's columns, in file order.
+    """
+    view = View(dataset, filters, options, credit=credit)
+    files = {f"{name}.csv": build_table(name, view, budget=budget) for name in BUILDERS}
+    if budget is not None:
+        files["budget.csv"] = budget_file(view, budget)
+        order = list(COLUMNS)
+        files = dict(sorted(files.items(), key=lambda item: order.index(item[0].removesuffix(".csv"))))
+    return files
+
+
+def _escape(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """
+    Serialise a table as the export writes it.
+
+    UTF-8 without BOM, comma separated, ``\\n`` line ends, a header row; numbers at full precision
+    (shortest repr that round-trips), no thousands separators or symbols; undefined values as empty cells;
+    dates as ISO ``YYYY-MM-DD``; text cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+    prefixed with ``'`` so no spreadsheet runs them as formulas (numeric cells never are).
+
+    Examples
+    --------
+    >>> to_csv_bytes(pd.DataFrame({"name": ["=SUM(A1)", "Asha"], "value": [-5.0, float("nan")]}))
+    b"name,value\\n'=SUM(A1),-5.0\\nAsha,\\n"
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[column] = series.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_string_dtype(series) or series.dtype == object:
+            out[column] = series.map(_escape, na_action="ignore")
+    return out.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")
+
+
+def write_all(tables_by_file: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """
+    Write each table to ``out_dir/<file name>`` with :func:`to_csv_bytes`, creating the directory.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order given.
+    """
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, frame in tables_by_file.items():
+        path = directory / file_name
+        path.write_bytes(to_csv_bytes(frame))
+        written.append(path)
+    return written
+
+
+def export(
+    dataset: Dataset,
+    out_dir: str | Path,
+    filters: Filters | None = None,
+    options: Options | None = None,
+    *,
+    budget: float | None = None,
+) -> tuple[list[Path], float]:
+    """Build and write every export file; return the paths and the seconds it took."""
+    started = time.perf_counter()
+    written = write_all(build_tables(dataset, filters, options, budget=budget), out_dir)
+    return written, time.perf_counter() - started

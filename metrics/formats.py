@@ -1,0 +1,283 @@
+"""Display formatting for the dashboard and reports: rupees, counts, ratios, percentages (docs/metrics.md).
+
+Every function takes a number (or None/NaN) and returns the text shown to the user; an undefined value is
+shown as an em dash (``DASH``), never as 0, "nan" or "inf". Exports never use these: they write the exact
+numbers (docs/export-contract.md).
+
+Rupees use Indian digit grouping (``₹12,34,567``: the last three digits, then groups of two) and the short
+forms lakh (L, 10^5) and crore (Cr, 10^7).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from numbers import Real
+
+DASH = "—"
+RUPEE = "₹"
+LAKH = 100_000
+CRORE = 10_000_000
+
+__all__ = [
+    "CRORE",
+    "DASH",
+    "LAKH",
+    "RUPEE",
+    "change",
+    "format_kpi",
+    "group_indian",
+    "inr",
+    "inr_short",
+    "is_undefined",
+    "number",
+    "number_short",
+    "percent",
+    "ratio",
+]
+
+
+def is_undefined(value: object) -> bool:
+    """
+    Return True when ``value`` cannot be shown as a number (None, NaN, inf, or not a real number).
+
+    Examples
+    --------
+    >>> is_undefined(float("nan")), is_undefined(None), is_undefined(0)
+    (True, True, False)
+    """
+    if value is None or isinstance(value, bool) or not isinstance(value, Real):
+        return True
+    return not math.isfinite(float(value))
+
+
+def _rounded(value: float, decimals: int) -> Decimal:
+    # Decimal of the shortest repr rounds half away from zero as people do (2.675 -> 2.68), unlike binary
+    # float formatting.
+    quantum = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def group_indian(digits: str) -> str:
+    """
+    Insert Indian thousands separators into a string of digits (no sign, no decimals).
+
+    Examples
+    --------
+    >>> group_indian("1234567")
+    '12,34,567'
+    >>> group_indian("999")
+    '999'
+    """
+    if len(digits) <= 3:
+        return digits
+    head, tail = digits[:-3], digits[-3:]
+    pairs = []
+    while len(head) > 2:
+        pairs.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join([head, *pairs, tail])
+
+
+def _grouped(value: float, decimals: int) -> tuple[str, str]:
+    """Return (sign, grouped absolute value) of ``value`` rounded to ``decimals``; zero never has a sign."""
+    rounded = _rounded(value, decimals)
+    sign = "-" if rounded < 0 else ""
+    text = f"{abs(rounded):.{decimals}f}"
+    whole, _, fraction = text.partition(".")
+    grouped = group_indian(whole)
+    return sign, f"{grouped}.{fraction}" if fraction else grouped
+
+
+def inr(value: float | None, decimals: int = 0) -> str:
+    """
+    Format rupees in full with Indian digit grouping.
+
+    Parameters
+    ----------
+    value : float or None
+        Amount in rupees.
+    decimals : int, default 0
+        Digits after the decimal point (2 for small unit costs such as CPE).
+
+    Examples
+    --------
+    >>> inr(1234567)
+    '₹12,34,567'
+    >>> inr(-1500.5)
+    '-₹1,501'
+    >>> inr(3.456, decimals=2)
+    '₹3.46'
+    >>> inr(float("nan"))
+    '—'
+    """
+    if is_undefined(value):
+        return DASH
+    sign, grouped = _grouped(float(value), decimals)
+    return f"{sign}{RUPEE}{grouped}"
+
+
+def _short(value: float, decimals: int, prefix: str) -> str:
+    amount = abs(float(value))
+    sign = "-" if value < 0 else ""
+    # Decide the unit after rounding, so 99,99,999 reads "1.0Cr" rather than "100.0L".
+    if _rounded(amount / LAKH, decimals) >= 100:
+        return f"{sign}{prefix}{_rounded(amount / CRORE, decimals):,.{decimals}f}Cr"
+    if _rounded(amount, 0) >= LAKH:
+        return f"{sign}{prefix}{_rounded(amount / LAKH, decimals):.{decimals}f}L"
+    rounded_sign, grouped = _grouped(float(value), 0)
+    return f"{rounded_sign}{prefix}{grouped}"
+
+
+def inr_short(value: float | None, decimals: int = 1) -> str:
+    """
+    Format rupees in the short form of the KPI cards: lakh (L) from ₹1,00,000, crore (Cr) from ₹1,00,00,000.
+
+    Amounts under a lakh are shown in full, rounded to the rupee.
+
+    Examples
+    --------
+    >>> inr_short(1234567)
+    '₹12.3L'
+    >>> inr_short(12_000_000)
+    '₹1.2Cr'
+    >>> inr_short(45678.4)
+    '₹45,678'
+    >>> inr_short(9_999_999)
+    '₹1.0Cr'
+    """
+    if is_undefined(value):
+        return DASH
+    return _short(float(value), decimals, RUPEE)
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """
+    Format a count (orders, reach, users) with Indian digit grouping.
+
+    Examples
+    --------
+    >>> number(1234567)
+    '12,34,567'
+    >>> number(10.25, decimals=1)
+    '10.3'
+    """
+    if is_undefined(value):
+        return DASH
+    sign, grouped = _grouped(float(value), decimals)
+    return f"{sign}{grouped}"
+
+
+def number_short(value: float | None, decimals: int = 1) -> str:
+    """
+    Format a large count in short form (12.3L, 1.2Cr), counts under a lakh in full.
+
+    Examples
+    --------
+    >>> number_short(2_500_000)
+    '25.0L'
+    >>> number_short(999)
+    '999'
+    """
+    if is_undefined(value):
+        return DASH
+    return _short(float(value), decimals, "")
+
+
+def ratio(value: float | None, decimals: int = 2) -> str:
+    """
+    Format a multiple such as ROAS or iROAS: ``3.21×``.
+
+    Examples
+    --------
+    >>> ratio(3.2149)
+    '3.21×'
+    >>> ratio(None)
+    '—'
+    """
+    if is_undefined(value):
+        return DASH
+    sign, grouped = _grouped(float(value), decimals)
+    return f"{sign}{grouped}×"
+
+
+def percent(value: float | None, decimals: int = 1, *, signed: bool = False) -> str:
+    """
+    Format a fraction as a percentage: 0.034 -> ``3.4%``.
+
+    Parameters
+    ----------
+    value : float or None
+        The fraction (exports keep fractions; only the display multiplies by 100).
+    decimals : int, default 1
+        Digits after the decimal point.
+    signed : bool, default False
+        Show ``+`` before positive values (changes, ROI).
+
+    Examples
+    --------
+    >>> percent(0.034)
+    '3.4%'
+    >>> percent(2.2, decimals=0, signed=True)
+    '+220%'
+    """
+    if is_undefined(value):
+        return DASH
+    sign, grouped = _grouped(float(value) * 100, decimals)
+    if signed and not sign and _rounded(float(value) * 100, decimals) != 0:
+        sign = "+"
+    return f"{sign}{grouped}%"
+
+
+def change(current: float | None, previous: float | None, decimals: int = 1) -> str:
+    """
+    Format the relative change from ``previous`` to ``current`` (``+12.5%``), "—" when it is undefined.
+
+    Undefined when either value is undefined or ``previous`` is zero.
+
+    Examples
+    --------
+    >>> change(112.5, 100)
+    '+12.5%'
+    >>> change(5, 0)
+    '—'
+    """
+    if is_undefined(current) or is_undefined(previous) or float(previous) == 0:
+        return DASH
+    return percent((float(current) - float(previous)) / abs(float(previous)), decimals, signed=True)
+
+
+# How each KPI column of kpis.csv is shown in a card; columns not listed are shown with ``number``.
+KPI_FORMATS = {
+    "revenue": inr_short,
+    "spend": inr_short,
+    "incremental_revenue": inr_short,
+    "orders": number,
+    "roas": ratio,
+    "iroas": ratio,
+    "iroas_low": ratio,
+    "iroas_high": ratio,
+    "roi": lambda value: percent(value, decimals=0, signed=True),
+    "cpa": inr,
+    "aov": inr,
+    "cpm": lambda value: inr(value, decimals=2),
+    "cpe": lambda value: inr(value, decimals=2),
+    "reach": number_short,
+    "engagements": number_short,
+    "engagement_rate": lambda value: percent(value, decimals=2),
+    "conversion_rate": percent,
+    "touched_users": number,
+    "converting_users": number,
+}
+
+
+def format_kpi(column: str, value: float | None) -> str:
+    """
+    Format the value of one KPI column as its card shows it.
+
+    Examples
+    --------
+    >>> format_kpi("revenue", 1_240_000), format_kpi("roas", 3.214), format_kpi("roi", 2.2)
+    ('₹12.4L', '3.21×', '+220%')
+    """
+    return KPI_FORMATS.get(column, number)(value)

@@ -1,0 +1,98 @@
+"""Payout ledger: what each influencer was paid against what its units and rate say (docs/metrics.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.spend import payout_totals
+from metrics.view import View
+
+LEDGER_COLUMNS = ["influencer_id", "basis", "rate", "units", "total_payout", "computed_payout", "status"]
+# Extra columns for the dashboard; the export writes LEDGER_COLUMNS only.
+DETAIL_COLUMNS = ["payout_rows", "note"]
+STATUSES = ("missing", "no_units", "mismatch", "ok")  # precedence, highest first
+MISMATCH_TOLERANCE = 0.01
+
+
+def payout_ledger(view: View) -> pd.DataFrame:
+    """
+    Reconcile every influencer's payout with the units counted from the data.
+
+    One row per influencer passing the platform, category, gender and tier filters (payouts carry no date
+    or campaign, so those filters do not apply); ids missing from influencers.csv are listed too, and drop
+    out under any of those filters. units = the influencer's posts in posts.csv (post basis) or its coded
+    orders in tracking (order basis); rate = the file's rate, or total_payout / units when missing (several
+    rows: totals summed, the first row's basis and rate); computed_payout = rate x units.
+
+    Status, by precedence: ``missing`` (no payout row: basis empty, total 0, units 0, rate and computed
+    empty) > ``no_units`` (units 0) > ``mismatch`` (|total_payout - computed_payout| > 1% of
+    computed_payout) > ``ok``.
+
+    Returns
+    -------
+    DataFrame
+        ``LEDGER_COLUMNS`` plus ``payout_rows`` (how many payout rows were combined) and ``note`` (a
+        disagreement between those rows), in the order of influencers.csv, unknown ids last.
+    """
+    ledger = view.prepared.memo("payout_ledger", lambda: _full_ledger(view))
+    if not view.filters.has_influencer_filter:
+        return ledger
+    people = view.influencers
+    kept = people.loc[people["known"] & people["influencer_id"].isin(view.selected_ids), "influencer_id"]
+    return ledger[ledger["influencer_id"].isin(kept)].reset_index(drop=True)
+
+
+def _full_ledger(view: View) -> pd.DataFrame:
+    """Return the ledger of every influencer (it depends on the dataset only)."""
+    ids = view.influencers["influencer_id"].reset_index(drop=True)
+
+    totals = payout_totals(view.dataset.payouts).set_index("influencer_id").reindex(ids.to_numpy())
+    has_payout = totals["payout_rows"].notna().to_numpy()
+    basis = totals["basis"].astype("string")
+
+    posts = view.dataset.posts["influencer_id"].astype("string").value_counts()
+    orders = view.spend_parts.conversions.groupby("influencer_id")["orders"].sum()
+    post_units = ids.map(posts).fillna(0).to_numpy(dtype="float64")
+    order_units = ids.map(orders).fillna(0).to_numpy(dtype="float64")
+    units = np.where(basis.eq("order").fillna(False).to_numpy(dtype=bool), order_units, post_units)
+    units = np.where(has_payout, units, 0.0)
+
+    total = totals["total_payout"].fillna(0.0).to_numpy(dtype="float64")
+    file_rate = totals["rate"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived_rate = np.where(units > 0, total / units, np.nan)
+    rate = np.where(np.isnan(file_rate), derived_rate, file_rate)
+    rate = np.where(has_payout, rate, np.nan)
+    computed = rate * units
+
+    mismatch = np.abs(total - computed) > MISMATCH_TOLERANCE * computed
+    status = np.select(
+        [~has_payout, units == 0, mismatch],
+        ["missing", "no_units", "mismatch"],
+        default="ok",
+    )
+
+    rows = totals["payout_rows"].fillna(0).to_numpy(dtype="int64")
+    note = np.select(
+        [totals["bases"].fillna(0).to_numpy() > 1, totals["rates"].fillna(0).to_numpy() > 1, rows > 1],
+        [
+            "payout rows disagree on basis; the first row's is used",
+            "payout rows disagree on rate; the first row's is used",
+            "several payout rows, totals summed",
+        ],
+        default="",
+    )
+    return pd.DataFrame(
+        {
+            "influencer_id": ids.astype("string"),
+            "basis": basis.to_numpy(),
+            "rate": rate,
+            "units": units.astype("int64"),
+            "total_payout": total,
+            "computed_payout": computed,
+            "status": pd.array(status, dtype="string"),
+            "payout_rows": rows,
+            "note": pd.array(np.where(note == "", None, note), dtype="string"),
+        }
+    ).astype({"basis": "string"})

@@ -1,0 +1,160 @@
+"""Campaign and influencer tables and the daily trend of a view (docs/metrics.md).
+
+Every ratio is a ratio of sums over the group (Σrevenue / Σspend), NaN on a zero denominator.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.kpis import money_ratios
+from metrics.ratios import ratio_of_sums
+from metrics.view import View
+
+CAMPAIGN_COLUMNS = [
+    "campaign",
+    "revenue",
+    "orders",
+    "spend",
+    "roas",
+    "roi",
+    "cpa",
+    "aov",
+    "touched_users",
+    "converting_users",
+    "conversion_rate",
+]
+INFLUENCER_COLUMNS = [
+    "influencer_id",
+    "name",
+    "platform",
+    "category",
+    "gender",
+    "follower_count",
+    "tier",
+    "posts",
+    "reach",
+    "likes",
+    "comments",
+    "engagements",
+    "engagement_rate",
+    "engagement_rate_followers",
+    "orders",
+    "revenue",
+    "spend",
+    "roas",
+    "roi",
+    "cpa",
+    "cpm",
+    "cpe",
+    "conversion_rate",
+]
+TREND_COLUMNS = ["date", "campaign", "revenue", "orders", "spend"]
+
+
+def _sum_by(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFrame:
+    return frame.groupby(key, sort=False)[columns].sum()
+
+
+def campaign_table(view: View) -> pd.DataFrame:
+    """
+    Compute one row per campaign with a touch, credit or spend in the view.
+
+    Credit belongs to the credited touch's campaign; a campaign's touched and converting users follow
+    :meth:`View.user_funnel`. Credit or touches without a campaign name are left out; allocated spend
+    without a campaign appears as ``(unassigned)``.
+
+    Returns
+    -------
+    DataFrame
+        ``CAMPAIGN_COLUMNS``, ordered by revenue (highest first), then spend, then name.
+    """
+    revenue = _sum_by(view.credited, "campaign", ["revenue", "orders"])
+    spend = _sum_by(view.spend, "campaign", ["spend"])
+    funnel = view.user_funnel("campaign")
+    names = revenue.index.union(spend.index).union(funnel.index).dropna()
+    table = pd.DataFrame(index=pd.Index(names, name="campaign", dtype="string"))
+    table = table.join(revenue).join(spend).join(funnel[["touched_users", "converting_users"]])
+    table = table.fillna(
+        {"revenue": 0.0, "orders": 0.0, "spend": 0.0, "touched_users": 0, "converting_users": 0}
+    )
+    table = table.astype({"touched_users": "int64", "converting_users": "int64"})
+    table = pd.concat([table, money_ratios(table["revenue"], table["orders"], table["spend"])], axis=1)
+    table["conversion_rate"] = ratio_of_sums(table["converting_users"], table["touched_users"])
+    table = table.reset_index()
+    table = table.sort_values(["revenue", "spend", "campaign"], ascending=[False, False, True], kind="stable")
+    return table[CAMPAIGN_COLUMNS].reset_index(drop=True)
+
+
+def influencer_table(view: View) -> pd.DataFrame:
+    """
+    Compute one row per influencer passing the influencer filters, unknown ids included.
+
+    With a campaign filter, only influencers with a touch, credit or spend in those campaigns are listed.
+    Posts, reach, likes and comments come from the view's posts; engagement_rate = engagements / reach;
+    engagement_rate_followers = engagements / (posts x follower_count); orders and revenue are credited
+    under the view's model.
+
+    Returns
+    -------
+    DataFrame
+        ``INFLUENCER_COLUMNS``, ordered by revenue (highest first), then spend, then id.
+    """
+    people = view.influencers.set_index("influencer_id")
+    ids = view.selected_ids
+    if view.filters.campaigns:
+        active = view.user_funnel("influencer_id").index
+        active = active.union(pd.Index(view.credited["influencer_id"].dropna().unique()))
+        active = active.union(pd.Index(view.spend["influencer_id"].unique()))
+        ids = ids[ids.isin(active)]
+    table = people.loc[ids, ["name", "platform", "category", "gender", "follower_count", "tier"]]
+
+    posts = view.posts.groupby("influencer_id", sort=False).agg(
+        posts=("date", "size"), reach=("reach", "sum"), likes=("likes", "sum"), comments=("comments", "sum")
+    )
+    counts = posts.reindex(ids).fillna(0).astype("int64")
+    table = table.join(counts)
+    table["engagements"] = table["likes"] + table["comments"]
+    table["engagement_rate"] = ratio_of_sums(table["engagements"], table["reach"])
+    audience = table["posts"] * table["follower_count"].astype("float64")
+    table["engagement_rate_followers"] = ratio_of_sums(table["engagements"], audience.fillna(0.0))
+
+    credited = _sum_by(view.credited, "influencer_id", ["orders", "revenue"]).reindex(ids).fillna(0.0)
+    spend = _sum_by(view.spend, "influencer_id", ["spend"]).reindex(ids).fillna(0.0)
+    table = table.join(credited).join(spend)
+    table = pd.concat([table, money_ratios(table["revenue"], table["orders"], table["spend"])], axis=1)
+    table["cpm"] = 1000 * ratio_of_sums(table["spend"], table["reach"])
+    table["cpe"] = ratio_of_sums(table["spend"], table["engagements"])
+    funnel = view.user_funnel("influencer_id")["conversion_rate"]
+    table["conversion_rate"] = funnel.reindex(ids).to_numpy(dtype="float64")
+
+    table = table.rename_axis("influencer_id").reset_index()
+    table = table.sort_values(
+        ["revenue", "spend", "influencer_id"], ascending=[False, False, True], kind="stable"
+    )
+    return table[INFLUENCER_COLUMNS].reset_index(drop=True)
+
+
+def trends(view: View) -> pd.DataFrame:
+    """
+    Compute revenue, orders and spend per (date, campaign), sparse.
+
+    Only pairs with non-zero revenue or dated spend are listed; undated spend is left out. Credit on a
+    touch without a campaign keeps an empty campaign, so the trend sums to the KPI revenue.
+
+    Returns
+    -------
+    DataFrame
+        ``TREND_COLUMNS`` ordered by date, then campaign.
+    """
+    credited = view.credited.groupby(["date", "campaign"], dropna=False)[["revenue", "orders"]].sum()
+    dated = view.spend[view.spend["date"].notna()]
+    spend = dated.groupby(["date", "campaign"], dropna=False)[["spend"]].sum()
+    table = credited.join(spend, how="outer").fillna(0.0).reset_index()
+    table = table[(table["revenue"] != 0) | (table["spend"] != 0)]
+    table = table.astype(
+        {"campaign": "string", "revenue": "float64", "orders": "float64", "spend": "float64"}
+    )
+    table["date"] = table["date"].astype("datetime64[ns]")
+    table = table.sort_values(["date", "campaign"], kind="stable", na_position="first")
+    return table[TREND_COLUMNS].reset_index(drop=True)

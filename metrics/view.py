@@ -1,0 +1,551 @@
+"""One filtered, modelled look at a dataset: the frames every metric table is computed from (docs/metrics.md).
+
+A :class:`View` applies the filter rules once:
+
+* conversions are selected by their own date, product and source;
+* their journeys use all earlier touches (also before the start date and of other campaigns), and the
+  campaign, platform, category, gender and tier filters keep the credit that lands on matching touches;
+* influencer attributes come from influencers.csv (an influencer id missing there gets the platform of
+  its posts and empty other attributes);
+* spend is allocated on its own (:mod:`metrics.spend`), then filtered by campaign and influencer; product
+  and source never split it.
+
+Every frame is computed lazily, once per view. The filter-independent work (integer codes of the tracking
+columns, journeys, credit per model, the pieces of the spend allocation) is done once per dataset object
+and shared by all its views, so a filter change costs array masks, not a pass over strings.
+"""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics import attribution
+from metrics.dataset import Dataset
+from metrics.filters import Filters, Options
+from metrics.ratios import ratio_of_sums
+from metrics.spend import SpendParts, allocate_spend, empty_spend, spend_parts
+from metrics.tiers import follower_tier
+
+ATTRIBUTES = ["platform", "category", "gender", "tier"]
+INFLUENCER_COLUMNS = [
+    "influencer_id",
+    "name",
+    "platform",
+    "category",
+    "gender",
+    "follower_count",
+    "tier",
+    "known",
+]
+CREDITED_COLUMNS = [
+    "conversion_row",
+    "touch_row",
+    "weight",
+    "user_id",
+    "date",
+    "product",
+    "source",
+    "influencer_id",
+    "campaign",
+    *ATTRIBUTES,
+    "orders",
+    "revenue",
+]
+FUNNEL_COLUMNS = ["touched_users", "converting_users", "conversion_rate"]
+FILTER_OF_ATTRIBUTE = {
+    "platform": "platforms",
+    "category": "categories",
+    "gender": "genders",
+    "tier": "tiers",
+}
+TEXT_COLUMNS = ["influencer_id", "name", "platform", "category", "gender"]
+
+
+def _allowed(codes: np.ndarray, values: pd.Index, selected: tuple[str, ...]) -> np.ndarray:
+    """Return a mask of ``codes`` whose value is in ``selected`` (all True without a selection; -1 never)."""
+    if not selected:
+        return np.ones(len(codes), dtype=bool)
+    lookup = np.append(values.isin(selected), False)
+    return lookup[codes]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Return the sorted distinct values of an int64 array (a sort: numpy's hash-based unique is slower here)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def _contains(sorted_distinct: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Return whether each of ``values`` occurs in ``sorted_distinct``."""
+    if not len(sorted_distinct):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_distinct, values), len(sorted_distinct) - 1)
+    return sorted_distinct[at] == values
+
+
+def _unknown_platforms(posts: pd.DataFrame, unknown: pd.Index) -> pd.Series:
+    """Return the most frequent post platform of each unknown id (ties: the one posted first)."""
+    own = posts.loc[posts["influencer_id"].isin(unknown), ["influencer_id", "platform"]].reset_index(
+        drop=True
+    )
+    if own.empty:
+        return pd.Series(dtype="string")
+    own["first"] = own.index
+    counted = own.groupby(["influencer_id", "platform"], as_index=False).agg(
+        posts=("first", "size"), first=("first", "min")
+    )
+    counted = counted.sort_values(["influencer_id", "posts", "first"], ascending=[True, False, True])
+    chosen = counted.drop_duplicates("influencer_id")
+    return pd.Series(chosen["platform"].to_numpy(), index=chosen["influencer_id"].to_numpy(), dtype="string")
+
+
+def all_influencers(dataset: Dataset) -> pd.DataFrame:
+    """
+    Return every influencer id of the dataset with its attributes.
+
+    Ids of influencers.csv first, in file order, then ids seen only in posts, tracking or payouts (sorted),
+    with ``known`` False, the platform of their posts (the most frequent one) and other attributes empty.
+
+    Returns
+    -------
+    DataFrame
+        influencer_id, name, platform, category, gender, follower_count (Int64), tier, known.
+    """
+    known = dataset.influencers
+    frame = pd.DataFrame(
+        {
+            "influencer_id": known["influencer_id"].astype("string"),
+            "name": known["name"].astype("string"),
+            "platform": known["platform"].astype("string"),
+            "category": known["category"].astype("string"),
+            "gender": known["gender"].astype("string"),
+            "follower_count": known["follower_count"].astype("Int64"),
+        }
+    )
+    seen = pd.Index(
+        pd.concat(
+            [
+                pd.Series(dataset.posts["influencer_id"].unique()),
+                pd.Series(dataset.tracking["influencer_id"].unique()),
+                pd.Series(dataset.payouts["influencer_id"].unique()),
+            ]
+        )
+        .astype("string")
+        .dropna()
+        .unique()
+    )
+    unknown = seen.difference(pd.Index(frame["influencer_id"])).sort_values()
+    if len(unknown):
+        extra = pd.DataFrame({"influencer_id": pd.array(unknown, dtype="string")})
+        extra["platform"] = extra["influencer_id"].map(_unknown_platforms(dataset.posts, unknown))
+        frame = pd.concat([frame, extra], ignore_index=True)
+    frame = frame.astype({c: "string" for c in TEXT_COLUMNS}).astype({"follower_count": "Int64"})
+    frame["tier"] = follower_tier(frame["follower_count"])
+    frame["known"] = np.arange(len(frame)) < len(known)
+    return frame[INFLUENCER_COLUMNS].reset_index(drop=True)
+
+
+class Prepared:
+    """
+    Hold the filter-independent work on one dataset: integer codes of the tracking columns and memos.
+
+    Built once per :class:`Dataset` object (see :func:`prepare`); datasets are immutable, so it never goes
+    stale. Codes are positions into the matching ``*_values`` index, -1 for a missing value.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        tracking = dataset.tracking
+        self.influencers = all_influencers(dataset)
+        ids = pd.Index(self.influencers["influencer_id"])
+        # Factorize first, then look the few distinct ids up: get_indexer on a million strings is slow.
+        codes, uniques = pd.factorize(tracking["influencer_id"].astype("string"), use_na_sentinel=True)
+        self.influencer = np.append(ids.get_indexer(pd.Index(uniques)), -1)[codes]
+        self.attribute_codes: dict[str, np.ndarray] = {}
+        self.attribute_values: dict[str, pd.Index] = {}
+        for attribute in ATTRIBUTES:
+            attribute_codes, values = pd.factorize(self.influencers[attribute], use_na_sentinel=True)
+            self.attribute_codes[attribute] = np.append(attribute_codes, -1)
+            self.attribute_values[attribute] = pd.Index(values)
+        self.user, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
+        self.date = tracking["date"].to_numpy(dtype="datetime64[ns]")
+        self.is_conversion = attribution.conversion_mask(tracking).fillna(False).to_numpy(dtype=bool)
+        self._columns: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        self._memo: dict[Any, Any] = {}
+        self._dataset = weakref.ref(dataset)
+
+    def column(self, name: str) -> tuple[np.ndarray, pd.Index]:
+        """Return the codes and values of a tracking column, factorized once."""
+        if name not in self._columns:
+            codes, values = pd.factorize(self._dataset().tracking[name], use_na_sentinel=True)
+            self._columns[name] = (codes, pd.Index(values))
+        return self._columns[name]
+
+    def group_codes(self, by: str) -> tuple[np.ndarray, pd.Index]:
+        """Return per tracking row the code of its group ``by`` (a touch attribute or a tracking column)."""
+        if by == "influencer_id":
+            return self.influencer, pd.Index(self.influencers["influencer_id"])
+        if by in self.attribute_codes:
+            return self.attribute_codes[by][self.influencer], self.attribute_values[by]
+        return self.column(by)
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed once per key for this dataset."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
+_PREPARED: dict[int, tuple[weakref.ref, Prepared]] = {}
+
+
+def prepare(dataset: Dataset) -> Prepared:
+    """Return the :class:`Prepared` work of ``dataset``, built once per dataset object while it lives."""
+    key = id(dataset)
+    cached = _PREPARED.get(key)
+    if cached is not None and cached[0]() is dataset:
+        return cached[1]
+    prepared = Prepared(dataset)
+    _PREPARED[key] = (weakref.ref(dataset), prepared)
+    weakref.finalize(dataset, _PREPARED.pop, key, None)
+    return prepared
+
+
+class View:
+    """
+    Hold a dataset seen through filters and options, with the derived frames every table needs.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The validated frames.
+    filters : Filters, optional
+        The slice to show (default: everything).
+    options : Options, optional
+        Attribution model and its parameters (default: last touch, 30-day lookback).
+    credit : DataFrame, optional
+        A precomputed ``attribution.credit(dataset.tracking, options, filters)`` frame (conversion_row,
+        touch_row, weight), e.g. cached per dataset and options; computed when omitted.
+    journeys : DataFrame, optional
+        Precomputed ``attribution.journey_pairs(dataset.tracking, options.lookback)``, used for
+        converting users (and handed to the attribution model); computed when omitted.
+
+    Attributes
+    ----------
+    influencers : DataFrame
+        Every influencer, also ids only seen in posts, tracking or payouts (``known`` False); not filtered.
+    selected_ids : Index
+        Ids passing the platform, category, gender and tier filters.
+    tracking : DataFrame
+        Tracking rows with ``row`` (position) and the touch influencer's attributes; not filtered.
+    credited : DataFrame
+        One row per (conversion, credited touch) after the filters, with credited orders and revenue.
+    spend : DataFrame
+        Allocated spend after the filters: influencer_id, campaign, date (NaT = undated), basis, spend.
+    posts : DataFrame
+        Posts in the date, influencer and campaign filters, with the influencer's attributes.
+    touches : DataFrame
+        Influencer touches dated in the date filter and passing the campaign and influencer filters.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        filters: Filters | None = None,
+        options: Options | None = None,
+        *,
+        credit: pd.DataFrame | None = None,
+        journeys: pd.DataFrame | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.filters = filters if filters is not None else Filters()
+        self.options = options if options is not None else Options()
+        self._credit = credit
+        self._journeys = journeys
+        self._funnels: dict[str | None, pd.DataFrame] = {}
+
+    def __repr__(self) -> str:
+        return f"View(filters={self.filters!r}, options={self.options!r})"
+
+    @cached_property
+    def prepared(self) -> Prepared:
+        """Return the dataset's filter-independent codes and memos."""
+        return prepare(self.dataset)
+
+    # --- influencers -------------------------------------------------------------------------------
+
+    @property
+    def influencers(self) -> pd.DataFrame:
+        """Return every influencer id with its attributes (see :func:`all_influencers`)."""
+        return self.prepared.influencers
+
+    @cached_property
+    def _selected(self) -> np.ndarray:
+        """Return, per row of :attr:`influencers`, whether it passes the influencer filters."""
+        prepared = self.prepared
+        mask = np.ones(len(prepared.influencers), dtype=bool)
+        for attribute, field in FILTER_OF_ATTRIBUTE.items():
+            codes = prepared.attribute_codes[attribute][:-1]
+            mask = mask & _allowed(codes, prepared.attribute_values[attribute], getattr(self.filters, field))
+        return mask
+
+    @cached_property
+    def selected_ids(self) -> pd.Index:
+        """Return the ids passing the platform, category, gender and tier filters."""
+        return pd.Index(self.influencers.loc[self._selected, "influencer_id"], name="influencer_id")
+
+    # --- tracking masks ----------------------------------------------------------------------------
+
+    def _date_mask(self, dates: np.ndarray) -> np.ndarray:
+        mask = np.ones(len(dates), dtype=bool)
+        if self.filters.start is not None:
+            mask = mask & (dates >= np.datetime64(self.filters.start, "ns"))
+        if self.filters.end is not None:
+            mask = mask & (dates <= np.datetime64(self.filters.end, "ns"))
+        return mask
+
+    @cached_property
+    def touch_passes(self) -> np.ndarray:
+        """
+        Return, per tracking row, whether it is an influencer touch passing the campaign and influencer filters.
+
+        Any date: journeys use touches before the start date too.
+        """
+        prepared = self.prepared
+        campaign_codes, campaigns = prepared.column("campaign")
+        mask = (prepared.influencer >= 0) & _allowed(campaign_codes, campaigns, self.filters.campaigns)
+        if self.filters.has_influencer_filter:
+            mask = mask & np.append(self._selected, False)[prepared.influencer]
+        return mask
+
+    @cached_property
+    def dated(self) -> np.ndarray:
+        """Return, per tracking row, whether its date lies in the date filter."""
+        return self._date_mask(self.prepared.date)
+
+    @cached_property
+    def conversion_selected(self) -> np.ndarray:
+        """Return, per tracking row, whether it is a conversion selected by its date, product and source."""
+        prepared = self.prepared
+        products, product_values = prepared.column("product")
+        sources, source_values = prepared.column("source")
+        return (
+            prepared.is_conversion
+            & self.dated
+            & _allowed(products, product_values, self.filters.products)
+            & _allowed(sources, source_values, self.filters.sources)
+        )
+
+    # --- tracking, credit, journeys ----------------------------------------------------------------
+
+    @property
+    def tracking(self) -> pd.DataFrame:
+        """Return tracking rows with ``row`` (their position) and the touch influencer's attributes."""
+        return self.prepared.memo("tracking", self._enriched_tracking)
+
+    def _enriched_tracking(self) -> pd.DataFrame:
+        prepared = self.prepared
+        tracking = self.dataset.tracking.reset_index(drop=True)
+        attributes = {
+            attribute: pd.Series(
+                pd.Categorical.from_codes(
+                    prepared.attribute_codes[attribute][prepared.influencer],
+                    categories=prepared.attribute_values[attribute],
+                )
+            ).astype("string")
+            for attribute in ATTRIBUTES
+        }
+        return tracking.assign(row=np.arange(len(tracking)), **attributes)
+
+    @property
+    def journeys(self) -> pd.DataFrame:
+        """
+        Return (conversion_row, touch_row, ...) for every touch in every conversion's journey.
+
+        Journey membership is model-independent: it decides the converting users of a group.
+        """
+        if self._journeys is not None:
+            return self._journeys
+        return self.prepared.memo(("journeys", self.options.lookback), self._compute_journeys)
+
+    def _compute_journeys(self) -> pd.DataFrame:
+        journey_pairs = getattr(attribution, "journey_pairs", None)
+        if journey_pairs is not None:
+            return journey_pairs(self.dataset.tracking, self.options.lookback)
+        rows = np.flatnonzero(self.prepared.is_conversion)
+        return pd.DataFrame({"conversion_row": rows, "touch_row": rows})
+
+    @property
+    def credit(self) -> pd.DataFrame:
+        """Return the attribution credit of every conversion (conversion_row, touch_row, weight), unfiltered."""
+        if self._credit is not None:
+            return self._credit
+        options = self.options
+        # The data-driven chain is estimated on the filtered period; the other models ignore filters.
+        key = ("credit", options, self.filters if options.model == "markov" else None)
+        return self.prepared.memo(key, self._compute_credit)
+
+    def _compute_credit(self) -> pd.DataFrame:
+        parameters = inspect.signature(attribution.credit).parameters
+        kwargs = {}
+        if "attributes" in parameters:
+            kwargs["attributes"] = self.influencers
+        if "pairs" in parameters and {"position", "n", "days_before"} <= set(self.journeys.columns):
+            kwargs["pairs"] = self.journeys
+        return attribution.credit(self.dataset.tracking, self.options, self.filters, **kwargs)
+
+    @cached_property
+    def credited(self) -> pd.DataFrame:
+        """Return one row per (selected conversion, credited touch passing the filters) with credited amounts."""
+        credit = self.credit
+        conversion_rows = credit["conversion_row"].to_numpy(dtype="int64")
+        touch_rows = credit["touch_row"].to_numpy(dtype="int64")
+        keep = self.conversion_selected[conversion_rows] & self.touch_passes[touch_rows]
+        conversion_rows, touch_rows = conversion_rows[keep], touch_rows[keep]
+        weight = credit["weight"].to_numpy(dtype="float64")[keep]
+
+        tracking = self.dataset.tracking
+        conversion = tracking[["user_id", "date", "product", "source", "orders", "revenue"]].take(
+            conversion_rows
+        )
+        touch = tracking[["influencer_id", "campaign"]].take(touch_rows)
+        people = self.influencers[ATTRIBUTES].take(self.prepared.influencer[touch_rows])
+        frame = pd.concat(
+            [
+                pd.DataFrame({"conversion_row": conversion_rows, "touch_row": touch_rows, "weight": weight}),
+                conversion.reset_index(drop=True),
+                touch.reset_index(drop=True).astype("string"),
+                people.reset_index(drop=True),
+            ],
+            axis=1,
+        )
+        frame["orders"] = weight * frame["orders"].to_numpy(dtype="float64")
+        frame["revenue"] = weight * frame["revenue"].to_numpy(dtype="float64")
+        return frame[CREDITED_COLUMNS]
+
+    # --- spend, posts, touches ---------------------------------------------------------------------
+
+    @property
+    def spend_parts(self) -> SpendParts:
+        """Return the filter-independent pieces of the spend allocation (computed once per dataset)."""
+        return self.prepared.memo("spend_parts", lambda: spend_parts(self.dataset))
+
+    @cached_property
+    def spend(self) -> pd.DataFrame:
+        """Return allocated spend in the date filter, kept for the campaign and influencer filters."""
+        spend = allocate_spend(self.dataset, self.filters, parts=self.spend_parts)
+        if spend.empty:
+            return empty_spend()
+        mask = np.ones(len(spend), dtype=bool)
+        if self.filters.campaigns:
+            mask = spend["campaign"].isin(self.filters.campaigns).to_numpy(dtype=bool)
+        if self.filters.has_influencer_filter:
+            mask = mask & spend["influencer_id"].isin(self.selected_ids).to_numpy(dtype=bool)
+        return spend[mask].reset_index(drop=True)
+
+    @cached_property
+    def posts(self) -> pd.DataFrame:
+        """
+        Return posts in the date, influencer and campaign filters with the influencer's attributes.
+
+        The post's own platform is kept as ``post_platform``; ``platform`` is the influencer's. With a
+        campaign filter, a post is kept by its own ``campaign`` when the file has that column, else when its
+        influencer has a touch in those campaigns (at any date).
+        """
+        posts = self.prepared.memo("posts", self._posts_with_attributes)
+
+        mask = self._date_mask(posts["date"].to_numpy(dtype="datetime64[ns]"))
+        if self.filters.has_influencer_filter:
+            mask = mask & posts["influencer_id"].isin(self.selected_ids).to_numpy(dtype=bool)
+        if self.filters.campaigns:
+            if "campaign" in posts:
+                mask = mask & posts["campaign"].isin(self.filters.campaigns).fillna(False).to_numpy(
+                    dtype=bool
+                )
+            else:
+                in_campaigns = self.influencers["influencer_id"].take(
+                    _distinct(self.prepared.influencer[self.touch_passes].astype(np.int64))
+                )
+                mask = mask & posts["influencer_id"].isin(in_campaigns).to_numpy(dtype=bool)
+        return posts[mask].reset_index(drop=True)
+
+    def _posts_with_attributes(self) -> pd.DataFrame:
+        posts = self.dataset.posts.reset_index(drop=True).rename(columns={"platform": "post_platform"})
+        posts["influencer_id"] = posts["influencer_id"].astype("string")
+        people = self.influencers.set_index("influencer_id")[[*ATTRIBUTES, "follower_count"]]
+        found = people.reindex(posts["influencer_id"].to_numpy()).reset_index(drop=True)
+        return pd.concat([posts, found], axis=1)
+
+    @cached_property
+    def touches(self) -> pd.DataFrame:
+        """Return influencer touches dated in the date filter that pass the campaign and influencer filters."""
+        return self.tracking[self.touch_passes & self.dated].reset_index(drop=True)
+
+    # --- users -------------------------------------------------------------------------------------
+
+    def user_funnel(self, by: str | None = None) -> pd.DataFrame:
+        """
+        Count touched and converting users per group.
+
+        Touched users of a group are users with a touch of that group dated in the date filter;
+        converting users are those touched users with a selected conversion whose journey holds a touch of
+        the group (model-independent); conversion rate = converting users / touched users.
+
+        Parameters
+        ----------
+        by : str, optional
+            A touch column to group by (``campaign``, ``influencer_id``, ``platform``, ``category``,
+            ``gender``, ``tier`` or another tracking column); None for one group of everything (index
+            ``"all"``).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by the group value: touched_users, converting_users (int64), conversion_rate; groups
+            without touched users are left out (except the single ``"all"`` row).
+        """
+        if by not in self._funnels:
+            self._funnels[by] = self._user_funnel(by)
+        return self._funnels[by]
+
+    def _user_funnel(self, by: str | None) -> pd.DataFrame:
+        prepared = self.prepared
+        user_codes = prepared.user
+        if by is None:
+            group_codes = np.zeros(len(user_codes), dtype=np.int64)
+            group_values = pd.Index(["all"], dtype="string")
+        else:
+            group_codes, group_values = prepared.group_codes(by)
+        valid = (group_codes >= 0) & (user_codes >= 0)
+
+        # A (group, user) pair is one int64, so de-duplicating pairs is one sort.
+        touched_rows = np.flatnonzero(self.touch_passes & self.dated & valid)
+        touched = _distinct(group_codes[touched_rows].astype(np.int64) << 32 | user_codes[touched_rows])
+
+        journeys = self.journeys
+        conversion_rows = journeys["conversion_row"].to_numpy(dtype="int64")
+        touch_rows = journeys["touch_row"].to_numpy(dtype="int64")
+        keep = self.conversion_selected[conversion_rows] & self.touch_passes[touch_rows] & valid[touch_rows]
+        converting = _distinct(
+            group_codes[touch_rows[keep]].astype(np.int64) << 32 | user_codes[conversion_rows[keep]]
+        )
+        converting = converting[_contains(touched, converting)]
+
+        size = len(group_values)
+        funnel = pd.DataFrame(
+            {
+                "touched_users": np.bincount(touched >> 32, minlength=size),
+                "converting_users": np.bincount(converting >> 32, minlength=size),
+            },
+            index=pd.Index(group_values, name=by or "group"),
+        )
+        if by is not None:
+            funnel = funnel[funnel["touched_users"] > 0]
+        funnel["conversion_rate"] = ratio_of_sums(funnel["converting_users"], funnel["touched_users"])
+        return funnel[FUNNEL_COLUMNS]

@@ -1,0 +1,120 @@
+"""Payout ledger: units from the data, derived rates, statuses and their precedence, unknown ids."""
+
+import math
+
+import pytest
+
+from metrics.filters import Filters
+from metrics.payouts import LEDGER_COLUMNS, payout_ledger
+from metrics.view import View
+
+INFLUENCERS = [{"influencer_id": i, "platform": "YouTube" if i == "E" else "Instagram"} for i in "ABCDEFG"]
+POSTS = [{"influencer_id": i, "date": "2025-06-01"} for i in ["A", "A", "B", "B", "E", "F", "F", "F", "F"]]
+TRACKING = [
+    {
+        "influencer_id": "C",
+        "campaign": "K",
+        "user_id": "u1",
+        "date": "2025-06-01",
+        "orders": 2,
+        "revenue": 50.0,
+    },
+    {
+        "influencer_id": "C",
+        "campaign": "K",
+        "user_id": "u2",
+        "date": "2025-06-02",
+        "orders": 3,
+        "revenue": 80.0,
+    },
+    {"influencer_id": "C", "campaign": "K", "user_id": "u3", "date": "2025-06-02"},
+    {"influencer_id": "D", "campaign": "K", "user_id": "u4", "date": "2025-06-03"},
+]
+PAYOUTS = [
+    # A: 2 posts x 100 = 200, paid 200 -> ok.
+    {"influencer_id": "A", "basis": "post", "total_payout": 200.0, "rate": 100.0},
+    # B: 2 posts x 100 = 200, paid 203 (1.5% over) -> mismatch.
+    {"influencer_id": "B", "basis": "post", "total_payout": 203.0, "rate": 100.0},
+    # C: 5 coded orders, no rate -> rate 30 derived from 150 / 5 -> ok.
+    {"influencer_id": "C", "basis": "order", "total_payout": 150.0},
+    # D: order basis without coded orders (a click only) -> no_units, although its rate disagrees.
+    {"influencer_id": "D", "basis": "order", "total_payout": 90.0, "rate": 10.0},
+    # E: 1 post x 100 = 100, paid 100.9 (0.9% over) -> ok.
+    {"influencer_id": "E", "basis": "post", "total_payout": 100.9, "rate": 100.0},
+    # F: two rows, summed 300 + 100 = 400 = 4 posts x 100 -> ok with the first row's rate.
+    {"influencer_id": "F", "basis": "post", "total_payout": 300.0, "rate": 100.0},
+    {"influencer_id": "F", "basis": "post", "total_payout": 100.0, "rate": 25.0},
+    # U: not in influencers.csv.
+    {"influencer_id": "U", "basis": "post", "total_payout": 10.0},
+]
+# G has no payout row -> missing.
+
+
+@pytest.fixture
+def ledger(make_dataset):
+    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
+    return payout_ledger(View(dataset)).set_index("influencer_id")
+
+
+def test_ledger_statuses(ledger):
+    assert ledger["status"].to_dict() == {
+        "A": "ok",
+        "B": "mismatch",
+        "C": "ok",
+        "D": "no_units",
+        "E": "ok",
+        "F": "ok",
+        "G": "missing",
+        "U": "no_units",
+    }
+
+
+def test_units_rates_and_computed_payouts(ledger):
+    assert ledger.loc["A", ["units", "rate", "computed_payout"]].tolist() == [2, 100.0, 200.0]
+    assert ledger.loc["B", ["units", "total_payout", "computed_payout"]].tolist() == [2, 203.0, 200.0]
+    assert ledger.loc["C", ["basis", "units", "rate", "computed_payout"]].tolist() == [
+        "order",
+        5,
+        30.0,
+        150.0,
+    ]
+    assert ledger.loc["D", "units"] == 0
+    assert ledger.loc["D", "computed_payout"] == 0.0
+    assert ledger.loc["F", ["units", "rate", "total_payout", "payout_rows"]].tolist() == [4, 100.0, 400.0, 2]
+    assert ledger.loc["F", "note"] == "payout rows disagree on rate; the first row's is used"
+
+
+def test_missing_payouts_have_empty_basis_rate_and_computed(ledger):
+    g = ledger.loc["G"]
+    assert (g["total_payout"], g["units"]) == (0.0, 0)
+    assert g[["basis", "rate", "computed_payout"]].isna().all()
+
+
+def test_no_units_without_a_rate_leaves_rate_and_computed_empty(ledger):
+    u = ledger.loc["U"]
+    assert (u["basis"], u["units"], u["total_payout"]) == ("post", 0, 10.0)
+    assert math.isnan(u["rate"]) and math.isnan(u["computed_payout"])
+
+
+def test_precedence_missing_over_no_units_over_mismatch(make_dataset):
+    # H has no payout row and no units: missing, not no_units.
+    # D has no units and a total far from rate x units: no_units, not mismatch.
+    dataset = make_dataset(
+        influencers=[{"influencer_id": "H"}, {"influencer_id": "D"}],
+        payouts=[{"influencer_id": "D", "basis": "post", "total_payout": 90.0, "rate": 10.0}],
+    )
+    ledger = payout_ledger(View(dataset)).set_index("influencer_id")
+    assert ledger["status"].to_dict() == {"H": "missing", "D": "no_units"}
+
+
+def test_ledger_is_not_date_or_campaign_filtered_but_follows_influencer_filters(make_dataset):
+    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
+    everything = payout_ledger(View(dataset))
+    narrowed = payout_ledger(View(dataset, Filters.make(start="2030-01-01", campaigns=["none"])))
+    assert narrowed.equals(everything)
+    youtube = payout_ledger(View(dataset, Filters.make(platforms=["YouTube"])))
+    assert youtube["influencer_id"].tolist() == ["E"]
+    # The unknown id U drops out under any influencer filter.
+    instagram = payout_ledger(View(dataset, Filters.make(platforms=["Instagram"])))
+    assert "U" not in set(instagram["influencer_id"])
+    assert list(everything.columns[: len(LEDGER_COLUMNS)]) == LEDGER_COLUMNS
