@@ -30,6 +30,12 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
     return grouped(value, decimals === undefined ? 0 : decimals);
   };
 
+  // Counts that may be fractional (credited orders under multi-touch models): whole numbers stay whole.
+  dagfuncs.count = function (value) {
+    if (undefinedValue(value)) return DASH;
+    return Number.isInteger(Number(value)) ? grouped(value, 0) : grouped(value, 1);
+  };
+
   dagfuncs.ratio = function (value) {
     if (undefinedValue(value)) return DASH;
     return grouped(value, 2) + "\u00D7";

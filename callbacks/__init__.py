@@ -23,6 +23,7 @@ MODULES = (
     "influencers",
     "payouts",
     "export",
+    "reports",
 )
 
 

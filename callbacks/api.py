@@ -17,8 +17,8 @@ to a dataset, so there is no ``GET /api/datasets``. An unknown or expired key is
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.datastructures import MultiDict
 
 from callbacks import cache, datasets
-from callbacks.logs import key_ref, log_event, log_upload
+from callbacks.logs import log_upload
 from callbacks.session import effective_dates
 from metrics import export
 from metrics.dataset import FILES, InputRejected
@@ -122,43 +122,20 @@ def create_dataset():
             raise ApiError(
                 f"{name}: the file is larger than the {megabytes:g} MB limit", status=413, file=name
             )
-        started = time.perf_counter()
         try:
+            # parse_bytes writes the file's upload log line (callbacks/datasets.py), as for the Data tab.
             parsed = datasets.parse_bytes(
                 name, data, filename=upload.filename or f"{name}.csv", max_rows=_max_rows()
             )
         except InputRejected as exc:
-            log_upload(
-                name,
-                size_bytes=len(data),
-                rows_read=None,
-                rows_dropped=None,
-                parse_ms=(time.perf_counter() - started) * 1000,
-                status="rejected",
-            )
             raise ApiError(str(exc), status=422, file=exc.file, problem=exc.problem) from None
-        parse_ms = (time.perf_counter() - started) * 1000
         files[name] = datasets.StoredFile(parsed, upload.filename or f"{name}.csv")
-        log_upload(
-            name,
-            size_bytes=len(data),
-            rows_read=parsed.rows_read,
-            rows_dropped=parsed.rows_dropped,
-            parse_ms=parse_ms,
-        )
 
     try:
         key = datasets.build(files)
     except OSError as exc:  # the cache refused the write: full disk, Redis down
         raise ApiError(str(exc), status=503) from None
     dataset = datasets.load(key)
-    log_event(
-        "dataset",
-        dataset=key_ref(key),
-        rows=sum(len(dataset.frame(name)) for name in FILES),
-        quality_rows=len(dataset.quality),
-        source="api",
-    )
     body = {
         "key": key,
         "rows": {name: len(dataset.frame(name)) for name in FILES},
@@ -166,6 +143,23 @@ def create_dataset():
         "quality_rows": len(dataset.quality),
     }
     return jsonify(body), 201
+
+
+@cache.cache.memoize()
+def _data_period_iso(key: str) -> tuple[str, str] | None:
+    bounds = datasets.load(key).date_range
+    return None if bounds is None else (bounds[0].date().isoformat(), bounds[1].date().isoformat())
+
+
+def data_period(key: str) -> tuple[dt.date, dt.date] | None:
+    """
+    Return the first and last date of a stored dataset, remembered in the shared cache.
+
+    A request on a worker that has not loaded the dataset yet then needs no full load just to read its
+    date range (a cache hit stays a few small reads).
+    """
+    period = _data_period_iso(key)
+    return None if period is None else (dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1]))
 
 
 def parse_view_query(args: MultiDict, key: str) -> tuple[Filters, Options]:
@@ -198,12 +192,7 @@ def parse_view_query(args: MultiDict, key: str) -> tuple[Filters, Options]:
         )
     except ValueError as exc:
         raise ApiError(f"invalid query: {exc}") from None
-    bounds = datasets.load(key).date_range
-    first, last = effective_dates(
-        single.get("start"),
-        single.get("end"),
-        None if bounds is None else (bounds[0].date(), bounds[1].date()),
-    )
+    first, last = effective_dates(single.get("start"), single.get("end"), data_period(key))
     filters = Filters.make(start=first, end=last, **{f: args.getlist(q) for f, q in LIST_FIELDS.items()})
     return filters, options
 

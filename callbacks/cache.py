@@ -120,7 +120,9 @@ def credit(key: str, options: Options, filters: Filters) -> pd.DataFrame:
     return from_ipc(_credit_ipc(key, options, scope))
 
 
-def _table_ipc(compute: Callable[[View], pd.DataFrame], key: str, filters: Filters, options: Options) -> bytes:
+def _table_ipc(
+    compute: Callable[[View], pd.DataFrame], key: str, filters: Filters, options: Options
+) -> bytes:
     return to_ipc(compute(view(key, filters, options)))
 
 

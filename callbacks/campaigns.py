@@ -15,13 +15,13 @@ from layouts.common import grid, model_caption
 def update_campaigns(store: dict | None) -> Component:
     """Return the campaign table (one row per campaign) with its model caption, or an empty state."""
     state = SessionState.from_store(store)
-    blocked = unavailable(state, "campaigns")
+    blocked = unavailable(state)
     if blocked is not None:
         return blocked
     try:
         table = cache.campaign_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
-        return expired_notice("campaigns")
+        return expired_notice()
     if table.empty:
         return no_rows_state("campaigns")
     return html.Div(

@@ -52,22 +52,24 @@ def no_rows_state(where: str) -> Component:
     return empty_state(NO_ROWS_MESSAGE, actions=("reset",), where=where)
 
 
-def unavailable(state: SessionState, where: str) -> Component | None:
+def unavailable(state: SessionState) -> Component | None:
     """
     Return the short note a tab shows instead of numbers (no data, or expired), or None when data is there.
 
-    The KPI row above every tab shows the full panel with its buttons; a tab only points to it.
+    The KPI row above every tab shows the full message with its buttons; a tab only notes the gap.
     """
     if state.expired:
-        return expired_notice(where)
+        return expired_notice()
     if state.key is None:
-        return html.P(f"{NO_DATA_MESSAGE}. {NO_DATA_HINT}", className="text-body-secondary mb-0 tab-note")
+        return html.P(
+            "Nothing to show yet — load data in the Data tab.", className="text-body-secondary mb-0 tab-note"
+        )
     return None
 
 
-def expired_notice(where: str = "") -> Component:
+def expired_notice() -> Component:
     """Return the short note a tab shows when the session's dataset expired."""
-    return html.P(f"{EXPIRED_MESSAGE}.", className="text-body-secondary mb-0 tab-note")
+    return html.P("Nothing to show — the data expired.", className="text-body-secondary mb-0 tab-note")
 
 
 def finite(value: object) -> float | None:

@@ -102,7 +102,9 @@ def settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, s
     if parsed["CACHE_TYPE"] == "RedisCache" and not parsed["CACHE_REDIS_URL"]:
         raise ConfigError("CACHE_TYPE=RedisCache needs CACHE_REDIS_URL (e.g. redis://localhost:6379/0)")
     parsed["CACHE_DIR"] = str(raw["CACHE_DIR"])
-    parsed["CACHE_DEFAULT_TIMEOUT"] = _as_number("CACHE_DEFAULT_TIMEOUT", raw["CACHE_DEFAULT_TIMEOUT"], int, minimum=0)
+    parsed["CACHE_DEFAULT_TIMEOUT"] = _as_number(
+        "CACHE_DEFAULT_TIMEOUT", raw["CACHE_DEFAULT_TIMEOUT"], int, minimum=0
+    )
     parsed["CACHE_THRESHOLD"] = _as_number("CACHE_THRESHOLD", raw["CACHE_THRESHOLD"], int, minimum=0)
     parsed["MAX_UPLOAD_MB"] = _as_number("MAX_UPLOAD_MB", raw["MAX_UPLOAD_MB"], float, minimum=0)
     parsed["MAX_ROWS"] = _as_number("MAX_ROWS", raw["MAX_ROWS"], int, minimum=1, allow_none=True)

@@ -32,6 +32,18 @@ def dataset_value(key: str | None, origin: str) -> dict:
     return {"key": key, "summary": summary, "origin": origin, "expired": False}
 
 
+def megabytes(size: int) -> str:
+    """
+    Return a size in mebibytes with at most two decimals.
+
+    Examples
+    --------
+    >>> megabytes(200 * 1024 * 1024), megabytes(10_486), megabytes(2_621_440)
+    ('200', '0.01', '2.5')
+    """
+    return f"{size / MEBIBYTE:.2f}".rstrip("0").rstrip(".")
+
+
 def decode_upload(name: str, contents: str, filename: str | None, max_bytes: int) -> bytes:
     """
     Return an upload's bytes from its data URL, refusing a file over the size limit before decoding it.
@@ -46,7 +58,7 @@ def decode_upload(name: str, contents: str, filename: str | None, max_bytes: int
     if size > max_bytes:
         raise InputRejected(
             name,
-            f"{filename or 'the file'} is {size / MEBIBYTE:.1f} MB, over the {max_bytes / MEBIBYTE:g} MB upload "
+            f"{filename or 'the file'} is {megabytes(size)} MB, over the {megabytes(max_bytes)} MB upload "
             "limit; load bigger files through a server folder (DATA_DIR) or the command line",
         )
     try:
@@ -60,7 +72,11 @@ def _message(kind: str, lines: list) -> dbc.Alert:
 
 
 def _loaded_line(name: str, parsed: ingest.ParsedFile, filename: str) -> str:
-    dropped = f", {formats.number(parsed.rows_dropped)} dropped (see the report below)" if parsed.rows_dropped else ""
+    dropped = (
+        f", {formats.number(parsed.rows_dropped)} dropped (see the report below)"
+        if parsed.rows_dropped
+        else ""
+    )
     return f"{name}.csv: loaded {formats.number(len(parsed.frame))} rows from {filename}{dropped}."
 
 
@@ -94,7 +110,11 @@ def update_uploads(
         New ``DATASET_STORE`` value (``no_update`` when nothing was accepted), the message, and ``None`` for
         each upload area's contents (clearing them lets the same file be chosen again).
     """
-    waiting = [(name, data, filename) for name, data, filename in zip(FILES, contents, filenames, strict=True) if data]
+    waiting = [
+        (name, data, filename)
+        for name, data, filename in zip(FILES, contents, filenames, strict=True)
+        if data
+    ]
     if not waiting:
         raise PreventUpdate
     accepted: dict[str, datasets.StoredFile] = {}
@@ -184,7 +204,11 @@ def file_status(name: str, summary: dict | None) -> list:
     parts = [f"{formats.number(summary['rows'][name])} rows loaded from {origin}"]
     parts.append(f"{formats.number(info['rows_dropped'])} dropped")
     parts.append(f"{formats.number(info['warnings'])} in the report")
-    mark = html.Span("⚠ ", className="text-warning") if info["rows_dropped"] else html.Span("✓ ", className="text-success")
+    mark = (
+        html.Span("⚠ ", className="text-warning")
+        if info["rows_dropped"]
+        else html.Span("✓ ", className="text-success")
+    )
     return [mark, " · ".join(parts)]
 
 
@@ -208,7 +232,8 @@ def update_quality(store: dict | None) -> tuple[list[dict], str]:
         return [], "No problems found: every row was read as it is."
     counts = report["file"].value_counts()
     by_file = ", ".join(f"{formats.number(counts[name])} in {name}.csv" for name in FILES if name in counts)
-    summary = f"{formats.number(len(report))} rows: {by_file}. Each says what was done (the Action column)."
+    noun = "row" if len(report) == 1 else "rows"
+    summary = f"{formats.number(len(report))} {noun}: {by_file}. Each says what was done (the Action column)."
     if len(report) > QUALITY_ROWS_SHOWN:
         summary += f" Showing the first {formats.number(QUALITY_ROWS_SHOWN)}; the download has them all."
     return records(report.head(QUALITY_ROWS_SHOWN)), summary

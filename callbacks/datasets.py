@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from callbacks import cache as cache_module
+from callbacks.logs import key_ref, log_event, log_upload
 from metrics import export, ingest
-from metrics.dataset import FILES, Dataset
+from metrics.dataset import FILES, Dataset, empty_quality
 from metrics.view import View
 
 FRAME_NAMES = (*FILES, "quality")
@@ -104,7 +106,15 @@ def save(dataset: Dataset, files: Mapping[str, StoredFile] | None = None) -> str
     }
     key = secrets.token_urlsafe(32)
     if not _backend().set(_entry_key(key), value):
-        raise OSError("the dataset could not be stored in the cache (is CACHE_DIR writable, Redis reachable?)")
+        raise OSError(
+            "the dataset could not be stored in the cache (is CACHE_DIR writable, Redis reachable?)"
+        )
+    log_event(
+        "dataset",
+        dataset=key_ref(key),
+        rows=sum(len(dataset.frame(name)) for name in FILES),
+        quality_rows=len(dataset.quality),
+    )
     return key
 
 
@@ -188,9 +198,18 @@ def load_files(key: str | None) -> dict[str, StoredFile]:
 
 
 def build(files: Mapping[str, StoredFile]) -> str:
-    """Build a dataset from parsed files (``ingest.build_dataset``), store it and return its new key."""
+    """
+    Build a dataset from parsed files (``ingest.build_dataset``), store it and return its new key.
+
+    A file not in ``files`` is missing: an empty frame, reported once by ``ingest.build_dataset``.
+    """
     dataset = ingest.build_dataset({name: stored.parsed for name, stored in files.items()})
-    return save(dataset, files)
+    missing = {
+        name: StoredFile(ingest.ParsedFile(dataset.frame(name), empty_quality(), 0, 0), SOURCE_MISSING)
+        for name in FILES
+        if name not in files
+    }
+    return save(dataset, {**files, **missing})
 
 
 def replace_files(key: str | None, replacements: Mapping[str, StoredFile]) -> str:
@@ -227,7 +246,26 @@ def parse_bytes(name: str, data: bytes, *, filename: str, max_rows: int | None =
     with _lock:
         if digest in _parsed:
             return _parsed[digest]
-    parsed = ingest.parse_file(name, data, filename=filename, max_rows=max_rows)
+    started = time.perf_counter()
+    try:
+        parsed = ingest.parse_file(name, data, filename=filename, max_rows=max_rows)
+    except ingest.InputRejected:
+        log_upload(
+            name,
+            size_bytes=len(data),
+            rows_read=None,
+            rows_dropped=None,
+            parse_ms=(time.perf_counter() - started) * 1000,
+            status="rejected",
+        )
+        raise
+    log_upload(
+        name,
+        size_bytes=len(data),
+        rows_read=parsed.rows_read,
+        rows_dropped=parsed.rows_dropped,
+        parse_ms=(time.perf_counter() - started) * 1000,
+    )
     with _lock:
         _parsed[digest] = parsed
         while len(_parsed) > len(FILES):

@@ -15,13 +15,13 @@ from layouts.common import grid, model_caption
 def update_influencers(store: dict | None) -> Component:
     """Return the influencer table (one row per influencer) with its model caption, or an empty state."""
     state = SessionState.from_store(store)
-    blocked = unavailable(state, "influencers")
+    blocked = unavailable(state)
     if blocked is not None:
         return blocked
     try:
         table = cache.influencer_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
-        return expired_notice("influencers")
+        return expired_notice()
     if table.empty:
         return no_rows_state("influencers")
     return html.Div(
@@ -34,4 +34,6 @@ def update_influencers(store: dict | None) -> Component:
 
 def register(app: Dash) -> None:
     """Register the Influencers tab callback."""
-    app.callback(Output(ids.INFLUENCER_BODY, "children"), Input(ids.SESSION_STORE, "data"))(update_influencers)
+    app.callback(Output(ids.INFLUENCER_BODY, "children"), Input(ids.SESSION_STORE, "data"))(
+        update_influencers
+    )

@@ -59,7 +59,7 @@ def update_kpis(store: dict | None) -> Component:
         return expired_state("kpis")
     row = current.iloc[0].to_dict() if len(current) else {}
     if previous is None:
-        return kpi_layout.cards(card_values(row, None), "no earlier period in the data")
+        return kpi_layout.cards(card_values(row, None), "no earlier period")
     period, previous_table = previous
     days = (period.end - period.start).days + 1
     previous_row = previous_table.iloc[0].to_dict() if len(previous_table) else {}
@@ -68,6 +68,6 @@ def update_kpis(store: dict | None) -> Component:
 
 def register(app: Dash) -> None:
     """Register the KPI row callback."""
-    app.callback(Output(ids.KPI_ROW, "children"), Input(ids.SESSION_STORE, "data"), prevent_initial_call=True)(
-        update_kpis
-    )
+    app.callback(
+        Output(ids.KPI_ROW, "children"), Input(ids.SESSION_STORE, "data"), prevent_initial_call=True
+    )(update_kpis)

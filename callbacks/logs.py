@@ -137,16 +137,17 @@ def log_upload(
     key : str, optional
         The dataset key the file went into; logged only as :func:`key_ref`.
     """
-    log_event(
-        "upload",
-        file=file,
-        bytes=int(size_bytes),
-        rows_read=rows_read,
-        rows_dropped=rows_dropped,
-        parse_ms=round(parse_ms, 1),
-        status=status,
-        dataset=key_ref(key),
-    )
+    fields: dict[str, Any] = {
+        "file": file,
+        "bytes": int(size_bytes),
+        "rows_read": rows_read,
+        "rows_dropped": rows_dropped,
+        "parse_ms": round(parse_ms, 1),
+        "status": status,
+    }
+    if key is not None:
+        fields["dataset"] = key_ref(key)
+    log_event("upload", **fields)
 
 
 def _logged_path(path: str, view_args: Mapping[str, Any] | None) -> str:

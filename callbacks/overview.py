@@ -16,7 +16,10 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemov
 
 
 def _chart(figure, caption: str) -> list[Component]:
-    return [dcc.Graph(figure=figure, config=GRAPH_CONFIG), html.Div(caption, className="panel-caption small text-body-secondary")]
+    return [
+        dcc.Graph(figure=figure, config=GRAPH_CONFIG),
+        html.Div(caption, className="panel-caption small text-body-secondary"),
+    ]
 
 
 def update_overview(store: dict | None) -> tuple[Component, Component, Component]:
@@ -27,35 +30,42 @@ def update_overview(store: dict | None) -> tuple[Component, Component, Component
     no rows for these filters).
     """
     state = SessionState.from_store(store)
-    blocked = unavailable(state, "overview")
+    blocked = unavailable(state)
     if blocked is not None:
-        return blocked, None, None
+        return blocked, blocked, blocked
     try:
         trend = cache.trends(state.key, state.filters, state.options)
         campaigns = cache.campaign_table(state.key, state.filters, state.options)
         influencers = cache.influencer_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
-        return expired_notice("overview"), None, None
+        notice = expired_notice()
+        return notice, notice, notice
     caption = model_caption(state.model)
     if trend.empty:
         trend_body = no_rows_state("overview-trend")
     else:
-        trend_body = _chart(charts.revenue_spend_over_time(trend), f"{caption}. Spend is dated on posts (post basis) or orders (order basis).")
+        unit = charts.period_sums(trend)[1]
+        trend_body = _chart(
+            charts.revenue_spend_over_time(trend),
+            f"{caption}. Per {unit}; spend is dated on posts (post basis) or orders (order basis).",
+        )
     active_campaigns = campaigns[(campaigns["revenue"] > 0) | (campaigns["spend"] > 0)]
     if active_campaigns.empty:
         campaign_body = no_rows_state("overview-campaigns")
     else:
         campaign_body = _chart(
-            charts.revenue_spend_bars(active_campaigns, "campaign", title="By revenue"),
+            charts.revenue_spend_bars(active_campaigns, "campaign"),
             f"{caption}. Top {min(charts.TOP_N, len(active_campaigns))} of {len(active_campaigns)} campaigns.",
         )
     active_influencers = influencers[(influencers["revenue"] > 0) | (influencers["spend"] > 0)]
     if active_influencers.empty:
         influencer_body = no_rows_state("overview-influencers")
     else:
-        labelled = active_influencers.assign(label=active_influencers["name"].fillna(active_influencers["influencer_id"]))
+        labelled = active_influencers.assign(
+            label=active_influencers["name"].fillna(active_influencers["influencer_id"])
+        )
         influencer_body = _chart(
-            charts.revenue_spend_bars(labelled, "label", title="By revenue"),
+            charts.revenue_spend_bars(labelled, "label"),
             f"{caption}. Top {min(charts.TOP_N, len(labelled))} of {len(labelled)} influencers with revenue or spend.",
         )
     return trend_body, campaign_body, influencer_body

@@ -17,13 +17,13 @@ CAPTION = "Payouts carry no dates or campaigns: the ledger follows the platform,
 def update_payouts(store: dict | None) -> Component:
     """Return the payout ledger with its caption, or an empty state."""
     state = SessionState.from_store(store)
-    blocked = unavailable(state, "payouts")
+    blocked = unavailable(state)
     if blocked is not None:
         return blocked
     try:
         table = cache.payout_ledger(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
-        return expired_notice("payouts")
+        return expired_notice()
     if table.empty:
         return no_rows_state("payouts")
     return html.Div(

@@ -11,19 +11,30 @@ from callbacks.session import SessionState
 from layouts import ids
 from layouts.common import grid, model_caption
 
-COLUMNS = ["campaign", "spend", "revenue", "roas", "roi", "cpa", "incremental_revenue", "iroas", "iroas_low", "iroas_high"]
+COLUMNS = [
+    "campaign",
+    "spend",
+    "revenue",
+    "roas",
+    "roi",
+    "cpa",
+    "incremental_revenue",
+    "iroas",
+    "iroas_low",
+    "iroas_high",
+]
 
 
 def update_roi(store: dict | None) -> Component:
     """Return the return-on-spend columns of the campaign table, or an empty state."""
     state = SessionState.from_store(store)
-    blocked = unavailable(state, "roi")
+    blocked = unavailable(state)
     if blocked is not None:
         return blocked
     try:
         table = cache.campaign_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
-        return expired_notice("roi")
+        return expired_notice()
     if table.empty:
         return no_rows_state("roi")
     shown = table[[column for column in COLUMNS if column in table.columns]]

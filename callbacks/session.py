@@ -202,7 +202,9 @@ def update_url_query(store: dict | None, active_tab: str | None) -> str:
     return view_query(state.filters, state.model, active_tab)
 
 
-def restore_dataset(_timestamp: int | None, session_store: dict | None, current: dict | None, autoload_demo: bool) -> dict:
+def restore_dataset(
+    _timestamp: int | None, session_store: dict | None, current: dict | None, autoload_demo: bool
+) -> dict:
     """
     Decide this page's dataset on page load: the session's (if still stored), else the demo, else none.
 

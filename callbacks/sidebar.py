@@ -15,7 +15,12 @@ from layouts import ids
 from layouts.sidebar import LIST_FILTERS
 from metrics.filters import Filters
 
-TIER_LABELS = {"nano": "Nano (< 10k)", "micro": "Micro (10k–100k)", "macro": "Macro (100k–1M)", "mega": "Mega (≥ 1M)"}
+TIER_LABELS = {
+    "nano": "Nano (< 10k)",
+    "micro": "Micro (10k–100k)",
+    "macro": "Macro (100k–1M)",
+    "mega": "Mega (≥ 1M)",
+}
 RESET_TRIGGERS = {ids.RESET_FILTERS, ids.RESET_LINK}
 
 
@@ -117,7 +122,10 @@ def _reset_clicked() -> bool:
 
 def register(app: Dash) -> None:
     """Register the sidebar callbacks: one per list filter, the dates, the model and the narrow-screen toggle."""
-    reset_inputs = [Input(ids.RESET_FILTERS, "n_clicks"), Input({"type": ids.RESET_LINK, "index": ALL}, "n_clicks")]
+    reset_inputs = [
+        Input(ids.RESET_FILTERS, "n_clicks"),
+        Input({"type": ids.RESET_LINK, "index": ALL}, "n_clicks"),
+    ]
     states = [State(ids.URL, "search"), State(ids.SESSION_STORE, "data")]
 
     for field, (control_id, _) in LIST_FILTERS.items():
@@ -161,4 +169,3 @@ def register(app: Dash) -> None:
         State(ids.SIDEBAR_COLLAPSE, "is_open"),
         prevent_initial_call=True,
     )
-

@@ -8,13 +8,20 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, ctx, html
 from dash.exceptions import PreventUpdate
 
+from callbacks import datasets
 from callbacks.session import SessionState, period_bounds
 from layouts import ids
 from metrics import formats
 from metrics.filters import MODEL_LABELS
 
-KIND_COLOURS = {"demo": "info", "uploaded": "success", "server": "success", "mixed": "warning", "empty": "secondary"}
-ROW_NOUNS = {"influencers": "influencers", "posts": "posts", "tracking": "tracking rows", "payouts": "payout rows"}
+KIND_COLOURS = {
+    "demo": "info",
+    "uploaded": "success",
+    "server": "success",
+    "mixed": "warning",
+    "empty": "secondary",
+}
+ROW_NOUNS = {"influencers": "influencers", "posts": "posts", "tracking": "tracking", "payouts": "payouts"}
 
 
 def format_period(first: dt.date, last: dt.date) -> str:
@@ -45,17 +52,23 @@ def update_topbar(store: dict | None) -> tuple[list, str, list, str, str]:
     state = SessionState.from_store(store)
     model = f"Model: {MODEL_LABELS[state.model]}"
     hidden = ([], f"{BADGE_CLASS} d-none", "")
-    if state.expired:
+    if state.expired or (state.key is not None and not datasets.exists(state.key)):
         return [dbc.Badge("Data expired", color="danger", className="dataset-kind")], model, *hidden
     summary = state.summary
     if state.key is None or not summary:
         return [dbc.Badge("No data loaded", color="secondary", className="dataset-kind")], model, *hidden
-    children: list = [dbc.Badge(summary["label"], color=KIND_COLOURS.get(summary["kind"], "secondary"), className="dataset-kind")]
+    children: list = [
+        dbc.Badge(
+            summary["label"], color=KIND_COLOURS.get(summary["kind"], "secondary"), className="dataset-kind"
+        )
+    ]
     bounds = period_bounds(summary)
     if bounds is not None:
         children.append(html.Span(format_period(*bounds), className="dataset-period"))
     counts = " · ".join(f"{formats.number(summary['rows'][name])} {noun}" for name, noun in ROW_NOUNS.items())
-    children.append(html.Span(counts, className="dataset-rows d-none d-xl-inline"))
+    children.append(
+        html.Span(counts, className="dataset-rows d-none d-xl-inline", title="Rows loaded per file")
+    )
     count = int(summary.get("quality_rows") or 0)
     if not count:
         return children, model, *hidden

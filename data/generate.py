@@ -59,8 +59,8 @@ PLATFORMS = np.array(["Instagram", "YouTube", "X"])
 PLATFORM_SHARE = np.array([0.55, 0.30, 0.15])
 REACH_PER_FOLLOWER = np.array([0.30, 0.45, 0.15])
 ENGAGEMENT_BASE = np.array([0.045, 0.035, 0.012])
-# Organic uplift after a first exposure scales with the platform (video persuades most).
-PLATFORM_UPLIFT = np.array([1.0, 1.4, 0.5])
+# The halo of an exposure scales with the platform (video persuades most).
+PLATFORM_HALO = np.array([1.0, 1.4, 0.5])
 
 CATEGORIES = np.array(["Fitness", "Nutrition", "Bodybuilding", "Lifestyle", "Yoga", "Parenting"])
 CATEGORY_SHARE = np.array([0.25, 0.15, 0.15, 0.20, 0.12, 0.13])
@@ -110,37 +110,65 @@ BRAND_SHARE = np.array([0.45, 0.30, 0.10, 0.15])
 
 @dataclass(frozen=True)
 class Campaign:
-    """A campaign: fixed dates, the brands it promotes, and its true incremental effect."""
+    """
+    A campaign: fixed dates, the brands it promotes, and its true incremental effect.
+
+    Attributes
+    ----------
+    halo : float
+        Extra organic purchases per exposed user over the four weeks after a first exposure.
+    regulars : float
+        Share of its audience who already buy regularly.
+    pull_forward : float
+        Share of a regular buyer's organic purchases of the next two weeks that its codes replace.
+    weight : float
+        Relative size (share of influencer slots).
+    """
 
     name: str
     start: str
     end: str
     brands: tuple[int, ...]
     hashtag: str
-    uplift: float  # relative rise of organic buying in the four weeks after a first exposure (halo)
-    loyal_share: (
-        float  # share of its audience who already buy regularly (their code orders replace purchases)
-    )
-    weight: float  # relative size (share of influencer slots)
+    halo: float
+    regulars: float
+    pull_forward: float
+    weight: float
 
 
 CAMPAIGNS = (
-    Campaign("Summer Shred", "2025-04-01", "2025-05-31", (0, 3), "SummerShred", 0.4, 0.45, 0.25),
+    Campaign("Summer Shred", "2025-04-01", "2025-05-31", (0, 3), "SummerShred", 0.06, 0.35, 0.7, 0.25),
+    # Parents keep buying on the website after the campaign: the codes undercount it.
     Campaign(
-        "Back to School Gritzo", "2025-06-01", "2025-07-15", (2,), "BackToSchoolWithGritzo", 0.8, 0.10, 0.13
+        "Back to School Gritzo",
+        "2025-06-01",
+        "2025-07-15",
+        (2,),
+        "BackToSchoolWithGritzo",
+        0.15,
+        0.15,
+        0.1,
+        0.13,
     ),
-    Campaign("Yoga Day Wellness", "2025-06-09", "2025-06-22", (1, 3), "YogaDayWellness", 0.3, 0.30, 0.07),
-    Campaign("Monsoon Immunity", "2025-06-16", "2025-08-31", (1, 3), "MonsoonImmunity", 0.8, 0.20, 0.25),
-    # A sale: mostly regular buyers using the code for what they would have bought anyway.
-    Campaign("Protein Week", "2025-07-14", "2025-07-27", (0,), "ProteinWeek", 0.0, 0.75, 0.10),
-    Campaign("Festive Fitness", "2025-08-25", "2025-09-30", (0, 1, 2, 3), "FestiveFitness", 0.2, 0.40, 0.20),
+    Campaign(
+        "Yoga Day Wellness", "2025-06-09", "2025-06-22", (1, 3), "YogaDayWellness", 0.06, 0.3, 0.4, 0.07
+    ),
+    Campaign(
+        "Monsoon Immunity", "2025-06-16", "2025-08-31", (1, 3), "MonsoonImmunity", 0.12, 0.15, 0.2, 0.25
+    ),
+    # A sale: regular buyers use the code for what they would have bought anyway, and nothing new follows.
+    Campaign("Protein Week", "2025-07-14", "2025-07-27", (0,), "ProteinWeek", 0.0, 0.85, 1.0, 0.10),
+    Campaign(
+        "Festive Fitness", "2025-08-25", "2025-09-30", (0, 1, 2, 3), "FestiveFitness", 0.04, 0.45, 0.8, 0.20
+    ),
 )
 CAMPAIGN_NAMES = np.array([c.name for c in CAMPAIGNS])
 CAMPAIGN_START = np.array([(np.datetime64(c.start) - PERIOD_START).astype(int) for c in CAMPAIGNS])
 CAMPAIGN_END = np.array([(np.datetime64(c.end) - PERIOD_START).astype(int) for c in CAMPAIGNS])
-CAMPAIGN_UPLIFT = np.array([c.uplift for c in CAMPAIGNS])
+CAMPAIGN_HALO = np.array([c.halo for c in CAMPAIGNS])
 CAMPAIGN_WEIGHT = np.array([c.weight for c in CAMPAIGNS])
-CAMPAIGN_LOYAL_SHARE = np.array([c.loyal_share for c in CAMPAIGNS])
+CAMPAIGN_REGULARS = np.array([c.regulars for c in CAMPAIGNS])
+CAMPAIGN_PULL_FORWARD = np.array([c.pull_forward for c in CAMPAIGNS])
 # How likely an influencer of a category joins each campaign (rows: CATEGORIES, columns: CAMPAIGNS).
 CATEGORY_AFFINITY = np.array(
     [
@@ -347,7 +375,7 @@ CITY_SHARE = np.array([0.18, 0.18, 0.15, 0.09, 0.08, 0.07, 0.06, 0.05, 0.04, 0.0
 # Row budget of the tracking file by kind; organic purchases fill what is left.
 CONVERSION_SHARE = 0.09
 CLICK_SHARE = 0.22
-PAID_ADS_SHARE = 0.09
+PAID_ADS_SHARE = 0.06
 CLICKS_PER_CLICK_ONLY_USER = 1.4
 REPEAT_CONVERSION_SHARE = 0.08
 ASSIST_COUNTS = np.array([0, 1, 2, 3])
@@ -356,9 +384,9 @@ LOOKBACK_DAYS = 30
 RESPONSE_EXPONENT = 0.75  # weekly conversions grow as posts ** 0.75
 ORGANIC_RATE = 1 / 300  # purchases per user per day
 LOYAL_RATE_MULTIPLIER = 7.0
-UPLIFT_DAYS = 28  # the halo lasts four weeks after the first exposure to a campaign
+HALO_DAYS = 28  # the halo lasts four weeks after the first exposure to a campaign
+HALO_MEAN_DELAY = 10.0  # days; most halo purchases come in the first two weeks
 PULL_FORWARD_DAYS = 14  # regular buyers' organic purchases replaced by code orders after an exposure
-PULL_FORWARD_SHARE = 0.9
 POST_BASIS_ROAS = 1.8  # post fees are set so post-paid influencers return about 1.8x overall
 ORDER_BASIS_SHARE = 0.3
 MISMATCH_SHARE = 0.03
@@ -458,6 +486,7 @@ class _Roster:
     campaigns: np.ndarray  # (n, 3) campaign indexes joined, -1 padded
     campaign_count: np.ndarray
     first_name: np.ndarray
+    code_discount: np.ndarray  # the creator's discount code, in percent
 
 
 def _influencers(rng: np.random.Generator, n: int) -> _Roster:
@@ -509,6 +538,7 @@ def _influencers(rng: np.random.Generator, n: int) -> _Roster:
         campaigns=campaigns,
         campaign_count=campaign_count,
         first_name=first,
+        code_discount=rng.choice([10, 12, 15, 20], n),
     )
 
 
@@ -632,7 +662,7 @@ def _captions(
     line = rng.integers(0, len(PRODUCT_LINES), n)
     before = np.array([template.split("{}")[0] for template in PRODUCT_LINES])[line]
     after = np.array([template.split("{}")[1] for template in PRODUCT_LINES])[line]
-    discount = rng.choice([10, 12, 15, 20], len(roster.platform))[influencer]  # one code per creator
+    discount = roster.code_discount[influencer]
     code = pd.Series(roster.first_name[influencer]).str.upper() + pd.Series(discount.astype(str))
     hashtag = np.array([c.hashtag for c in CAMPAIGNS])[campaign]
     brand = BRANDS[PRODUCT_BRAND[product]]
@@ -682,7 +712,8 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
     )
     clicks_per_group = rng.poisson(_scaled(activity * roster.engaging[group_influencer], CLICK_SHARE * n))
 
-    def touches_from_posts(per_group: np.ndarray) -> np.ndarray:
+    def touches_from_posts(per_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Place ``per_group`` touches on the group's posts, a short lag after the post, within its week."""
         group = np.repeat(np.arange(len(group_start)), per_group)
         pick = group_start[group] + (rng.random(len(group)) * group_posts[group]).astype(int)
         post = by_week[pick]
@@ -731,11 +762,11 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
     touch_orders = np.zeros(len(touch_post), dtype=np.int64)
     touch_orders[:n_conversions] = rng.choice([1, 2], n_conversions, p=[0.92, 0.08])
     touch["orders"] = touch_orders
-    code_discount = rng.choice([0.10, 0.12, 0.15, 0.20], len(touch_post))
+    code_discount = roster.code_discount[touch["influencer"]] / 100
     touch["revenue"] = touch_orders * _order_value(rng, touch["product"], code_discount)
 
     # 4. Organic purchases of exposed users: a steady personal rate (higher for regular buyers), changed
-    # after their first exposure to each campaign by that campaign's and platform's true uplift.
+    # after their first exposure to each campaign by that campaign's and platform's true effect.
     exposed, user_slot = np.unique(touch["user"], return_inverse=True)
     pair_key = user_slot * len(CAMPAIGNS) + touch["campaign"]
     first = np.argsort(pair_key * (PERIOD_DAYS + 1) + touch["day"] + touch["minute"])
@@ -744,40 +775,41 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
     pair_user = user_slot[pair_touch]
     pair_campaign = touch["campaign"][pair_touch]
     pair_day = touch["day"][pair_touch]
-    pair_uplift = (
-        CAMPAIGN_UPLIFT[pair_campaign] * PLATFORM_UPLIFT[roster.platform[touch["influencer"][pair_touch]]]
-    )
+    pair_halo = CAMPAIGN_HALO[pair_campaign] * PLATFORM_HALO[roster.platform[touch["influencer"][pair_touch]]]
 
     # Pairs are sorted by user, so each user's pairs form one run; a user is a regular buyer with the
-    # highest loyal share among the campaigns that reached them.
+    # largest share of regulars among the campaigns that reached them.
     user_runs = np.flatnonzero(np.diff(pair_user, prepend=-1))
-    loyal_share = np.maximum.reduceat(CAMPAIGN_LOYAL_SHARE[pair_campaign], user_runs)
-    loyal = rng.random(len(exposed)) < loyal_share
+    loyal = rng.random(len(exposed)) < np.maximum.reduceat(CAMPAIGN_REGULARS[pair_campaign], user_runs)
     personal_rate = ORGANIC_RATE * rng.gamma(1.5, 1 / 1.5, len(exposed))
     base_count = rng.poisson(personal_rate * np.where(loyal, LOYAL_RATE_MULTIPLIER, 1.0) * PERIOD_DAYS)
     base_owner = np.repeat(np.arange(len(exposed)), base_count)
     base_day = rng.integers(0, PERIOD_DAYS, len(base_owner))
 
-    # Regular buyers reached by a campaign use the code for what they would have bought anyway: their
-    # organic purchases of the next two weeks mostly disappear (they became coded orders).
+    # Regular buyers reached by a campaign use its code for what they would have bought anyway: part of
+    # their organic purchases of the next two weeks disappears (they became coded orders).
     by_user_day = np.argsort(pair_user * (PERIOD_DAYS + 1) + pair_day)
     pair_user_day = (pair_user * (PERIOD_DAYS + 1) + pair_day)[by_user_day]
     latest_pair = np.searchsorted(pair_user_day, base_owner * (PERIOD_DAYS + 1) + base_day, side="right") - 1
-    latest_pair_day = pair_day[by_user_day][np.maximum(latest_pair, 0)]
-    after_exposure = (latest_pair >= 0) & (pair_user[by_user_day][np.maximum(latest_pair, 0)] == base_owner)
+    latest_pair = by_user_day[np.maximum(latest_pair, 0)]
+    after_exposure = (pair_user[latest_pair] == base_owner) & (base_day >= pair_day[latest_pair])
     pulled_forward = (
         after_exposure
-        & (base_day - latest_pair_day < PULL_FORWARD_DAYS)
+        & (base_day - pair_day[latest_pair] < PULL_FORWARD_DAYS)
         & loyal[base_owner]
-        & (rng.random(len(base_owner)) < PULL_FORWARD_SHARE)
+        & (rng.random(len(base_owner)) < CAMPAIGN_PULL_FORWARD[pair_campaign[latest_pair]])
     )
     base_owner, base_day = base_owner[~pulled_forward], base_day[~pulled_forward]
 
-    # The campaign's halo: extra purchases of its products over the next four weeks.
-    uplift_days = np.minimum(UPLIFT_DAYS, PERIOD_DAYS - pair_day)
-    extra_count = rng.poisson(personal_rate[pair_user] * pair_uplift * uplift_days)
+    # The campaign's halo: extra purchases of its products, fading over the next four weeks (truncated
+    # exponential delay; the data's end cuts the tail of late exposures).
+    halo_days = np.minimum(HALO_DAYS, PERIOD_DAYS - pair_day)
+    reachable = (1 - np.exp(-halo_days / HALO_MEAN_DELAY)) / (1 - np.exp(-HALO_DAYS / HALO_MEAN_DELAY))
+    extra_count = rng.poisson(pair_halo * reachable)
     extra_pair = np.repeat(np.arange(len(pair_touch)), extra_count)
-    extra_day = pair_day[extra_pair] + (rng.random(len(extra_pair)) * uplift_days[extra_pair]).astype(int)
+    cut = 1 - np.exp(-halo_days[extra_pair] / HALO_MEAN_DELAY)
+    delay = -HALO_MEAN_DELAY * np.log1p(-rng.random(len(extra_pair)) * cut)
+    extra_day = pair_day[extra_pair] + np.minimum(delay.astype(int), halo_days[extra_pair] - 1)
     extra_owner = pair_user[extra_pair]
     extra_campaign = pair_campaign[extra_pair]
 
@@ -840,7 +872,7 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
         {
             "source": _labels(SOURCES, rows["source"]),
             "campaign": _labels(CAMPAIGN_NAMES, rows["campaign"]),
-            "influencer_id": _labels(influencer_ids, np.where(rows["source"] == 0, rows["influencer"], -1)),
+            "influencer_id": _labels(influencer_ids, rows["influencer"]),
             "user_id": _code_series("U", user_number[rows["user"]], 7),
             "product": _labels(PRODUCT_NAMES, rows["product"]),
             "date": (PERIOD_START + rows["day"].astype("timedelta64[D]")).astype("datetime64[s]"),
@@ -850,8 +882,9 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
             "order_id": _code_series("HK", 10_000_000 + np.cumsum(has_order), 8, valid=has_order),
         }
     )
-    influencer = np.where(rows["source"] == 0, rows["influencer"], -1)
-    return _Tracking(frame=frame, influencer=influencer, orders=rows["orders"], revenue=rows["revenue"])
+    return _Tracking(
+        frame=frame, influencer=rows["influencer"], orders=rows["orders"], revenue=rows["revenue"]
+    )
 
 
 def _purchases(

@@ -65,7 +65,7 @@ def period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return sums, "week" if weekly else "day"
 
 
-def revenue_spend_over_time(trends: pd.DataFrame) -> go.Figure:
+def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> go.Figure:
     """
     Draw revenue (line) and spend (bars) per day or week.
 
@@ -73,10 +73,12 @@ def revenue_spend_over_time(trends: pd.DataFrame) -> go.Figure:
     ----------
     trends : DataFrame
         ``metrics.tables.trends`` output; an empty one gives an empty figure (callers show an empty state).
+    title : str, optional
+        Chart title; the dashboard titles the panel instead.
     """
     sums, unit = period_sums(trends)
     label = "Week of %{x|%d %b %Y}" if unit == "week" else "%{x|%d %b %Y}"
-    figure = go.Figure(layout=base_layout(title={"text": f"Revenue and spend per {unit}", "x": 0}))
+    figure = go.Figure(layout=base_layout(title={"text": title or "", "x": 0}))
     figure.add_bar(
         x=sums["period"],
         y=sums["spend"],
@@ -102,7 +104,9 @@ def revenue_spend_over_time(trends: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def revenue_spend_bars(table: pd.DataFrame, label: str, *, title: str, top: int = TOP_N) -> go.Figure:
+def revenue_spend_bars(
+    table: pd.DataFrame, label: str, *, title: str | None = None, top: int = TOP_N
+) -> go.Figure:
     """
     Draw revenue and spend as grouped horizontal bars for the ``top`` rows by revenue.
 
@@ -112,8 +116,8 @@ def revenue_spend_bars(table: pd.DataFrame, label: str, *, title: str, top: int 
         A metric table with ``label``, ``revenue`` and ``spend`` columns (e.g. the campaign table).
     label : str
         Column naming each bar.
-    title : str
-        Chart title.
+    title : str, optional
+        Chart title; the dashboard titles the panel instead.
     top : int, default 10
         Number of rows shown, largest revenue first.
     """
@@ -122,7 +126,7 @@ def revenue_spend_bars(table: pd.DataFrame, label: str, *, title: str, top: int 
     names = shown[label].astype("string").fillna("(none)").tolist()
     figure = go.Figure(
         layout=base_layout(
-            title={"text": title, "x": 0},
+            title={"text": title or "", "x": 0},
             height=max(260, 60 + 44 * len(shown)),
             barmode="group",
             bargap=0.3,

@@ -35,10 +35,10 @@ def base_layout(**overrides) -> go.Layout:
         colorway=list(SEQUENCE),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
         height=340,
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         xaxis={"gridcolor": "#E9ECEF", "zeroline": False, "automargin": True},
         yaxis={"gridcolor": "#E9ECEF", "zeroline": False, "automargin": True},
     )

@@ -60,8 +60,8 @@ def column(name: str) -> dict:
     elif name in PERCENTS:
         definition["valueFormatter"] = {"function": "percent(params.value)"}
     elif name in COUNTS:
-        decimals = 1 if name in FRACTIONAL_COUNTS else 0
-        definition["valueFormatter"] = {"function": f"number(params.value, {decimals})"}
+        function = "count(params.value)" if name in FRACTIONAL_COUNTS else "number(params.value, 0)"
+        definition["valueFormatter"] = {"function": function}
     else:
         definition["valueFormatter"] = {"function": "text(params.value)"}
         definition["filter"] = "agTextColumnFilter"

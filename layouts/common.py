@@ -38,7 +38,9 @@ def export_button(file: str, label: str | None = None) -> dbc.Button:
     )
 
 
-def panel(title: str, body: Any, *, actions: Any = None, caption: Any = None, body_id: str | None = None) -> dbc.Card:
+def panel(
+    title: str, body: Any, *, actions: Any = None, caption: Any = None, body_id: str | None = None
+) -> dbc.Card:
     """Return a card with a title row (title left, ``actions`` right), an optional caption, and ``body``."""
     header = html.Div(
         [html.H2(title, className="h6 mb-0 panel-title"), html.Div(actions, className="panel-actions")],
@@ -80,7 +82,9 @@ def model_caption(model: str) -> str:
     return f"Attribution model: {MODEL_LABELS.get(model, model)}"
 
 
-def empty_state(message: str, *, hint: str | None = None, actions: tuple[str, ...] = (), where: str = "main") -> html.Div:
+def empty_state(
+    message: str, *, hint: str | None = None, actions: tuple[str, ...] = (), where: str = "main"
+) -> html.Div:
     """
     Return a friendly panel saying why there is nothing to show and what to do.
 
@@ -99,11 +103,15 @@ def empty_state(message: str, *, hint: str | None = None, actions: tuple[str, ..
     buttons = []
     if "reset" in actions:
         buttons.append(
-            dbc.Button("Reset filters", id={"type": ids.RESET_LINK, "index": where}, color="primary", size="sm")
+            dbc.Button(
+                "Reset filters", id={"type": ids.RESET_LINK, "index": where}, color="primary", size="sm"
+            )
         )
     if "data" in actions:
         buttons.append(
-            dbc.Button("Open the Data tab", id={"type": ids.GO_TO_DATA, "index": where}, color="primary", size="sm")
+            dbc.Button(
+                "Open the Data tab", id={"type": ids.GO_TO_DATA, "index": where}, color="primary", size="sm"
+            )
         )
     if "demo" in actions:
         buttons.append(

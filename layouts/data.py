@@ -60,6 +60,7 @@ def upload_card(name: str, max_bytes: int, max_mb: float) -> dbc.Col:
                         className="small mb-2 required-columns",
                     ),
                     # The size is checked in the browser before reading the file (assets/upload-limit.js).
+                    html.Div(className="flex-grow-1"),
                     html.Div(
                         upload,
                         className="upload-wrapper",
@@ -71,12 +72,17 @@ def upload_card(name: str, max_bytes: int, max_mb: float) -> dbc.Col:
                         },
                     ),
                     dcc.Loading(
-                        html.Div(id=ids.STATUS[name], className="upload-status small mt-2", **{"aria-live": "polite"}),
+                        html.Div(
+                            id=ids.STATUS[name],
+                            className="upload-status small mt-2",
+                            **{"aria-live": "polite"},
+                        ),
                         delay_show=200,
                         type="circle",
                         overlay_style={"visibility": "visible", "opacity": 0.5},
                     ),
-                ]
+                ],
+                className="d-flex flex-column",
             ),
             className="h-100 shadow-sm",
         ),
@@ -99,8 +105,12 @@ def layout() -> html.Div:
     )
     server = html.Div(
         [
-            dbc.Label("Datasets on the server", html_for=ids.DATA_DIR_SELECT, className="small fw-semibold mb-1"),
-            dcc.Dropdown(id=ids.DATA_DIR_SELECT, options=[], placeholder="Choose a dataset to load", clearable=False),
+            dbc.Label(
+                "Datasets on the server", html_for=ids.DATA_DIR_SELECT, className="small fw-semibold mb-1"
+            ),
+            dcc.Dropdown(
+                id=ids.DATA_DIR_SELECT, options=[], placeholder="Choose a dataset to load", clearable=False
+            ),
         ],
         id=ids.DATA_DIR_ROW,
         className="mb-3",
@@ -115,7 +125,7 @@ def layout() -> html.Div:
             html.Code("follower_count"),
             "); rows with problems are listed in the report below, never silently dropped.",
         ],
-        className="mb-3",
+        className="mb-3 small",
     )
     uploads = panel(
         "Your data",

@@ -26,7 +26,9 @@ CARDS = {
 NEUTRAL_CHANGE = {"spend"}
 
 
-def card(card_id: str, column: str, text: str, value: str, change: str | None, previous_label: str) -> dbc.Col:
+def card(
+    card_id: str, column: str, text: str, value: str, change: str | None, previous_label: str
+) -> dbc.Col:
     """
     Return one KPI card.
 

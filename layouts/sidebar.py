@@ -40,7 +40,9 @@ def layout() -> html.Aside:
     dropdowns = [
         _field(
             label,
-            dcc.Dropdown(id=control_id, options=[], multi=True, placeholder="All", className="filter-dropdown"),
+            dcc.Dropdown(
+                id=control_id, options=[], multi=True, placeholder="All", className="filter-dropdown"
+            ),
             control_id,
         )
         for control_id, label in LIST_FILTERS.values()
@@ -50,7 +52,9 @@ def layout() -> html.Aside:
             html.Div(
                 [
                     html.H2("Filters", className="h6 mb-0"),
-                    dbc.Button("Reset filters", id=ids.RESET_FILTERS, color="link", size="sm", className="p-0"),
+                    dbc.Button(
+                        "Reset filters", id=ids.RESET_FILTERS, color="link", size="sm", className="p-0"
+                    ),
                 ],
                 className="d-flex justify-content-between align-items-center mb-3",
             ),

@@ -11,13 +11,13 @@ PRODUCT_NAME = "Influencer Campaign Dashboard"
 
 
 def report_button(button_id: str, label: str) -> html.Span:
-    """Return a report button, disabled until the reports feature is installed (a tooltip says so)."""
+    """Return a report button, disabled until a dataset is loaded (callbacks/reports.py enables it)."""
     wrapper_id = f"{button_id}-wrapper"
     return html.Span(
         [
             dbc.Button(label, id=button_id, color="light", outline=True, size="sm", disabled=True),
             # A disabled button receives no pointer events, so the tooltip targets its wrapper.
-            dbc.Tooltip(f"{label} report of this view: not available in this version", target=wrapper_id),
+            dbc.Tooltip(f"Download the {label} report of this view (filters and model as shown)", target=wrapper_id),
         ],
         id=wrapper_id,
         className="d-inline-block",
@@ -38,7 +38,10 @@ def layout() -> dbc.Navbar:
                             type="button",
                             className="btn btn-outline-light btn-sm d-lg-none me-2",
                             title="Show or hide the filters",
-                            **{"aria-controls": ids.SIDEBAR_COLLAPSE, "aria-label": "Show or hide the filters"},
+                            **{
+                                "aria-controls": ids.SIDEBAR_COLLAPSE,
+                                "aria-label": "Show or hide the filters",
+                            },
                         ),
                         html.Img(src="/assets/favicon.ico", alt="", className="brand-icon me-2"),
                         html.Span(PRODUCT_NAME, className="navbar-brand mb-0 h1"),
@@ -51,7 +54,12 @@ def layout() -> dbc.Navbar:
                             [
                                 html.Div(id=ids.TOPBAR_DATASET, className="topbar-dataset"),
                                 # Filled and shown by callbacks/topbar.py when the data-quality report has rows.
-                                dbc.Button(id=ids.QUALITY_BADGE, color="warning", size="sm", className="quality-badge py-0 d-none"),
+                                dbc.Button(
+                                    id=ids.QUALITY_BADGE,
+                                    color="warning",
+                                    size="sm",
+                                    className="quality-badge py-0 d-none",
+                                ),
                             ],
                             className="d-flex align-items-center gap-2",
                         ),

@@ -1,7 +1,8 @@
 """Command line: ``python -m metrics export --data DIR --out DIR [filters] [options]`` (docs/export-contract.md).
 
-Exit status: 0 on success; 2 when the input is rejected or an option is invalid, with one line on stderr
-naming the file (or option) and the problem.
+Exit status: 0 on success; 2 when the input is rejected, an option is invalid or the data cannot be used
+with it (the Markov model by influencer over too many influencers), with one line on stderr naming the file
+(or option) and the problem.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A journey belongs to one conversion (an influencer touch with ``orders > 0``): t
 touches at or before it in (date, file order) with ``0 <= conversion date - touch date <= lookback``; the
 conversion itself is its last touch. Every model turns a journey into weights that sum to 1, and a touch's
 credited revenue (orders) is its weight times the conversion's revenue (orders), so total credited revenue
-and orders are the same under every model.
+and orders are the same under every model. The data-driven model then rescales its weights per group, so
+that each group's credit is exactly its share of the total (:func:`metrics.markov.rescale_to_shares`).
 
 Everything here works on whole arrays: touches are sorted once by (user, date, file order), each
 conversion's window start is found with ``searchsorted`` inside its user's block, and the (conversion,
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from metrics.view import View
 
 CREDIT_COLUMNS = ["conversion_row", "touch_row", "weight"]
+# The data-driven model's credit also weighs orders and revenue separately (docs/attribution.md).
+MARKOV_CREDIT_COLUMNS = [*CREDIT_COLUMNS, "orders_weight", "revenue_weight"]
 PAIR_COLUMNS = ["conversion_row", "touch_row", "position", "n", "days_before"]
 ATTRIBUTION_COLUMNS = ["model", "influencer_id", "attributed_orders", "attributed_revenue"]
 MARKOV_COLUMNS = ["grouping", "group", "removal_effect", "attributed_orders", "attributed_revenue"]
@@ -91,7 +94,9 @@ class SortedTouches:
     lookback: int
 
 
-def sort_touches(tracking: pd.DataFrame, lookback: int = 0) -> SortedTouches:
+def sort_touches(
+    tracking: pd.DataFrame, lookback: int = 0, *, user_codes: np.ndarray | None = None
+) -> SortedTouches:
     """
     Sort the influencer touches of ``tracking`` by (user, date, file order).
 
@@ -103,12 +108,18 @@ def sort_touches(tracking: pd.DataFrame, lookback: int = 0) -> SortedTouches:
         Validated tracking rows in file order.
     lookback : int, default 0
         Largest lookback the caller will search back with (see ``SortedTouches.key``).
+    user_codes : ndarray of int, optional
+        An integer code per tracking row identifying its ``user_id`` (-1 where missing), e.g. from
+        ``pandas.factorize``; factorised here when omitted.
     """
     days_all = tracking["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     is_touch = tracking["influencer_id"].notna().to_numpy() & ~np.isnat(tracking["date"].to_numpy())
     rows = np.flatnonzero(is_touch)
-    # Factorising only the touches' ids, in the column's own string storage, is the costly step here.
-    user = pd.factorize(tracking["user_id"].iloc[rows])[0].astype(np.int64)
+    if user_codes is None:
+        # Factorising only the touches' ids, in the column's own string storage, is the costly step here.
+        user = pd.factorize(tracking["user_id"].iloc[rows])[0].astype(np.int64)
+    else:
+        user = np.asarray(user_codes)[rows].astype(np.int64)
     missing_user = user < 0
     if missing_user.any():
         user[missing_user] = user.max(initial=-1) + 1 + np.arange(missing_user.sum())
@@ -239,6 +250,7 @@ def credit(
     *,
     attributes: pd.DataFrame | None = None,
     pairs: pd.DataFrame | None = None,
+    touches: SortedTouches | None = None,
 ) -> pd.DataFrame:
     """
     Split every conversion over the touches of its journey under ``options.model``.
@@ -258,12 +270,20 @@ def credit(
     pairs : DataFrame, optional
         ``journey_pairs(tracking, options.lookback)`` when the caller already has it (several models on
         one dataset).
+    touches : SortedTouches, optional
+        ``sort_touches(tracking, options.lookback)`` when the caller already has it (the data-driven
+        model's null paths use it).
 
     Returns
     -------
     DataFrame
         One row per credited touch: ``conversion_row``, ``touch_row`` (positions in ``tracking``) and
-        ``weight`` (> 0), ordered by conversion row; the weights of one conversion sum to 1.
+        ``weight`` (> 0), ordered by conversion row; the weights of one conversion sum to 1. Under the
+        data-driven model also ``orders_weight`` and ``revenue_weight``: the weights that credit
+        orders and revenue, rescaled per group so that over the conversions selected by ``filters``
+        (date, product, source) each group gets exactly its share of the total
+        (:func:`metrics.markov.markov_credit_weights`); credited amounts are these times the
+        conversion's orders and revenue. The other models credit both with ``weight``.
 
     Raises
     ------
@@ -275,37 +295,60 @@ def credit(
         raise ValueError(f"unknown attribution model {options.model!r}; choose one of {', '.join(MODELS)}")
     if options.model == "markov":
         # Imported here: metrics.markov builds on this module.
-        from metrics.markov import fit_markov, markov_weights
+        from metrics.markov import fit_markov, markov_credit_weights
 
-        touches = sort_touches(tracking, options.lookback)
+        if touches is None or touches.lookback < options.lookback:
+            touches = sort_touches(tracking, options.lookback)
         if pairs is None:
             pairs = journey_pairs(tracking, options.lookback, touches=touches)
+        filters = filters if filters is not None else Filters()
         fit = fit_markov(
             tracking, attributes, options.markov_by, options.lookback, filters, pairs=pairs, touches=touches
         )
-        return credit_frame(pairs, markov_weights(fit, pairs))
+        weights, orders_weight, revenue_weight = markov_credit_weights(
+            fit, pairs, tracking, selected_conversions(tracking, filters)
+        )
+        return credit_frame(pairs, weights, orders_weight=orders_weight, revenue_weight=revenue_weight)
     if pairs is None:
-        pairs = journey_pairs(tracking, options.lookback)
+        pairs = journey_pairs(tracking, options.lookback, touches=touches)
     return credit_frame(pairs, heuristic_weights(pairs, options.model, options.half_life))
 
 
-def credit_frame(pairs: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+def credit_frame(
+    pairs: pd.DataFrame,
+    weights: np.ndarray,
+    *,
+    orders_weight: np.ndarray | None = None,
+    revenue_weight: np.ndarray | None = None,
+) -> pd.DataFrame:
     """
     Return the credit frame of ``pairs`` weighted by ``weights``, keeping touches with weight > 0.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        Journey pairs (:func:`journey_pairs`).
+    weights : ndarray of float64
+        Journey weight per pair.
+    orders_weight, revenue_weight : ndarray of float64, optional
+        Separate weights for orders and revenue (data-driven model), given together.
 
     Returns
     -------
     DataFrame
-        ``conversion_row``, ``touch_row``, ``weight``, in the order of ``pairs``.
+        ``conversion_row``, ``touch_row``, ``weight`` (and ``orders_weight``, ``revenue_weight`` when
+        given), in the order of ``pairs``.
     """
     credited = weights > 0
-    return pd.DataFrame(
-        {
-            "conversion_row": pairs["conversion_row"].to_numpy()[credited],
-            "touch_row": pairs["touch_row"].to_numpy()[credited],
-            "weight": weights[credited],
-        }
-    )
+    columns = {
+        "conversion_row": pairs["conversion_row"].to_numpy()[credited],
+        "touch_row": pairs["touch_row"].to_numpy()[credited],
+        "weight": weights[credited],
+    }
+    if orders_weight is not None and revenue_weight is not None:
+        columns["orders_weight"] = orders_weight[credited]
+        columns["revenue_weight"] = revenue_weight[credited]
+    return pd.DataFrame(columns)
 
 
 # --- tables ----------------------------------------------------------------------------------------
@@ -316,14 +359,6 @@ def credit_frame(pairs: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
 # and tests check every table against ``View(..., options.with_model(m)).credited``.
 
 
-def view_journeys(view: View) -> pd.DataFrame:
-    """Return the view's journey pairs with every column of :func:`journey_pairs`."""
-    pairs = view.journeys
-    if not set(PAIR_COLUMNS) <= set(pairs.columns):
-        pairs = journey_pairs(view.dataset.tracking, view.options.lookback)
-    return pairs
-
-
 def kept_pairs(view: View, pairs: pd.DataFrame) -> np.ndarray:
     """
     Return, per journey pair, whether its credit shows in the view.
@@ -331,18 +366,13 @@ def kept_pairs(view: View, pairs: pd.DataFrame) -> np.ndarray:
     A pair counts when its conversion is selected by date, product and source and its touch passes the
     campaign and influencer (platform, category, gender, tier) filters.
     """
-    tracking = view.dataset.tracking
-    filters = view.filters
-    touch_passes = np.ones(len(tracking), dtype=bool)
-    if filters.campaigns:
-        touch_passes &= tracking["campaign"].isin(filters.campaigns).fillna(False).to_numpy(dtype=bool)
-    if filters.has_influencer_filter:
-        touch_passes &= tracking["influencer_id"].isin(view.selected_ids).fillna(False).to_numpy(dtype=bool)
-    conversion_passes = selected_conversions(tracking, filters)
-    return conversion_passes[pairs["conversion_row"].to_numpy()] & touch_passes[pairs["touch_row"].to_numpy()]
+    return (
+        view.conversion_selected[pairs["conversion_row"].to_numpy()]
+        & view.touch_passes[pairs["touch_row"].to_numpy()]
+    )
 
 
-def markov_fit(view: View, by: str, pairs: pd.DataFrame | None = None) -> MarkovFit:
+def markov_fit(view: View, by: str) -> MarkovFit:
     """
     Fit the data-driven model at grouping ``by`` on the view's dataset and filters.
 
@@ -353,25 +383,32 @@ def markov_fit(view: View, by: str, pairs: pd.DataFrame | None = None) -> Markov
     """
     from metrics.markov import fit_markov
 
-    pairs = view_journeys(view) if pairs is None else pairs
     return fit_markov(
-        view.dataset.tracking, view.influencers, by, view.options.lookback, view.filters, pairs=pairs
+        view.dataset.tracking,
+        view.influencers,
+        by,
+        view.options.lookback,
+        view.filters,
+        pairs=view.journeys,
+        touches=view.sorted_touches,
     )
 
 
-def _touch_groups(view: View, touch_rows: np.ndarray, by: str) -> pd.Series:
-    """Return the credited touches' ``by`` value (the influencer's platform or category, from the view)."""
-    tracking = view.dataset.tracking
-    if by in ("influencer_id", "campaign"):
-        return tracking[by].iloc[touch_rows].astype("string").reset_index(drop=True)
-    influencers = view.influencers
-    lookup = pd.Series(influencers[by].to_numpy(), index=influencers["influencer_id"].to_numpy())
-    ids = tracking["influencer_id"].iloc[touch_rows].astype("string").to_numpy()
-    return pd.Series(lookup.reindex(ids).to_numpy(), dtype="string")
+def markov_pair_weights(view: View, fit: MarkovFit) -> tuple[np.ndarray, np.ndarray]:
+    """Return the data-driven model's (orders weight, revenue weight) per journey pair of the view."""
+    from metrics.markov import markov_credit_weights
+
+    _, orders_weight, revenue_weight = markov_credit_weights(
+        fit, view.journeys, view.dataset.tracking, view.conversion_selected
+    )
+    return orders_weight, revenue_weight
 
 
 def credited_by_group(
-    view: View, pairs: pd.DataFrame, weights: dict[str, np.ndarray], groups: pd.Series | str
+    view: View,
+    pairs: pd.DataFrame,
+    weights: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]],
+    groups: tuple[np.ndarray, pd.Index | np.ndarray],
 ) -> dict[str, pd.DataFrame]:
     """
     Sum each model's credited orders and revenue per group over the pairs kept by the view's filters.
@@ -382,40 +419,42 @@ def credited_by_group(
         Dataset and filters.
     pairs : DataFrame
         The view's journey pairs.
-    weights : dict of str to ndarray
-        Model -> one weight per pair.
-    groups : Series or str
-        The group of every pair (aligned with ``pairs``), or a touch column name (``influencer_id``,
-        ``campaign``, ``platform``, ``category``).
+    weights : dict of str to ndarray or (ndarray, ndarray)
+        Model -> one weight per pair crediting orders and revenue alike, or a pair of weights (orders,
+        revenue) for the data-driven model.
+    groups : (ndarray, Index)
+        Group code of every tracking row (-1 for a missing value) and the label of each code, e.g.
+        ``view.prepared.group_codes("campaign")`` or a Markov fit's ``(row_group, labels)``.
 
     Returns
     -------
     dict of str to DataFrame
-        Model -> ``orders`` and ``revenue`` indexed by group (sorted; missing group values kept), groups
+        Model -> ``orders`` and ``revenue`` indexed by group (sorted, a missing group value last), groups
         with no credit under that model left out.
     """
     kept = kept_pairs(view, pairs)
     tracking = view.dataset.tracking
     conversion_rows = pairs["conversion_row"].to_numpy()[kept]
-    if isinstance(groups, str):
-        group = _touch_groups(view, pairs["touch_row"].to_numpy()[kept], groups)
-    else:
-        group = groups[kept].reset_index(drop=True)
-    codes, labels = pd.factorize(group, sort=True, use_na_sentinel=False)
+    row_codes, labels = groups
+    size = len(labels) + 1
+    codes = row_codes[pairs["touch_row"].to_numpy()[kept]]
+    codes = np.where(codes < 0, size - 1, codes)
+    index = pd.Index(pd.array([*np.asarray(labels, dtype=object), pd.NA], dtype="string"))
     orders = tracking["orders"].to_numpy(dtype=np.float64)[conversion_rows]
     revenue = tracking["revenue"].to_numpy(dtype=np.float64)[conversion_rows]
     sums = {}
     for model, weight in weights.items():
-        weight = weight[kept]
-        credited = np.bincount(codes, weights=weight, minlength=len(labels)) > 0
+        orders_weight, revenue_weight = weight if isinstance(weight, tuple) else (weight, weight)
+        credited_orders = np.bincount(codes, weights=orders_weight[kept] * orders, minlength=size)
         frame = pd.DataFrame(
             {
-                "orders": np.bincount(codes, weights=weight * orders, minlength=len(labels)),
-                "revenue": np.bincount(codes, weights=weight * revenue, minlength=len(labels)),
+                "orders": credited_orders,
+                "revenue": np.bincount(codes, weights=revenue_weight[kept] * revenue, minlength=size),
             },
-            index=pd.Index(labels, dtype="string"),
+            index=index,
         )
-        sums[model] = frame[credited]
+        # Every conversion has orders > 0, so a group holds credit exactly when it holds orders.
+        sums[model] = frame[credited_orders > 0].sort_index(na_position="last")
     return sums
 
 
@@ -435,9 +474,9 @@ def attribution_table(view: View) -> pd.DataFrame:
         the order last_touch, first_touch, linear, time_decay, position_based; within a block, influencers
         by id; only influencers with non-zero credit. Orders are fractional under multi-touch models.
     """
-    pairs = view_journeys(view)
+    pairs = view.journeys
     weights = {model: heuristic_weights(pairs, model, view.options.half_life) for model in HEURISTIC_MODELS}
-    sums = credited_by_group(view, pairs, weights, "influencer_id")
+    sums = credited_by_group(view, pairs, weights, view.prepared.group_codes("influencer_id"))
     blocks = []
     for model, frame in sums.items():
         frame = frame[(frame["orders"] != 0) | (frame["revenue"] != 0)]
@@ -467,23 +506,23 @@ def markov_table(view: View) -> pd.DataFrame:
     -------
     DataFrame
         ``grouping``, ``group``, ``removal_effect``, ``attributed_orders``, ``attributed_revenue``: one row
-        per group with non-zero credit in the view, largest removal effect first (ties by group). The
-        attributed amounts are the Markov credit every other table shows under the data-driven model
-        (docs/attribution.md, "Decisions").
+        per group with non-zero credit in the view, largest removal effect first (ties by group). A
+        group's attributed orders (revenue) are its share (removal effect / Σ removal effects) times the
+        total orders (revenue) of the conversions selected by date, product and source; with a campaign
+        or influencer filter, the part of it that lands on touches passing the filter. They are the
+        Markov credit every other table shows under the data-driven model (docs/attribution.md,
+        "Decisions").
 
     Raises
     ------
     metrics.markov.GroupingRefused
         When grouping by influencer with more than 500 influencers on the paths.
     """
-    from metrics.markov import markov_weights
-
     by = view.options.markov_by
-    pairs = view_journeys(view)
-    fit = markov_fit(view, by, pairs)
+    fit = markov_fit(view, by)
     # The chain's own labels, so a touch is summed under the very state it had in the chain.
-    groups = pd.Series(fit.labels[fit.row_group[pairs["touch_row"].to_numpy()]], dtype="string")
-    sums = credited_by_group(view, pairs, {"markov": markov_weights(fit, pairs)}, groups)["markov"]
+    weights = {"markov": markov_pair_weights(view, fit)}
+    sums = credited_by_group(view, view.journeys, weights, (fit.row_group, fit.labels))["markov"]
     sums = sums[(sums["orders"] != 0) | (sums["revenue"] != 0)]
     effects = pd.Series(fit.removal_effect, index=pd.Index(fit.labels[fit.groups], dtype="string"))
     table = pd.DataFrame(
@@ -520,18 +559,20 @@ def model_comparison(view: View, by: str) -> pd.DataFrame:
         at the same grouping; its columns are left out when it refuses the grouping (by influencer with
         more than 500 influencers), with the reason in ``attrs["markov_unavailable"]``.
     """
-    from metrics.markov import GroupingRefused, markov_weights
+    from metrics.markov import GroupingRefused
 
     if by not in COMPARISON_GROUPS:
         raise ValueError(f"unknown comparison grouping {by!r}; choose one of {', '.join(COMPARISON_GROUPS)}")
-    pairs = view_journeys(view)
-    weights = {model: heuristic_weights(pairs, model, view.options.half_life) for model in HEURISTIC_MODELS}
+    pairs = view.journeys
+    weights: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] = {
+        model: heuristic_weights(pairs, model, view.options.half_life) for model in HEURISTIC_MODELS
+    }
     unavailable = None
     try:
-        weights["markov"] = markov_weights(markov_fit(view, COMPARISON_GROUPS[by], pairs), pairs)
+        weights["markov"] = markov_pair_weights(view, markov_fit(view, COMPARISON_GROUPS[by]))
     except GroupingRefused as refused:
         unavailable = str(refused)
-    sums = credited_by_group(view, pairs, weights, by)
+    sums = credited_by_group(view, pairs, weights, view.prepared.group_codes(by))
     table = pd.DataFrame({model: frame["revenue"] for model, frame in sums.items()}).fillna(0.0)
     table = table.sort_index(na_position="last").sort_values("last_touch", ascending=False, kind="stable")
     for model in list(weights)[1:]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import attribution, kpis, payouts, tables
+from metrics import attribution, incrementality, kpis, payouts, personas, scoring, tables
 from metrics import budget as budget_optimizer
 from metrics.dataset import QUALITY_COLUMNS, Dataset
 from metrics.filters import Filters, Options
@@ -66,18 +66,24 @@ def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def kpis_file(view: View) -> pd.DataFrame:
-    """Build kpis.csv: the headline KPIs as one row."""
-    return conform(kpis.kpi_table(view), "kpis")
+    """Build kpis.csv: the headline KPIs as one row, with the overall incrementality."""
+    return conform(incrementality.add_iroas(kpis.kpi_table(view), view), "kpis")
 
 
 def campaigns_file(view: View) -> pd.DataFrame:
     """Build campaigns.csv: one row per campaign with a touch, credit or spend in the view."""
-    return conform(tables.campaign_table(view), "campaigns")
+    return conform(incrementality.add_iroas(tables.campaign_table(view), view, "campaign"), "campaigns")
 
 
 def influencers_file(view: View) -> pd.DataFrame:
-    """Build influencers.csv: one row per influencer passing the influencer filters."""
-    return conform(tables.influencer_table(view), "influencers")
+    """Build influencers.csv: one row per influencer passing the influencer filters, scored."""
+    table = incrementality.add_iroas(tables.influencer_table(view), view, "influencer_id")
+    return conform(scoring.score_influencers(table, view.options.score_weights), "influencers")
+
+
+def personas_file(view: View) -> pd.DataFrame:
+    """Build personas.csv: category x gender x platform x tier, ranked personas first."""
+    return conform(personas.persona_table(view), "personas")
 
 
 def attribution_file(view: View) -> pd.DataFrame:
@@ -124,6 +130,7 @@ BUILDERS: dict[str, Callable[[View], pd.DataFrame]] = {
     "attribution": attribution_file,
     "attribution_markov": attribution_markov_file,
     "payouts": payouts_file,
+    "personas": personas_file,
     "trends": trends_file,
     "data_quality": data_quality_file,
 }

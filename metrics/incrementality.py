@@ -10,6 +10,9 @@ group's total scales their summed effect up to all its exposures.
 
 Everything is computed on integer codes and day numbers: a user's revenue over any day range is a
 difference of two prefix sums found with one ``searchsorted``, so no step loops over users or exposures.
+The bootstrap draws one matrix of resample counts per dataset (users x resamples) and reduces it with one
+product per block of a group's users. The per-dataset arrays are kept while the tracking frame lives, so
+the overall, campaign and influencer tables of one export share them.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from metrics.ratios import ratio_of_sums
+from metrics.view import View
 
 MIN_ELIGIBLE = 30
 RESAMPLES = 200
@@ -39,7 +42,7 @@ RESULT_COLUMNS = [
     "insufficient_data",
 ]
 # Resamples drawn per step: their counts are transposed into users' rows together.
-_RESAMPLES_PER_DRAW = 8
+_RESAMPLES_PER_DRAW = 32
 # Users per step of the bootstrap: 16k users x 200 resamples is 3.2 MB of counts.
 _BLOCK_ROWS = 16_384
 
@@ -102,13 +105,15 @@ class _RevenuePanel:
             n_exposed = int((self.exposed_row >= 0).sum())
             rng = np.random.default_rng(seed)
             weights = np.empty((n_exposed, resamples), dtype=np.uint8)
-            for first in range(0, resamples, _RESAMPLES_PER_DRAW):
+            counts = np.empty((_RESAMPLES_PER_DRAW, n_exposed), dtype=np.uint8)
+            for first in range(0, resamples if n_exposed else 0, _RESAMPLES_PER_DRAW):
                 count = min(_RESAMPLES_PER_DRAW, resamples - first)
                 draws = rng.integers(0, n_exposed, size=(count, n_exposed), dtype=np.int32)
-                draws += (np.arange(count, dtype=np.int32) * n_exposed)[:, None]
-                # Drawing one user 256 times in n draws from n users has probability below 1/256!.
-                counts = np.bincount(draws.ravel(), minlength=count * n_exposed)
-                weights[:, first : first + count] = counts.reshape(count, n_exposed).T
+                for resample in range(count):
+                    # One resample's counts fit in cache; drawing a user 256 times in n draws from n
+                    # users has probability below 1/256!, so uint8 holds every count.
+                    counts[resample] = np.bincount(draws[resample], minlength=n_exposed)
+                weights[:, first : first + count] = counts[:count].T
             self._cache[key] = weights
         return self._cache[key]
 
@@ -136,7 +141,8 @@ def _build_panel(tracking: pd.DataFrame) -> _RevenuePanel:
     if usable.any():
         first_day = dates[usable].min()
         n_days = int((dates[usable].max() - first_day).days) + 1
-        days = np.where(usable, (dates - first_day).dt.days.fillna(0).to_numpy(dtype=np.int64), 0)
+        day_numbers = dates.to_numpy(dtype="datetime64[D]") - np.datetime64(first_day.date(), "D")
+        days = np.where(usable, day_numbers.astype(np.int64), 0)
     else:
         first_day, n_days = pd.Timestamp("1970-01-01"), 0
         days = np.zeros(len(tracking), dtype=np.int64)
@@ -230,8 +236,10 @@ def _bootstrap_per_exposure(
         units, unit_of_exposure = np.unique(unit_keys, return_inverse=True)
         unit_group = units // len(panel.exposed_row)
         unit_row = units % len(panel.exposed_row)
-        unit_effect = np.bincount(unit_of_exposure, weights=effects[keep])
-        unit_exposures = np.bincount(unit_of_exposure).astype(np.float64)
+        # Per unit: summed effect (row 0) and number of eligible exposures (row 1).
+        per_unit = np.vstack(
+            [np.bincount(unit_of_exposure, weights=effects[keep]), np.bincount(unit_of_exposure)]
+        )
         weights = panel.resample_weights(resamples, seed)
         # Blocks of one group's users, at most _BLOCK_ROWS long. einsum multiplies the uint8 counts
         # directly: converting them to float first would cost several times the arithmetic.
@@ -239,10 +247,11 @@ def _bootstrap_per_exposure(
         block_start = np.unique(np.r_[group_start, np.arange(0, len(units), _BLOCK_ROWS)])
         block_end = np.r_[block_start[1:], len(units)]
         for first, stop in zip(block_start, block_end, strict=True):
-            drawn = weights[unit_row[first:stop]]
+            drawn = np.take(weights, unit_row[first:stop], axis=0)
+            total = np.einsum("ur,cu->cr", drawn, per_unit[:, first:stop])
             group = unit_group[first]
-            sums[:, group] += np.einsum("ur,u->r", drawn, unit_effect[first:stop])
-            counts[:, group] += np.einsum("ur,u->r", drawn, unit_exposures[first:stop])
+            sums[:, group] += total[0]
+            counts[:, group] += total[1]
     with np.errstate(invalid="ignore", divide="ignore"):
         per_exposure = sums / counts
     per_exposure[:, ~wanted] = np.nan
@@ -287,7 +296,7 @@ def estimate_iroas(
     influencer_attributes : DataFrame, optional
         Influencer attributes indexed by ``influencer_id``.
     resamples, seed : int, default 200, 0
-        Bootstrap resamples and the seed of ``numpy.random.default_rng``.
+        Bootstrap resamples (0: no interval) and the seed of ``numpy.random.default_rng``.
     min_eligible : int, default 30
         Fewer eligible exposures leave the group's estimate empty (``insufficient_data``).
 
@@ -339,7 +348,7 @@ def estimate_iroas(
         group_spend = spend.reindex(group_values).fillna(0.0).to_numpy()
     iroas = np.asarray(ratio_of_sums(pd.Series(incremental), pd.Series(group_spend)), dtype=np.float64)
 
-    wanted = measurable & (group_spend > 0)
+    wanted = measurable & (group_spend > 0) & (resamples > 0)
     per_exposure = _bootstrap_per_exposure(panel, groups, users, effects, wanted, resamples, seed)
     with np.errstate(invalid="ignore"):
         resampled_iroas = per_exposure * (exposures / np.where(wanted, group_spend, np.nan))
@@ -360,7 +369,7 @@ def estimate_iroas(
     if by is None:
         return table
     table.insert(0, by, group_values.astype(object))
-    table = table[(exposures > 0) | np.isin(group_values, spend.index)]
+    table = table[(exposures > 0) | group_values.isin(spend.index)]
     table = _add_spend_only_groups(table, by, spend)
     return table.sort_values(by, kind="stable").reset_index(drop=True)
 
@@ -369,6 +378,8 @@ def _percentiles(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return the 2.5th and 97.5th percentiles per column over its defined samples (NaN when none)."""
     low = np.full(samples.shape[1], np.nan)
     high = np.full(samples.shape[1], np.nan)
+    if samples.shape[0] == 0:
+        return low, high
     missing = np.isnan(samples)
     complete = ~missing.any(axis=0)
     if complete.any():
@@ -410,7 +421,7 @@ def _add_spend_only_groups(table: pd.DataFrame, by: str, spend: pd.Series) -> pd
     return pd.concat([table, extra], ignore_index=True)
 
 
-def _group_spend(view: Any, by: str | None) -> pd.Series | float:
+def _group_spend(view: View, by: str | None) -> pd.Series | float:
     spend = view.spend
     if by is None:
         return float(spend["spend"].sum())
@@ -421,7 +432,7 @@ def _group_spend(view: Any, by: str | None) -> pd.Series | float:
     return spend["spend"].groupby(keys.to_numpy(), dropna=True).sum()
 
 
-def iroas_table(view: Any, by: str | None = None) -> pd.DataFrame:
+def iroas_table(view: View, by: str | None = None, *, interval: bool = True) -> pd.DataFrame:
     """
     Return incremental revenue and iROAS of the view, overall or per group.
 
@@ -433,6 +444,9 @@ def iroas_table(view: Any, by: str | None = None) -> pd.DataFrame:
         measured on all of a user's revenue, and spend is never split by product or source).
     by : {None, "campaign", "influencer_id", "platform", "category", "gender", "tier"}
         Grouping; None gives the single overall row.
+    interval : bool, default True
+        Compute the bootstrap interval; False leaves ``iroas_low``/``iroas_high`` empty and is much faster
+        (the dashboard can show the estimate first and the interval when it is ready).
 
     Returns
     -------
@@ -463,4 +477,47 @@ def iroas_table(view: Any, by: str | None = None) -> pd.DataFrame:
         end=filters.end,
         touch_mask=touch_mask,
         influencer_attributes=attributes,
+        resamples=RESAMPLES if interval else 0,
     )
+
+
+IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high", "insufficient_data"]
+
+
+def add_iroas(
+    table: pd.DataFrame, view: View, by: str | None = None, *, interval: bool = True
+) -> pd.DataFrame:
+    """
+    Return ``table`` with the view's incrementality columns for its rows.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A metric table keyed by ``by`` (the campaign or influencer table), or the one-row KPI table when
+        ``by`` is None.
+    view : View
+        The view the table was computed from.
+    by : str, optional
+        The key column, one of ``GROUPINGS``.
+    interval : bool, default True
+        Compute the bootstrap interval (False leaves it empty: a faster first answer).
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``IROAS_COLUMNS`` appended. A row without exposures in the view is insufficient data.
+    """
+    measured = iroas_table(view, by, interval=interval)
+    out = table.copy()
+    if by is None:
+        for column in IROAS_COLUMNS:
+            out[column] = measured.loc[0, column]
+        return out
+    found = measured.set_index(measured[by].astype(object))[IROAS_COLUMNS]
+    matched = found.reindex(out[by].astype(object).to_numpy())
+    for column in IROAS_COLUMNS[:-1]:
+        out[column] = matched[column].to_numpy(dtype=np.float64)
+    out["insufficient_data"] = (
+        matched["insufficient_data"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    )
+    return out

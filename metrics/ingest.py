@@ -64,6 +64,8 @@ NULL_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "#N/A", "-"
 DELIMITERS = (",", ";", "\t", "|")
 VALUE_WIDTH = 200  # longest value quoted in the report (captions can be long)
 STRING = pd.StringDtype("pyarrow")
+# pandas keeps arrow-backed strings as large_string: reading them so saves a conversion per column.
+TEXT = pa.large_string()
 
 _BINARY_SIGNATURES = (
     (b"PK\x03\x04", "an Excel workbook or zip archive, not a CSV file: save it as CSV (UTF-8) and retry"),
@@ -77,6 +79,10 @@ _NON_BLANK = re.compile(rb"[^\s]")
 _BOM = b"\xef\xbb\xbf"
 _LINE_BREAK = re.compile(rb"[\r\n]")
 _EMPTY_QUALITY = empty_quality()
+UNKNOWN_INFLUENCER = "influencer_id not in influencers.csv"
+NO_PAYOUT = "no payout row in payouts.csv"
+NOT_PROVIDED = "file not provided"
+CROSS_FILE_PROBLEMS = (UNKNOWN_INFLUENCER, NO_PAYOUT, NOT_PROVIDED)
 
 TEMPLATES = {
     "influencers": (
@@ -267,6 +273,13 @@ def _one_line(text: str) -> str:
 Buffer = bytes | mmap.mmap
 
 
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _load(name: str, source: bytes | str | Path) -> Buffer:
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source)
@@ -278,7 +291,7 @@ def _load(name: str, source: bytes | str | Path) -> Buffer:
                 return base64.b64decode(source.split(",", 1)[1], validate=False)
             except (binascii.Error, ValueError):
                 raise InputRejected(name, "the upload is not valid base64 data") from None
-        if "\n" in source or len(source) >= 4096 or not Path(source).is_file():
+        if "\n" in source or len(source) >= 4096 or not _is_file(source):
             return source.encode("utf-8")
         source = Path(source)
     if isinstance(source, Path):
@@ -320,18 +333,6 @@ def _decode(name: str, data: Buffer, filename: str | None, report: _Report) -> B
             "characters that are neither UTF-8 nor Windows-1252 (cp1252)", "replaced with \ufffd; rows kept"
         )
     return text.encode("utf-8")
-
-
-def _has_padding(data: Buffer, delimiter: str) -> bool:
-    """Return True when some field may start or end with a space (a space next to a delimiter or line end)."""
-    if data.find(b" ") < 0:
-        return False
-    raw = np.frombuffer(data, dtype=np.uint8)
-    spaces = np.flatnonzero(raw == 0x20)
-    edges = np.frombuffer(f'{delimiter}\n\r"'.encode(), dtype=np.uint8)
-    before = raw[np.maximum(spaces - 1, 0)]
-    after = raw[np.minimum(spaces + 1, raw.size - 1)]
-    return bool(np.isin(before, edges).any() or np.isin(after, edges).any() or spaces[-1] == raw.size - 1)
 
 
 def _first_line(data: Buffer) -> tuple[str, int]:
@@ -473,7 +474,7 @@ class _Table:
 
 def _read_table(
     name: str,
-    data: bytes,
+    data: Buffer,
     delimiter: str,
     n_columns: int,
     wanted: dict[int, pa.DataType | None],
@@ -484,15 +485,14 @@ def _read_table(
     column_names = [f"c{i}" for i in range(n_columns)]
     include = [column_names[i] for i in sorted(wanted)]
     if _NON_BLANK.search(data, body_start) is None:
-        empty = pa.table({c: pa.array([], type=wanted[int(c[1:])] or pa.string()) for c in include})
+        empty = pa.table({c: pa.array([], type=wanted[int(c[1:])] or TEXT) for c in include})
         return _Table(empty, np.array([], dtype=np.int64), 0)
 
     def attempt(use_threads: bool) -> tuple[pa.Table, list]:
         invalid: list = []
 
         def on_invalid(row) -> str:
-            if row.text.strip():
-                invalid.append(row)
+            invalid.append(row)
             return "skip"
 
         table = pacsv.read_csv(
@@ -519,6 +519,15 @@ def _read_table(
 
     try:
         table, invalid = attempt(use_threads=True)
+        zoned = [
+            index
+            for index in wanted
+            if pa.types.is_timestamp(table[f"c{index}"].type) and table[f"c{index}"].type.tz is not None
+        ]
+        if zoned:
+            # pyarrow turns "10:00+05:30" into UTC and loses the written day: read those columns as text.
+            wanted = {**wanted, **dict.fromkeys(zoned, TEXT)}
+            table, invalid = attempt(use_threads=True)
         if invalid and any(row.number is None for row in invalid):
             # Only the single-threaded reader knows the row numbers of skipped rows.
             table, invalid = attempt(use_threads=False)
@@ -528,31 +537,32 @@ def _read_table(
 
     # pyarrow numbers rows like a spreadsheet: the header is row 1.
     lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    if invalid:
-        if table.num_rows == 0:
-            raise InputRejected(
-                name,
-                f"no data row has the header's {n_columns} fields "
-                f"(first row has {invalid[0].actual_columns}); check the delimiter and quotes",
-            )
-        numbers = np.array([r.number if r.number is not None else -1 for r in invalid], dtype=np.int64)
-        if (numbers > 0).all():
-            lines = np.setdiff1d(np.arange(2, table.num_rows + numbers.size + 2), numbers)
-        report.rows(
-            "",
-            "wrong number of fields",
-            np.array(
-                [
-                    f"row dropped (expected {r.expected_columns} fields, found {r.actual_columns})"
-                    for r in invalid
-                ],
-                dtype=object,
-            ),
-            np.arange(numbers.size),
-            np.array([r.text for r in invalid], dtype=object),
-            numbers,
+    numbers = np.array([r.number if r.number is not None else -1 for r in invalid], dtype=np.int64)
+    if invalid and (numbers > 0).all():
+        lines = np.setdiff1d(np.arange(2, table.num_rows + numbers.size + 2), numbers)
+    # A line of spaces is a blank line, not a broken row.
+    broken = [i for i, row in enumerate(invalid) if row.text.strip()]
+    if broken and table.num_rows == 0:
+        raise InputRejected(
+            name,
+            f"no data row has the header's {n_columns} fields "
+            f"(first row has {invalid[broken[0]].actual_columns}); check the delimiter and quotes",
         )
-    rows_read = table.num_rows + len(invalid)
+    report.rows(
+        "",
+        "wrong number of fields",
+        np.array(
+            [
+                f"row dropped (expected {r.expected_columns} fields, found {r.actual_columns})"
+                for r in invalid
+            ],
+            dtype=object,
+        ),
+        np.array(broken, dtype=np.int64),
+        np.array([r.text for r in invalid], dtype=object),
+        numbers,
+    )
+    rows_read = table.num_rows + len(broken)
 
     # Blank lines come through as all-empty rows; a column without nulls proves there are none.
     if table.num_columns and table.num_rows and all(c.null_count > 0 for c in table.columns):
@@ -566,10 +576,37 @@ def _read_table(
     return _Table(table, lines, rows_read)
 
 
+def _has_padding(column: pa.ChunkedArray) -> bool:
+    """
+    Return True when some value starts or ends with a space or tab.
+
+    Looks at the bytes on either side of each value boundary in the string offsets, after a quick scan
+    for any blank byte at all, so a clean column costs a fraction of trimming it.
+    """
+    for chunk in column.chunks:
+        if len(chunk) == 0 or chunk.buffers()[2] is None:
+            continue
+        _, offset_buffer, data_buffer = chunk.buffers()
+        offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offset_buffer, dtype=offset_type)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        blank = (data == 0x20) | (data == 0x09)
+        if data.size == 0 or not blank.any():
+            continue
+        # A value's first byte sits at its start offset and its last byte just before the next offset.
+        # Empty values need no care: the bytes they point at belong to a neighbour, itself padded if blank.
+        starts = offsets - offsets[0]
+        if blank.take(starts, mode="clip").any() or blank.take(starts - 1, mode="clip").any():
+            return True
+    return False
+
+
 def _to_strings(column: pa.ChunkedArray, trim: bool) -> pa.ChunkedArray:
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-        column = pc.cast(column, pa.string())
-    if trim:
+        column = pc.cast(column, TEXT)
+    if trim and _has_padding(column):
         column = pc.utf8_trim_whitespace(column)
         column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
     return column
@@ -735,8 +772,6 @@ def _date_column(column: pa.ChunkedArray) -> _DateColumn:
     kind = column.type
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         if pa.types.is_timestamp(kind):
-            if kind.tz is not None:
-                column = pc.local_timestamp(column)
             column = pc.floor_temporal(column, unit="day")
         extremes = pc.min_max(column)
         low, high = extremes["min"].as_py(), extremes["max"].as_py()
@@ -773,9 +808,10 @@ def _raw_text(column: pa.ChunkedArray) -> pd.Series:
 
 
 def _convert_text(
-    canonical: str, spec: ColumnSpec, column: pa.ChunkedArray, trim: bool, lines, report: _Report
+    canonical: str, spec: ColumnSpec, column: pa.ChunkedArray, lines, report: _Report
 ) -> _Converted:
-    column = _to_strings(column, trim)
+    # Padding spaces break joins between files (" A" is not "A").
+    column = _to_strings(column, trim=True)
     series = _string_series(column)
     if column.null_count == 0 or spec.blank == "allow":
         return _Converted(series, None)
@@ -1018,9 +1054,9 @@ def parse_file(
     wanted: dict[int, pa.DataType | None] = {}
     for canonical, index in mapping.items():
         kind = specs[canonical].kind
-        wanted[index] = pa.string() if kind in ("text", "basis") else None
+        wanted[index] = TEXT if kind in ("text", "basis") else None
     for index in extras.values():
-        wanted[index] = pa.string()
+        wanted[index] = TEXT
     parsed = _read_table(name, data, delimiter, len(headers), wanted, body_start, report)
     if max_rows is not None and parsed.rows_read > max_rows:
         raise InputRejected(name, f"{parsed.rows_read:,} data rows is more than the limit of {max_rows:,}")
@@ -1028,8 +1064,6 @@ def parse_file(
     if parsed.rows_read == 0:
         report.note("no data rows", "read as empty")
 
-    # Padding spaces break joins between files; a file without any space needs no trimming.
-    trim = _has_padding(data, delimiter)
     comma_decimal = delimiter != ","
     n_rows = table.num_rows
     columns: dict[str, pd.Series] = {}
@@ -1039,7 +1073,7 @@ def parse_file(
             continue
         column = table[f"c{mapping[canonical]}"]
         if spec.kind == "text":
-            converted = _convert_text(canonical, spec, column, trim, lines, report)
+            converted = _convert_text(canonical, spec, column, lines, report)
         elif spec.kind in ("int", "amount"):
             converted = _convert_number(canonical, spec, column, comma_decimal, lines, report)
         elif spec.kind == "date":
@@ -1054,7 +1088,7 @@ def parse_file(
             column_name, pd.Series(np.full(n_rows, np.nan), dtype=column_dtype(specs[column_name]))
         )
     for extra, index in extras.items():
-        columns[extra] = _string_series(_to_strings(table[f"c{index}"], trim))
+        columns[extra] = _string_series(_to_strings(table[f"c{index}"], trim=True))
 
     keep = ~drop
     for column_name in UNIFIED_SPELLING.get(name, ()):
@@ -1098,7 +1132,8 @@ def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_
     A file missing from ``parsed`` becomes an empty typed frame and one "file not provided" report row.
     Cross-file checks: ids in posts, tracking and payouts that influencers.csv lacks (kept, shown as unknown
     influencers; skipped when influencers.csv is missing) and influencers without a payout row (kept with
-    spend 0; skipped when payouts.csv is missing).
+    spend 0; skipped when payouts.csv is missing). Cross-file rows already in a parsed file's ``quality``
+    (a report taken back from an earlier dataset) are replaced, so rebuilding never duplicates them.
 
     Parameters
     ----------
@@ -1114,7 +1149,7 @@ def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_
     cross = {name: _Report(name, report_cap) for name in FILES}
     for name in FILES:
         if name not in parsed:
-            cross[name].note("file not provided", "read as empty")
+            cross[name].note(NOT_PROVIDED, "read as empty")
 
     if "influencers" in parsed:
         known = frames["influencers"]["influencer_id"]
@@ -1125,7 +1160,7 @@ def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_
             stranger = ids.notna().to_numpy(dtype=bool) & ~_isin(ids, known)
             cross[name].rows(
                 "influencer_id",
-                "influencer_id not in influencers.csv",
+                UNKNOWN_INFLUENCER,
                 "kept as an unknown influencer",
                 np.flatnonzero(stranger),
                 ids,
@@ -1136,7 +1171,7 @@ def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_
         unpaid = ~_isin(ids, frames["payouts"]["influencer_id"])
         cross["influencers"].rows(
             "influencer_id",
-            "no payout row in payouts.csv",
+            NO_PAYOUT,
             "kept with spend 0",
             np.flatnonzero(unpaid),
             ids,
@@ -1146,7 +1181,11 @@ def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_
     blocks = []
     for name in FILES:
         if name in parsed and not parsed[name].quality.empty:
-            blocks.append(parsed[name].quality)
+            own_checks = parsed[name].quality
+            # A file's report taken back from an earlier dataset may hold old cross-file rows: redo them.
+            blocks.append(
+                own_checks[~own_checks["problem"].str.startswith(CROSS_FILE_PROBLEMS).to_numpy(bool)]
+            )
         own = cross[name].frame()
         if not own.empty:
             blocks.append(own)

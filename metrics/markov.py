@@ -13,7 +13,12 @@ The model (docs/attribution.md):
   ``state -> conversion`` and ``state -> null``, normalised per origin. The probability of reaching
   ``conversion`` from ``start`` is solved exactly on the transient block (``numpy.linalg.solve``).
 - Removal effect of a group g: ``1 - P(conversion with g removed) / P(conversion)``, where removing g sends
-  every transition into g to ``null``. Shares are removal effects over their sum.
+  every transition into g to ``null``. Shares are removal effects over their sum, taken over the groups
+  with a touch on a converting path (the groups a conversion can be credited to).
+- Credit. Each group receives exactly ``share x`` the total revenue (orders) of the conversions the chain
+  was fitted on: a conversion is first split over its journey's groups by their shares (this decides
+  which touches, campaigns and dates the credit belongs to), then every group's part is rescaled to its
+  exact total (:func:`markov_credit_weights`).
 
 Assumptions, stated so that the numbers are read for what they are: the next touch depends only on the
 current group (first order: no memory of earlier touches, of time gaps or of how many times a group was
@@ -64,6 +69,8 @@ class MarkovFit:
         P(conversion) from ``start``; 0 when no path converts.
     removal_effect : ndarray of float64
         Removal effect of each of ``groups`` (NaN when no path converts).
+    converting : ndarray of bool
+        Whether each of ``groups`` has a touch on a converting path, i.e. can be credited with a conversion.
     """
 
     by: str
@@ -73,14 +80,22 @@ class MarkovFit:
     counts: np.ndarray
     conversion_probability: float
     removal_effect: np.ndarray
+    converting: np.ndarray
 
     @property
     def share(self) -> np.ndarray:
-        """Return each group's removal effect over the sum of removal effects."""
-        total = self.removal_effect.sum()
+        """
+        Return each group's removal effect over the sum of removal effects of the creditable groups.
+
+        A group seen only on null paths may still have a positive removal effect (it leads users to
+        groups that convert), but no conversion has a touch of it to carry credit: its share is 0 and the
+        others are normalised without it, so shares sum to 1 and no credit is lost.
+        """
+        effect = np.where(self.converting, self.removal_effect, 0.0)
+        total = effect.sum()
         if not total > 0:
             return np.full(len(self.groups), np.nan)
-        return self.removal_effect / total
+        return effect / total
 
     def share_by_code(self) -> np.ndarray:
         """Return the share of every group code (0 for groups not on any path), indexable by code."""
@@ -287,6 +302,8 @@ def fit_markov(
 
     counts = converting + null
     on_paths = np.flatnonzero(counts[:n_labels].sum(axis=1) > 0)
+    # Every state of a path has one step out of it, so a group on a converting path has such a step.
+    on_converting_paths = converting[on_paths].sum(axis=1) > 0
     if by == "influencer" and len(on_paths) > INFLUENCER_LIMIT:
         raise GroupingRefused(
             f"the Markov model by influencer allows at most {INFLUENCER_LIMIT} influencers and these data "
@@ -303,6 +320,7 @@ def fit_markov(
         counts=counts,
         conversion_probability=probability,
         removal_effect=removal_effect,
+        converting=on_converting_paths,
     )
 
 
@@ -374,7 +392,8 @@ def markov_weights(fit: MarkovFit, pairs: pd.DataFrame) -> np.ndarray:
     each of the other two:
 
     >>> fit = MarkovFit("platform", np.array(["A", "B"], dtype=object), np.array([0, 1, 1]),
-    ...                 np.array([0, 1]), np.zeros((5, 5), dtype=np.int64), 0.5, np.array([0.75, 0.5]))
+    ...                 np.array([0, 1]), np.zeros((5, 5), dtype=np.int64), 0.5, np.array([0.75, 0.5]),
+    ...                 np.array([True, True]))
     >>> pairs = pd.DataFrame({"touch_row": [0, 1, 2], "position": [0, 1, 2]})
     >>> markov_weights(fit, pairs).round(12).tolist()
     [0.6, 0.2, 0.2]
@@ -394,3 +413,96 @@ def markov_weights(fit: MarkovFit, pairs: pd.DataFrame) -> np.ndarray:
     by_share = share / np.where(share_in_journey > 0, share_in_journey, 1.0)
     group_part = np.where(share_in_journey > 0, by_share, 1.0 / groups_in_journey)
     return group_part / touches_of_group
+
+
+def rescale_to_shares(
+    fit: MarkovFit, touch_group: np.ndarray, weights: np.ndarray, amount: np.ndarray, fitted: np.ndarray
+) -> np.ndarray:
+    """
+    Rescale journey weights so that every group's credited amount is exactly its share of the total.
+
+    Over the ``fitted`` pairs, group g's credited amount ``Σ weight x amount`` is multiplied by
+    ``f_g = share_g x total / credited_g``, where total is the credited amount of all groups (the
+    fitted conversions' total, since each journey's weights sum to 1). Pairs outside ``fitted`` keep their
+    weights. A group whose fitted conversions carry no amount (e.g. all with revenue 0) cannot receive
+    any: the shares are then normalised over the groups that can.
+
+    Parameters
+    ----------
+    fit : MarkovFit
+        The chain whose shares are the target.
+    touch_group : ndarray of int64
+        Group code of each pair's touch (``fit.row_group[pairs["touch_row"]]``).
+    weights : ndarray of float64
+        Journey weights per pair (:func:`markov_weights`).
+    amount : ndarray of float64
+        The conversion's orders or revenue, per pair.
+    fitted : ndarray of bool
+        Per pair, whether its conversion is one the chain was fitted on.
+
+    Returns
+    -------
+    ndarray of float64
+        Weight per pair to multiply the conversion's amount by.
+
+    Examples
+    --------
+    Shares 0.6 (A) and 0.4 (B). One journey A, B worth 100 (split 60 / 40) and one journey A alone worth
+    100: A holds 160 of 200 before rescaling and 0.6 x 200 = 120 after it, B 40 before and 80 after.
+
+    >>> fit = MarkovFit("platform", np.array(["A", "B"], dtype=object), np.array([0, 1, 0]),
+    ...                 np.array([0, 1]), np.zeros((5, 5), dtype=np.int64), 0.5, np.array([0.75, 0.5]),
+    ...                 np.array([True, True]))
+    >>> w = rescale_to_shares(fit, np.array([0, 1, 0]), np.array([0.6, 0.4, 1.0]),
+    ...                       np.array([100.0, 100.0, 100.0]), np.array([True, True, True]))
+    >>> (w * 100).round(9).tolist()
+    [45.0, 80.0, 75.0]
+    """
+    n_labels = len(fit.labels)
+    credited = weights * amount
+    held = np.bincount(touch_group[fitted], weights=credited[fitted], minlength=n_labels)
+    share = fit.share_by_code() * (held > 0)
+    if not share.sum() > 0:
+        return weights.copy()
+    target = share / share.sum() * held.sum()
+    factor = np.divide(target, held, out=np.zeros(n_labels), where=held > 0)
+    return np.where(fitted, weights * factor[touch_group], weights)
+
+
+def markov_credit_weights(
+    fit: MarkovFit, pairs: pd.DataFrame, tracking: pd.DataFrame, selected: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    Weigh every journey pair under the data-driven model, for orders and for revenue.
+
+    Parameters
+    ----------
+    fit : MarkovFit
+        The chain, from :func:`fit_markov` on ``tracking``.
+    pairs : DataFrame
+        ``journey_pairs(tracking, lookback)``.
+    tracking : DataFrame
+        Validated tracking rows (the conversions' orders and revenue).
+    selected : ndarray of bool
+        Per tracking row, whether a conversion there is one the chain was fitted on (selected by its
+        date, product and source).
+
+    Returns
+    -------
+    weight : ndarray of float64
+        The journey weights of :func:`markov_weights` (each conversion's sum to 1).
+    orders_weight, revenue_weight : ndarray of float64
+        The weights giving each group exactly ``share x`` the fitted conversions' total orders
+        (revenue), see :func:`rescale_to_shares`.
+    """
+    weights = markov_weights(fit, pairs)
+    conversion_rows = pairs["conversion_row"].to_numpy()
+    touch_group = fit.row_group[pairs["touch_row"].to_numpy()]
+    fitted = selected[conversion_rows]
+    orders = tracking["orders"].to_numpy(dtype=np.float64)[conversion_rows]
+    revenue = tracking["revenue"].to_numpy(dtype=np.float64)[conversion_rows]
+    return (
+        weights,
+        rescale_to_shares(fit, touch_group, weights, orders, fitted),
+        rescale_to_shares(fit, touch_group, weights, revenue, fitted),
+    )

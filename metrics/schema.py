@@ -63,8 +63,12 @@ class ColumnSpec:
             raise ValueError(f"unknown blank rule {self.blank!r}")
 
 
-INFLUENCER_ID_SYNONYMS = (("influencer", "creator_id", "creator", "influencer_code"), ("handle", "username"))
-PLATFORM_SYNONYMS = (("platform_name", "social_platform", "social_network", "network", "social_media"),)
+INFLUENCER_ID_SYNONYMS = (
+    ("influencer_code", "creator_id"),
+    ("influencer", "creator"),
+    ("handle", "username"),
+)
+PLATFORM_SYNONYMS = (("platform_name", "social_platform", "social_network"), ("network", "social_media"))
 DATE_SYNONYMS = (("day", "datetime", "timestamp"),)
 
 
@@ -80,9 +84,7 @@ def _optional(kind: str, *synonyms: str, nullable_int: bool = False) -> ColumnSp
 
 SCHEMA: dict[str, dict[str, ColumnSpec]] = {
     "influencers": {
-        "influencer_id": ColumnSpec(
-            "text", synonyms=(("id", *INFLUENCER_ID_SYNONYMS[0]), INFLUENCER_ID_SYNONYMS[1])
-        ),
+        "influencer_id": ColumnSpec("text", synonyms=(("id",), *INFLUENCER_ID_SYNONYMS)),
         "name": ColumnSpec(
             "text",
             blank="keep",
@@ -93,15 +95,8 @@ SCHEMA: dict[str, dict[str, ColumnSpec]] = {
         "follower_count": ColumnSpec(
             "int",
             synonyms=(
-                (
-                    "followers",
-                    "followers_count",
-                    "no_of_followers",
-                    "number_of_followers",
-                    "subscribers",
-                    "subscriber_count",
-                    "audience_size",
-                ),
+                ("followers", "followers_count", "no_of_followers", "number_of_followers"),
+                ("subscribers", "subscriber_count", "audience_size"),
             ),
         ),
         "platform": ColumnSpec("text", blank="keep", synonyms=PLATFORM_SYNONYMS),
@@ -116,8 +111,8 @@ SCHEMA: dict[str, dict[str, ColumnSpec]] = {
                 *DATE_SYNONYMS,
             ),
         ),
-        "url": ColumnSpec("text", blank="keep", synonyms=(("post_url", "link", "post_link", "permalink"),)),
-        "caption": ColumnSpec("text", blank="allow", synonyms=(("post_caption", "text", "description"),)),
+        "url": ColumnSpec("text", blank="keep", synonyms=(("post_url", "post_link", "permalink"), ("link",))),
+        "caption": ColumnSpec("text", blank="allow", synonyms=(("post_caption",), ("text", "description"))),
         "reach": ColumnSpec("int", synonyms=(("impressions",), ("views",))),
         "likes": ColumnSpec("int", blank="zero", synonyms=(("like_count", "likes_count", "num_likes"),)),
         "comments": ColumnSpec(
@@ -130,19 +125,19 @@ SCHEMA: dict[str, dict[str, ColumnSpec]] = {
         "saves": _optional("int", "save_count", "saves_count", "bookmarks", nullable_int=True),
     },
     "tracking": {
-        "source": ColumnSpec("text", synonyms=(("channel", "traffic_source", "utm_source"),)),
+        "source": ColumnSpec("text", synonyms=(("traffic_source", "utm_source"), ("channel",))),
         "campaign": ColumnSpec("text", blank="allow", synonyms=(("campaign_name", "utm_campaign"),)),
         "influencer_id": ColumnSpec("text", blank="allow", synonyms=INFLUENCER_ID_SYNONYMS),
-        "user_id": ColumnSpec("text", synonyms=(("customer_id", "user", "customer", "visitor_id"),)),
-        "product": ColumnSpec("text", synonyms=(("product_name", "item", "sku"),)),
+        "user_id": ColumnSpec("text", synonyms=(("customer_id", "visitor_id"), ("user", "customer"))),
+        "product": ColumnSpec("text", synonyms=(("product_name", "item_name"), ("item",), ("sku",))),
         "date": ColumnSpec(
             "date", synonyms=(("order_date", "event_date", "visit_date", "click_date"), *DATE_SYNONYMS)
         ),
         "orders": ColumnSpec(
-            "int", blank="zero", synonyms=(("order_count", "num_orders", "conversions", "purchases"),)
+            "int", blank="zero", synonyms=(("order_count", "num_orders"), ("conversions", "purchases"))
         ),
         "revenue": ColumnSpec(
-            "amount", blank="zero", synonyms=(("sales", "order_value", "gmv", "revenue_inr", "amount"),)
+            "amount", blank="zero", synonyms=(("sales", "order_value", "gmv", "revenue_inr"), ("amount",))
         ),
         "brand": _optional("text", "brand_name"),
         "order_id": _optional("text", "order_number", "order_no", "transaction_id"),
@@ -154,7 +149,7 @@ SCHEMA: dict[str, dict[str, ColumnSpec]] = {
         ),
         "total_payout": ColumnSpec(
             "amount",
-            synonyms=(("payout", "amount", "total_amount", "payout_amount", "total_fee", "fee", "total"),),
+            synonyms=(("payout", "payout_amount", "total_amount", "total_fee"), ("amount", "fee", "total")),
         ),
         "rate": _optional("amount", "payout_rate", "unit_rate", "rate_per_unit"),
         "orders": _optional("amount", "order_count", "num_orders"),

@@ -17,8 +17,9 @@ and shared by all its views, so a filter change costs array masks, not a pass ov
 
 from __future__ import annotations
 
-import inspect
+import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -59,6 +60,8 @@ CREDITED_COLUMNS = [
     "revenue",
 ]
 FUNNEL_COLUMNS = ["touched_users", "converting_users", "conversion_rate"]
+# Option-dependent results (journeys, credit) kept per dataset: a few model switches stay instant.
+RECENT_RESULTS = 8
 FILTER_OF_ATTRIBUTE = {
     "platform": "platforms",
     "category": "categories",
@@ -178,6 +181,8 @@ class Prepared:
         self.is_conversion = attribution.conversion_mask(tracking).fillna(False).to_numpy(dtype=bool)
         self._columns: dict[str, tuple[np.ndarray, pd.Index]] = {}
         self._memo: dict[Any, Any] = {}
+        self._recent: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
         self._dataset = weakref.ref(dataset)
 
     def column(self, name: str) -> tuple[np.ndarray, pd.Index]:
@@ -195,11 +200,26 @@ class Prepared:
             return self.attribute_codes[by][self.influencer], self.attribute_values[by]
         return self.column(by)
 
-    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Return ``compute()``, computed once per key for this dataset."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+    def memo(self, key: Any, compute: Callable[[], Any], *, recent: bool = False) -> Any:
+        """
+        Return ``compute()``, computed once per key for this dataset.
+
+        With ``recent``, the result joins a small least-recently-used set (``RECENT_RESULTS`` entries)
+        instead of being kept for the dataset's life: for results that vary with options.
+        """
+        store = self._recent if recent else self._memo
+        with self._lock:
+            if key in store:
+                if recent:
+                    self._recent.move_to_end(key)
+                return store[key]
+        # Computed outside the lock: two threads may both compute a missing entry, never block each other.
+        result = compute()
+        with self._lock:
+            store[key] = result
+            if recent and len(self._recent) > RECENT_RESULTS:
+                self._recent.popitem(last=False)
+        return result
 
 
 _PREPARED: dict[int, tuple[weakref.ref, Prepared]] = {}
@@ -231,10 +251,11 @@ class View:
         Attribution model and its parameters (default: last touch, 30-day lookback).
     credit : DataFrame, optional
         A precomputed ``attribution.credit(dataset.tracking, options, filters)`` frame (conversion_row,
-        touch_row, weight), e.g. cached per dataset and options; computed when omitted.
+        touch_row, weight, and orders_weight, revenue_weight under the data-driven model), e.g. cached
+        per dataset and options; computed when omitted.
     journeys : DataFrame, optional
-        Precomputed ``attribution.journey_pairs(dataset.tracking, options.lookback)``, used for
-        converting users (and handed to the attribution model); computed when omitted.
+        Precomputed ``attribution.journey_pairs(dataset.tracking, options.lookback)`` (all its
+        columns), used for converting users and handed to the attribution model; computed when omitted.
 
     Attributes
     ----------
@@ -352,13 +373,11 @@ class View:
     def _enriched_tracking(self) -> pd.DataFrame:
         prepared = self.prepared
         tracking = self.dataset.tracking.reset_index(drop=True)
+        # Taking from the few distinct values (-1 gives <NA>) is several times faster than a Categorical.
         attributes = {
-            attribute: pd.Series(
-                pd.Categorical.from_codes(
-                    prepared.attribute_codes[attribute][prepared.influencer],
-                    categories=prepared.attribute_values[attribute],
-                )
-            ).astype("string")
+            attribute: pd.array(prepared.attribute_values[attribute], dtype="string").take(
+                prepared.attribute_codes[attribute][prepared.influencer], allow_fill=True
+            )
             for attribute in ATTRIBUTES
         }
         return tracking.assign(row=np.arange(len(tracking)), **attributes)
@@ -372,43 +391,70 @@ class View:
         """
         if self._journeys is not None:
             return self._journeys
-        return self.prepared.memo(("journeys", self.options.lookback), self._compute_journeys)
+        return self.prepared.memo(("journeys", self.options.lookback), self._compute_journeys, recent=True)
 
     def _compute_journeys(self) -> pd.DataFrame:
-        journey_pairs = getattr(attribution, "journey_pairs", None)
-        if journey_pairs is not None:
-            return journey_pairs(self.dataset.tracking, self.options.lookback)
-        rows = np.flatnonzero(self.prepared.is_conversion)
-        return pd.DataFrame({"conversion_row": rows, "touch_row": rows})
+        return attribution.journey_pairs(
+            self.dataset.tracking, self.options.lookback, touches=self.sorted_touches
+        )
+
+    @property
+    def sorted_touches(self) -> attribution.SortedTouches:
+        """Return the influencer touches sorted by (user, date, file order), once per dataset and lookback."""
+        return self.prepared.memo(("sorted_touches", self.options.lookback), self._sort_touches, recent=True)
+
+    def _sort_touches(self) -> attribution.SortedTouches:
+        # The user codes are the dataset's own: factorising a million user ids again is the costly step.
+        return attribution.sort_touches(
+            self.dataset.tracking, self.options.lookback, user_codes=self.prepared.user
+        )
 
     @property
     def credit(self) -> pd.DataFrame:
         """Return the attribution credit of every conversion (conversion_row, touch_row, weight), unfiltered."""
         if self._credit is not None:
             return self._credit
-        options = self.options
-        # The data-driven chain is estimated on the filtered period; the other models ignore filters.
-        key = ("credit", options, self.filters if options.model == "markov" else None)
-        return self.prepared.memo(key, self._compute_credit)
+        return self._view_credit
+
+    @cached_property
+    def _view_credit(self) -> pd.DataFrame:
+        # The data-driven chain is estimated on the filtered period, so it is computed per view; the other
+        # models ignore filters and are shared by every view of the dataset with these options.
+        if self.options.model == "markov":
+            return self._compute_credit()
+        key = ("credit", self.options.model, self.options.lookback, self.options.half_life)
+        return self.prepared.memo(key, self._compute_credit, recent=True)
 
     def _compute_credit(self) -> pd.DataFrame:
-        parameters = inspect.signature(attribution.credit).parameters
-        kwargs = {}
-        if "attributes" in parameters:
-            kwargs["attributes"] = self.influencers
-        if "pairs" in parameters and {"position", "n", "days_before"} <= set(self.journeys.columns):
-            kwargs["pairs"] = self.journeys
-        return attribution.credit(self.dataset.tracking, self.options, self.filters, **kwargs)
+        # Rule-based weights need only the journeys; the data-driven chain also walks the sorted touches.
+        return attribution.credit(
+            self.dataset.tracking,
+            self.options,
+            self.filters,
+            attributes=self.influencers,
+            pairs=self.journeys,
+            touches=self.sorted_touches if self.options.model == "markov" else None,
+        )
 
     @cached_property
     def credited(self) -> pd.DataFrame:
-        """Return one row per (selected conversion, credited touch passing the filters) with credited amounts."""
+        """
+        Return one row per (selected conversion, credited touch passing the filters) with credited amounts.
+
+        ``weight`` is the touch's journey weight. Credited orders and revenue are the credit frame's
+        ``orders_weight`` and ``revenue_weight`` times the conversion's (the data-driven model rescales
+        them per group, docs/attribution.md), or ``weight`` times them for the rule-based models.
+        """
         credit = self.credit
         conversion_rows = credit["conversion_row"].to_numpy(dtype="int64")
         touch_rows = credit["touch_row"].to_numpy(dtype="int64")
         keep = self.conversion_selected[conversion_rows] & self.touch_passes[touch_rows]
         conversion_rows, touch_rows = conversion_rows[keep], touch_rows[keep]
         weight = credit["weight"].to_numpy(dtype="float64")[keep]
+        orders_weight, revenue_weight = weight, weight
+        if "revenue_weight" in credit.columns:
+            orders_weight = credit["orders_weight"].to_numpy(dtype="float64")[keep]
+            revenue_weight = credit["revenue_weight"].to_numpy(dtype="float64")[keep]
 
         tracking = self.dataset.tracking
         conversion = tracking[["user_id", "date", "product", "source", "orders", "revenue"]].take(
@@ -425,8 +471,8 @@ class View:
             ],
             axis=1,
         )
-        frame["orders"] = weight * frame["orders"].to_numpy(dtype="float64")
-        frame["revenue"] = weight * frame["revenue"].to_numpy(dtype="float64")
+        frame["orders"] = orders_weight * frame["orders"].to_numpy(dtype="float64")
+        frame["revenue"] = revenue_weight * frame["revenue"].to_numpy(dtype="float64")
         return frame[CREDITED_COLUMNS]
 
     # --- spend, posts, touches ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -98,9 +99,9 @@ def redis_ping(port: int) -> bool:
         return False
 
 
-def start_redis(work_dir: Path, timeout_s: float = 15.0) -> Server:
+def start_redis(work_dir: Path, *, port: int | None = None, timeout_s: float = 15.0) -> Server:
     """
-    Start a throw-away ``redis-server`` on a free loopback port, without persistence, in ``work_dir``.
+    Start a throw-away ``redis-server`` on a free loopback port (or ``port``), without persistence.
 
     Raises
     ------
@@ -110,7 +111,7 @@ def start_redis(work_dir: Path, timeout_s: float = 15.0) -> Server:
     executable = shutil.which("redis-server")
     if executable is None:
         raise FileNotFoundError("redis-server is not installed; run `make system-deps`")
-    port = free_port()
+    port = port or free_port()
     log_path = work_dir / f"redis-{port}.log"
     command = [
         executable,
@@ -228,6 +229,72 @@ def running(server: Server) -> Iterator[Server]:
         yield server
     finally:
         stop(server)
+
+
+# ---- the Docker image's build stage, run without Docker ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One Dockerfile instruction: its keyword (upper case), argument text and build stage (0-based)."""
+
+    keyword: str
+    args: str
+    stage: int
+
+
+def parse_dockerfile(text: str) -> list[Instruction]:
+    """Split a Dockerfile into instructions, joining continuation lines and dropping comments."""
+    instructions: list[Instruction] = []
+    stage = -1
+    pending = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not pending and (not line or line.startswith("#")):
+            continue
+        if pending and line.startswith("#"):
+            continue  # a comment inside a continued instruction
+        if line.endswith("\\"):
+            pending += line[:-1].strip() + " "
+            continue
+        full = (pending + line).strip()
+        pending = ""
+        keyword, _, args = full.partition(" ")
+        keyword = keyword.upper()
+        if keyword == "FROM":
+            stage += 1
+        instructions.append(Instruction(keyword, args.strip(), stage))
+    return instructions
+
+
+def run_build_stage(dockerfile: Path, venv: Path, build_dir: Path, *, quiet: bool = False) -> None:
+    """
+    Run the RUN lines of the Dockerfile's first (build) stage on this machine, with its ENV.
+
+    The image's virtualenv path is replaced by ``venv``; ``python`` is the running interpreter (the base
+    image's there). ``build_dir`` plays the stage's WORKDIR and must hold what it copied (pyproject.toml).
+    With ``quiet``, pip's output is shown only when a step fails.
+    """
+    instructions = parse_dockerfile(dockerfile.read_text(encoding="utf-8"))
+    env = dict(os.environ)
+    for instruction in instructions:
+        if instruction.stage == 0 and instruction.keyword == "ENV":
+            for word in shlex.split(instruction.args):
+                name, _, value = word.partition("=")
+                env[name] = value
+    env["VIRTUAL_ENV"] = str(venv)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    for instruction in instructions:
+        if instruction.stage == 0 and instruction.keyword == "RUN":
+            result = subprocess.run(
+                ["bash", "-euo", "pipefail", "-c", instruction.args],
+                cwd=build_dir,
+                env=env,
+                capture_output=quiet,
+                text=True,
+            )
+            if result.returncode != 0:
+                raise RuntimeError(f"RUN {instruction.args[:80]}... failed:\n{(result.stderr or '')[-4000:]}")
 
 
 # ---- the HTTP API, as a client sees it --------------------------------------------------------------

@@ -23,7 +23,7 @@ from metrics.attribution import (
     model_comparison,
 )
 from metrics.filters import HEURISTIC_MODELS, MODELS, Filters, Options
-from metrics.markov import UNKNOWN_GROUP
+from metrics.markov import UNKNOWN_GROUP, markov_attribution
 from metrics.view import View
 from tests.conftest import build_dataset
 
@@ -230,6 +230,10 @@ def test_journeys_and_weights_match_the_definition(rows, lookback, half_life):
     expected = brute_force_journeys(tracking, lookback)
     got = pairs.groupby("conversion_row", sort=True)["touch_row"].agg(list).to_dict()
     assert got == expected
+    # User codes of the whole column (as a View holds them) give the very same pairs.
+    codes = pd.factorize(tracking["user_id"])[0]
+    touches = attribution.sort_touches(tracking, lookback, user_codes=codes)
+    pd.testing.assert_frame_equal(journey_pairs(tracking, lookback, touches=touches), pairs)
     assert pairs["conversion_row"].is_monotonic_increasing
     for model in HEURISTIC_MODELS:
         weights = heuristic_weights(pairs, model, half_life)
@@ -376,11 +380,34 @@ def test_cli_writes_both_attribution_files_under_every_model(tmp_path, write_csv
         "grouping": ["platform", "platform"],
         "group": ["YouTube", "Instagram"],
         # Paths Y -> I -> conversion and Y -> conversion: without YouTube nothing converts (effect 1);
-        # without Instagram half the paths still do (effect 1/2). Shares 2/3, 1/3 split u1's 2 orders, 700.
+        # without Instagram half the paths still do (effect 1/2). Shares 2/3 and 1/3 of 3 orders, 1000.
         "removal_effect": [1.0, 0.5],
-        "attributed_orders": pytest.approx([1 + 2 / 3 * 2, 1 / 3 * 2]),
-        "attributed_revenue": pytest.approx([300 + 2 / 3 * 700, 1 / 3 * 700]),
+        "attributed_orders": pytest.approx([2 / 3 * 3, 1 / 3 * 3], rel=1e-12),
+        "attributed_revenue": pytest.approx([2 / 3 * 1000, 1 / 3 * 1000], rel=1e-12),
     }
+
+
+@pytest.mark.parametrize("by", ["platform", "campaign"])
+def test_cli_markov_file_is_share_times_total(tmp_path, write_csvs, by):
+    dataset = random_dataset(seed=11)
+    start = "2025-05-10"
+    status, out = run_cli(
+        tmp_path, write_csvs, dataset, "--start", start, "--markov-by", by, "--lookback", "10"
+    )
+    assert status == 0
+    markov = pd.read_csv(out / "attribution_markov.csv").set_index("group")
+    filters = Filters.make(start=start)
+    shares = markov_attribution(dataset.tracking, View(dataset).influencers, by, 10, filters).set_index(
+        "group"
+    )["share"]
+    last_touch = View(dataset, filters).credited
+    np.testing.assert_allclose(
+        markov["attributed_revenue"], shares[markov.index] * last_touch["revenue"].sum(), rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        markov["attributed_orders"], shares[markov.index] * last_touch["orders"].sum(), rtol=1e-9
+    )
+    assert shares[shares > 0].index.sort_values().tolist() == markov.index.sort_values().tolist()
 
 
 def test_cli_markov_by_category(tmp_path, write_csvs):

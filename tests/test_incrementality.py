@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from metrics.__main__ import main
 from metrics.filters import Filters, Options
 from metrics.incrementality import estimate_iroas, iroas_table
+from metrics.personas import PERSONA_COLUMNS
 from metrics.view import View
 
 DAY0 = pd.Timestamp("2025-01-01")
@@ -245,3 +247,91 @@ def test_iroas_table_follows_the_campaign_filter_and_rejects_unknown_groupings(v
     assert iroas_table(view).loc[0, "exposures"] == 0
     with pytest.raises(ValueError, match="grouping"):
         iroas_table(view, "product")
+
+
+def test_export_cli_writes_incrementality_scores_and_personas(view_dataset, write_csvs, tmp_path):
+    write_csvs(view_dataset, tmp_path / "in")
+    assert (
+        main(["export", "--data", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--window", "3"]) == 0
+    )
+    kpis = pd.read_csv(tmp_path / "out" / "kpis.csv")
+    assert list(kpis.columns[-4:]) == ["incremental_revenue", "iroas", "iroas_low", "iroas_high"]
+    assert kpis.loc[0, "incremental_revenue"] == pytest.approx(90.0)
+    assert kpis.loc[0, "iroas"] == pytest.approx(6.0)
+    campaigns = pd.read_csv(tmp_path / "out" / "campaigns.csv")
+    assert campaigns[["campaign", "iroas", "iroas_low", "iroas_high"]].values.tolist() == [
+        ["A", 6.0, 6.0, 6.0]
+    ]
+    influencers = pd.read_csv(tmp_path / "out" / "influencers.csv")
+    assert list(influencers.columns[-4:]) == ["incremental_revenue", "iroas", "score", "quadrant"]
+    assert influencers.loc[0, ["influencer_id", "iroas", "quadrant"]].tolist() == ["I1", 6.0, "Stars"]
+    personas = pd.read_csv(tmp_path / "out" / "personas.csv")
+    assert list(personas.columns) == PERSONA_COLUMNS
+    assert personas.loc[0, "influencers"] == 1
+
+
+def test_export_leaves_insufficient_estimates_as_empty_cells(view_dataset, write_csvs, tmp_path):
+    write_csvs(view_dataset, tmp_path / "in")
+    # The default 14-day window does not fit around day 10 of a 30-day range: nothing is eligible.
+    assert main(["export", "--data", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    line = (tmp_path / "out" / "kpis.csv").read_text().splitlines()[1]
+    assert line.endswith(",,,,")
+
+
+def test_the_estimate_can_be_had_without_the_interval(forty_users):
+    quick = estimate_iroas(forty_users, 1000.0, window=3, resamples=0).iloc[0]
+    assert quick["iroas"] == pytest.approx(2.38)
+    assert np.isnan(quick["iroas_low"]) and np.isnan(quick["iroas_high"])
+
+
+def reference_incremental(tracking: pd.DataFrame, by: str, window: int, start: pd.Timestamp) -> dict:
+    """Follow the definition literally, one exposure at a time (slow, for small data)."""
+    first, last = tracking["date"].min(), tracking["date"].max()
+    touched = set(tracking.loc[tracking["influencer_id"].notna(), "user_id"])
+    control = tracking[~tracking["user_id"].isin(touched)]
+    n_control = control["user_id"].nunique()
+    step = pd.Timedelta(days=window)
+
+    def change(rows: pd.DataFrame, t: pd.Timestamp) -> float:
+        post = rows.loc[(rows["date"] >= t) & (rows["date"] < t + step), "revenue"].sum()
+        pre = rows.loc[(rows["date"] >= t - step) & (rows["date"] < t), "revenue"].sum()
+        return post - pre
+
+    touches = tracking[tracking["influencer_id"].notna()]
+    result = {}
+    for group, rows in touches.groupby(by):
+        firsts = rows.groupby(["user_id", "influencer_id"])["date"].min()
+        firsts = firsts[firsts >= start]
+        effects = [
+            change(tracking[tracking["user_id"] == user], t) - change(control, t) / n_control
+            for (user, _), t in firsts.items()
+            if t - step >= first and t + step - pd.Timedelta(days=1) <= last
+        ]
+        if len(effects) >= 2:
+            result[group] = sum(effects) * len(firsts) / len(effects)
+    return result
+
+
+def test_matches_a_literal_reading_of_the_definition_on_random_data(make_dataset):
+    rng = np.random.default_rng(5)
+    rows = []
+    for _ in range(400):
+        user = f"u{rng.integers(0, 40)}"
+        touched = rng.random() < 0.5 and user < "u3"  # users u0, u1, u2, u10.. u29 can be touched
+        rows.append(
+            {
+                "user_id": user,
+                "date": day(int(rng.integers(0, 30))),
+                "revenue": float(rng.integers(0, 5) * 10),
+                "orders": 1,
+                "influencer_id": f"I{rng.integers(0, 4)}" if touched else None,
+                "campaign": f"C{rng.integers(0, 3)}" if touched else None,
+            }
+        )
+    tracking = make_dataset(tracking=rows).tracking
+    for by in ("campaign", "influencer_id"):
+        expected = reference_incremental(tracking, by, 4, DAY0 + pd.Timedelta(days=3))
+        table = estimate_iroas(tracking, 0.0, by=by, window=4, start=day(3), min_eligible=2, resamples=0)
+        measured = table.dropna(subset=["incremental_revenue"]).set_index(by)["incremental_revenue"]
+        assert len(expected) >= 3
+        assert measured.to_dict() == pytest.approx(expected)

@@ -179,10 +179,45 @@ def test_unusable_content_is_rejected(content, expected):
     assert caught.value.file == "tracking"
 
 
+def test_rejection_names_the_uploaded_file():
+    with pytest.raises(InputRejected) as caught:
+        parse("posts", b"PK\x03\x04rest", filename="Posts June.xlsx")
+    assert str(caught.value) == (
+        "posts: Posts June.xlsx is an Excel workbook or zip archive, not a CSV file: save it as CSV (UTF-8) and retry"
+    )
+
+
+def test_wrong_delimiter_everywhere_is_rejected():
+    with pytest.raises(InputRejected, match="no data row has the header's 3 fields"):
+        parse("payouts", "influencer_id,basis,total_payout\nA;post;1\nB;post;2\n")
+
+
+def test_trailing_empty_header_cells_and_line_endings():
+    crlf = "influencer_id,basis,total_payout,,\r\nA,post,1\r\nB,order,2\r\n"
+    assert parse("payouts", crlf).frame["total_payout"].tolist() == [1.0, 2.0]
+    short_rows = "influencer_id,basis,total_payout,,\nA,post,1\nB,order,2\n"
+    assert parse("payouts", short_rows).frame["total_payout"].tolist() == [1.0, 2.0]
+    carriage_returns = "influencer_id,basis,total_payout\rA,post,1\rB,order,2\r"
+    assert parse("payouts", carriage_returns).frame["basis"].tolist() == ["post", "order"]
+
+
+def test_multi_line_caption_counts_as_one_row():
+    text = (
+        POSTS.splitlines()[0]
+        + '\nA,IG,2025-01-05,u,"line one\nline two, with comma",10,1,1\nB,IG,2025-01-05,u,c,-1,1,1\n'
+    )
+    parsed = parse("posts", text)
+    assert parsed.frame.loc[0, "caption"] == "line one\nline two, with comma"
+    assert problems(parsed) == [(3, "reach", "-1", "negative number", "row dropped")]
+
+
 def test_header_only_file_is_an_empty_typed_frame():
     parsed = parse("tracking", TRACKING.splitlines()[0] + "\n")
     assert parsed.frame.empty
-    assert parsed.frame.dtypes.astype(str).to_dict() == ingest.empty_frame("tracking").dtypes.astype(str).to_dict()
+    assert (
+        parsed.frame.dtypes.astype(str).to_dict()
+        == ingest.empty_frame("tracking").dtypes.astype(str).to_dict()
+    )
     assert problems(parsed) == [(None, "", "", "no data rows", "read as empty")]
 
 
@@ -220,8 +255,10 @@ def test_currency_strings_and_thousands_separators():
 
 
 def test_counts_with_separators_and_suffixes():
-    text = INFLUENCERS.splitlines()[0] + "\n" + "".join(
-        f'I{i},N,C,F,"{v}",IG\n' for i, v in enumerate(["12,000", "1.2M", "15k", "2.5L", "3.5"])
+    text = (
+        INFLUENCERS.splitlines()[0]
+        + "\n"
+        + "".join(f'I{i},N,C,F,"{v}",IG\n' for i, v in enumerate(["12,000", "1.2M", "15k", "2.5L", "3.5"]))
     )
     parsed = parse("influencers", text)
     assert parsed.frame["follower_count"].tolist() == [12_000, 1_200_000, 15_000, 250_000]
@@ -261,10 +298,14 @@ def test_any_formatted_amount_parses_back(amounts):
 
 
 def test_day_first_dates_by_default_and_time_of_day_dropped():
-    text = TRACKING.splitlines()[0] + "\n" + (
-        "organic,,,U1,Whey,05/01/2025,0,0\n"
-        "organic,,,U1,Whey,25/01/2025 18:45,0,0\n"
-        "organic,,,U1,Whey,2025-01-26T23:59:59,0,0\n"
+    text = (
+        TRACKING.splitlines()[0]
+        + "\n"
+        + (
+            "organic,,,U1,Whey,05/01/2025,0,0\n"
+            "organic,,,U1,Whey,25/01/2025 18:45,0,0\n"
+            "organic,,,U1,Whey,2025-01-26T23:59:59,0,0\n"
+        )
     )
     dates = parse("tracking", text).frame["date"]
     assert dates.dtype == "datetime64[ns]"
@@ -276,9 +317,35 @@ def test_iso_timestamps_lose_their_time_of_day():
     assert parse("tracking", text).frame["date"].tolist() == [pd.Timestamp("2025-01-05")]
 
 
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2025-01-07", "2025-01-07"),
+        ("2025/01/07", "2025-01-07"),
+        ("20250107", "2025-01-07"),
+        ("07.01.2025", "2025-01-07"),
+        ("07-01-25", "2025-01-07"),
+        ("7 Jan 2025", "2025-01-07"),
+        ("Jan 7, 2025", "2025-01-07"),
+        ("07/01/2025 6:45 PM", "2025-01-07"),
+        ("2025-01-07T02:00:00+05:30", "2025-01-07"),
+        ("2025-01-07T23:30:00Z", "2025-01-07"),
+    ],
+)
+def test_date_formats_read_as_the_written_calendar_day(written, day):
+    text = (
+        TRACKING.splitlines()[0] + f'\norganic,,,U1,Whey,"{written}",0,0\norganic,,,U1,Whey,2025-01-01,0,0\n'
+    )
+    parsed = parse("tracking", text)
+    assert parsed.frame["date"].tolist() == [pd.Timestamp(day), pd.Timestamp("2025-01-01")]
+    assert parsed.quality.empty
+
+
 def test_month_first_column_is_read_month_first():
-    text = TRACKING.splitlines()[0] + "\n" + (
-        "organic,,,U1,Whey,01/05/2025,0,0\norganic,,,U1,Whey,07/25/2025,0,0\n"
+    text = (
+        TRACKING.splitlines()[0]
+        + "\n"
+        + ("organic,,,U1,Whey,01/05/2025,0,0\norganic,,,U1,Whey,07/25/2025,0,0\n")
     )
     parsed = parse_file("tracking", text, today=dt.date(2026, 1, 1))
     assert parsed.frame["date"].tolist() == [pd.Timestamp("2025-01-05"), pd.Timestamp("2025-07-25")]
@@ -286,13 +353,19 @@ def test_month_first_column_is_read_month_first():
 
 
 def test_column_mixing_day_first_and_month_first_is_reported():
-    text = TRACKING.splitlines()[0] + "\n" + (
-        "organic,,,U1,Whey,25/07/2025,0,0\n"
-        "organic,,,U1,Whey,07/26/2025,0,0\n"
-        "organic,,,U1,Whey,03/04/2025,0,0\n"
+    text = (
+        TRACKING.splitlines()[0]
+        + "\n"
+        + (
+            "organic,,,U1,Whey,25/07/2025,0,0\n"
+            "organic,,,U1,Whey,07/26/2025,0,0\n"
+            "organic,,,U1,Whey,03/04/2025,0,0\n"
+        )
     )
     parsed = parse_file("tracking", text, today=dt.date(2026, 1, 1))
-    assert parsed.frame["date"].tolist() == [pd.Timestamp(d) for d in ["2025-07-25", "2025-07-26", "2025-04-03"]]
+    assert parsed.frame["date"].tolist() == [
+        pd.Timestamp(d) for d in ["2025-07-25", "2025-07-26", "2025-04-03"]
+    ]
     assert problems(parsed) == [
         (
             None,
@@ -305,8 +378,10 @@ def test_column_mixing_day_first_and_month_first_is_reported():
 
 
 def test_unparseable_and_impossible_dates_drop_the_row():
-    text = TRACKING.splitlines()[0] + "\norganic,,,U1,Whey,31/02/2025,0,0\norganic,,,U1,Whey,soon,0,0\n" + (
-        "organic,,,U1,Whey,2025-01-01,0,0\n"
+    text = (
+        TRACKING.splitlines()[0]
+        + "\norganic,,,U1,Whey,31/02/2025,0,0\norganic,,,U1,Whey,soon,0,0\n"
+        + ("organic,,,U1,Whey,2025-01-01,0,0\n")
     )
     parsed = parse("tracking", text)
     assert len(parsed.frame) == 1
@@ -336,7 +411,13 @@ def test_spelling_differing_only_in_case_is_unified():
     parsed = parse("influencers", text)
     assert parsed.frame["platform"].tolist() == ["Instagram", "YouTube", "Instagram", "Instagram"]
     assert problems(parsed) == [
-        (4, "platform", "instagram", "same value spelt differently (letter case or spaces)", "read as Instagram")
+        (
+            4,
+            "platform",
+            "instagram",
+            "same value spelt differently (letter case or spaces)",
+            "read as Instagram",
+        )
     ]
 
 
@@ -413,7 +494,7 @@ def test_likes_and_comments_above_reach_are_kept_and_warned():
 
 
 def test_rows_with_a_wrong_field_count_are_dropped_and_numbered_like_a_spreadsheet():
-    text = PAYOUTS + "\nC,post,1,extra\n\nD,post,-2\nE,post,7\n"
+    text = PAYOUTS + "\nC,post,1,extra\n   \nD,post,-2\nE,post,7\n"
     parsed = parse("payouts", text)
     assert parsed.frame["influencer_id"].tolist() == ["A", "B", "E"]
     assert parsed.line_numbers().tolist() == [2, 3, 8]
@@ -421,6 +502,7 @@ def test_rows_with_a_wrong_field_count_are_dropped_and_numbered_like_a_spreadshe
         (5, "", "C,post,1,extra", "wrong number of fields", "row dropped (expected 3 fields, found 4)"),
         (7, "total_payout", "-2", "negative number", "row dropped"),
     ]
+    assert parsed.rows_read == 5
 
 
 def test_report_is_capped_per_column_and_problem_with_a_count_of_the_rest():
@@ -463,9 +545,48 @@ def test_unknown_influencer_ids_are_kept_and_reported():
 
 
 def test_influencers_without_payouts_are_flagged():
-    dataset = dataset_of(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts="influencer_id,basis,total_payout\nA,post,1\n")
+    dataset = dataset_of(
+        influencers=INFLUENCERS,
+        posts=POSTS,
+        tracking=TRACKING,
+        payouts="influencer_id,basis,total_payout\nA,post,1\n",
+    )
     assert problems(dataset.quality) == [
         (3, "influencer_id", "B", "no payout row in payouts.csv", "kept with spend 0")
+    ]
+
+
+def test_rebuilding_from_a_dataset_report_does_not_duplicate_cross_file_rows():
+    tracking = (
+        TRACKING
+        + "influencer,Launch,Z,U3,Whey,2025-01-07,-1,10\ninfluencer,Launch,Z,U3,Whey,2025-01-07,1,10\n"
+    )
+    texts = {
+        "influencers": INFLUENCERS,
+        "tracking": tracking,
+        "payouts": "influencer_id,basis,total_payout\nA,post,1\n",
+    }
+    parsed = {name: parse(name, text) for name, text in texts.items()}
+    first = build_dataset(parsed)
+    # A dashboard keeps each file's frame, its rows of the dataset's report and its line numbers.
+    again = build_dataset(
+        {
+            name: ParsedFile(
+                first.frame(name),
+                first.quality[first.quality["file"] == name].reset_index(drop=True),
+                p.rows_read,
+                p.rows_dropped,
+                lines=p.lines,
+            )
+            for name, p in parsed.items()
+        }
+    )
+    assert problems(again.quality) == problems(first.quality)
+    assert [(p[0], p[3]) for p in problems(first.quality)] == [
+        (3, "no payout row in payouts.csv"),
+        (None, "file not provided"),
+        (4, "negative number"),
+        (5, "influencer_id not in influencers.csv"),
     ]
 
 
@@ -478,7 +599,9 @@ def test_missing_file_is_an_empty_frame_reported_once():
 
 
 def test_row_numbers_of_cross_file_findings_follow_dropped_rows():
-    tracking = TRACKING + "influencer,Launch,A,U3,Whey,bad-date,1,10\ninfluencer,Launch,Q,U3,Whey,2025-01-07,1,10\n"
+    tracking = (
+        TRACKING + "influencer,Launch,A,U3,Whey,bad-date,1,10\ninfluencer,Launch,Q,U3,Whey,2025-01-07,1,10\n"
+    )
     dataset = dataset_of(influencers=INFLUENCERS, posts=POSTS, tracking=tracking, payouts=PAYOUTS)
     unknown = dataset.quality[dataset.quality["problem"] == "influencer_id not in influencers.csv"]
     assert unknown["row"].tolist() == [5]
@@ -503,7 +626,7 @@ def test_templates_have_every_required_column():
 def test_read_dir_matches_names_case_insensitively(tmp_path):
     for name, text in {"Influencers.CSV": INFLUENCERS, "posts.csv": POSTS, "TRACKING.csv": TRACKING}.items():
         (tmp_path / name).write_text(text)
-    with pytest.raises(InputRejected, match="payouts.csv not found") as caught:
+    with pytest.raises(InputRejected, match=r"payouts\.csv not found") as caught:
         read_dir(tmp_path, today=TODAY)
     assert caught.value.file == "payouts"
     (tmp_path / "Payouts.csv").write_text(PAYOUTS)
@@ -519,13 +642,55 @@ def test_read_files_accepts_file_names_as_keys():
 
 
 def test_frame_contract_dtypes():
-    dataset = read_files({"influencers": INFLUENCERS, "posts": POSTS, "tracking": TRACKING, "payouts": PAYOUTS}, today=TODAY)
+    dataset = read_files(
+        {"influencers": INFLUENCERS, "posts": POSTS, "tracking": TRACKING, "payouts": PAYOUTS}, today=TODAY
+    )
     assert dataset.influencers["follower_count"].dtype == "int64"
     assert dataset.posts["date"].dtype == "datetime64[ns]"
     assert dataset.posts[["reach", "likes", "comments"]].dtypes.tolist() == ["int64"] * 3
     assert dataset.tracking["revenue"].dtype == "float64"
     assert dataset.tracking["orders"].dtype == "int64"
-    assert all(isinstance(dataset.tracking[c].dtype, pd.StringDtype) for c in ["source", "campaign", "user_id"])
+    assert all(
+        isinstance(dataset.tracking[c].dtype, pd.StringDtype) for c in ["source", "campaign", "user_id"]
+    )
     assert dataset.tracking.loc[1, "campaign"] is pd.NA
     assert dataset.quality["row"].dtype == "Int64"
     assert isinstance(dataset.tracking.index, pd.RangeIndex)
+
+
+def test_docs_list_every_column_and_synonym():
+    from pathlib import Path
+
+    from metrics.schema import SCHEMA
+
+    docs = (Path(__file__).parents[1] / "docs" / "data-contract.md").read_text()
+    for name, columns in SCHEMA.items():
+        section = docs.split(f"### {name}.csv")[1].split("###")[0]
+        for column, spec in columns.items():
+            row = next(line for line in section.splitlines() if line.startswith(f"| `{column}` |"))
+            for tier in spec.synonyms:
+                for synonym in tier:
+                    assert f"`{synonym}`" in row, (name, column, synonym)
+
+
+def test_quality_report_has_the_contract_dtypes():
+    parsed = parse("payouts", "influencer_id,basis,total_payout\nA,post,-1\n")
+    assert parsed.quality.dtypes.astype(str).tolist() == [
+        "string",
+        "Int64",
+        "string",
+        "string",
+        "string",
+        "string",
+    ]
+    assert list(parsed.quality.columns) == ["file", "row", "column", "value", "problem", "action"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet="ab \t", max_size=4), min_size=1, max_size=30))
+def test_text_is_trimmed_whatever_the_padding(campaigns):
+    """Leading or trailing spaces and tabs go, inner ones stay; a value of only blanks is empty."""
+    rows = "".join(f'organic,"{c}",,U1,Whey,2025-01-01,0,0\n' for c in campaigns)
+    parsed = parse("tracking", TRACKING.splitlines()[0] + "\n" + rows)
+    expected = [c.strip(" \t") or None for c in campaigns]
+    assert [None if pd.isna(v) else v for v in parsed.frame["campaign"]] == expected

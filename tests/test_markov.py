@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.attribution import MARKOV_COLUMNS, credit, journey_pairs, markov_table
+from metrics import tables
+from metrics.attribution import MARKOV_COLUMNS, MARKOV_CREDIT_COLUMNS, credit, journey_pairs, markov_table
 from metrics.filters import Filters, Options
 from metrics.markov import (
     INFLUENCER_LIMIT,
@@ -73,20 +74,33 @@ def test_two_channel_chain_solved_by_hand():
     assert result["share"].tolist() == pytest.approx([0.6, 0.4])
 
 
+def weights_of(frame: pd.DataFrame, column: str) -> dict[tuple[int, int], float]:
+    return dict(
+        zip(zip(frame["conversion_row"], frame["touch_row"], strict=True), frame[column], strict=True)
+    )
+
+
 def test_two_channel_credit_and_table():
     dataset = two_channel_dataset()
     frame = credit(dataset.tracking, Options(model="markov"), attributes=dataset.influencers)
-    got = {(c, t): w for c, t, w in frame.itertuples(index=False)}
+    assert frame.columns.tolist() == MARKOV_CREDIT_COLUMNS
     # u1's journey is A alone; u2's is A, B: split 0.6 / 0.4 by the groups' shares.
-    assert got == pytest.approx({(0, 0): 1.0, (2, 1): 0.6, (2, 2): 0.4})
+    assert weights_of(frame, "weight") == pytest.approx({(0, 0): 1.0, (2, 1): 0.6, (2, 2): 0.4})
+    # That split gives Instagram 10 + 0.6 x 20 = 22 of revenue 30 and YouTube 8; the shares ask for 18
+    # and 12, so Instagram's touches are scaled by 18/22 and YouTube's by 12/8.
+    assert weights_of(frame, "revenue_weight") == pytest.approx(
+        {(0, 0): 18 / 22, (2, 1): 0.6 * 18 / 22, (2, 2): 0.4 * 1.5}
+    )
+    # Orders: Instagram holds 1 + 0.6 = 1.6 of 2 and should get 1.2 (x 0.75); YouTube 0.4 -> 0.8 (x 2).
+    assert weights_of(frame, "orders_weight") == pytest.approx({(0, 0): 0.75, (2, 1): 0.45, (2, 2): 0.8})
 
     table = markov_table(View(dataset))
     assert table.columns.tolist() == MARKOV_COLUMNS
     assert table["grouping"].tolist() == ["platform", "platform"]
     assert table["group"].tolist() == ["Instagram", "YouTube"]
     assert table["removal_effect"].tolist() == pytest.approx([0.75, 0.5])
-    assert table["attributed_revenue"].tolist() == pytest.approx([10 + 12.0, 8.0])
-    assert table["attributed_orders"].tolist() == pytest.approx([1.6, 0.4])
+    assert table["attributed_revenue"].tolist() == pytest.approx([0.6 * 30, 0.4 * 30], rel=1e-12)
+    assert table["attributed_orders"].tolist() == pytest.approx([0.6 * 2, 0.4 * 2], rel=1e-12)
 
 
 def path_dataset():
@@ -206,7 +220,11 @@ def test_no_conversion_gives_no_credit_and_undefined_effects():
     dataset = build_dataset(tracking=[touch("u1", "2025-05-01", "a"), touch("u2", "2025-05-02", "b")])
     result = markov_attribution(dataset.tracking, None, "influencer", 30)
     assert result["removal_effect"].isna().all() and result["share"].isna().all()
-    assert credit(dataset.tracking, Options(model="markov", markov_by="influencer")).empty
+    frame = credit(dataset.tracking, Options(model="markov", markov_by="influencer"))
+    assert frame.empty and frame.columns.tolist() == MARKOV_CREDIT_COLUMNS
+    view = View(dataset, options=Options(model="markov", markov_by="influencer"))
+    assert view.credited.empty
+    assert markov_table(view).empty and markov_table(view).columns.tolist() == MARKOV_COLUMNS
 
 
 def test_transition_counts_collapse_within_paths_only():
@@ -342,3 +360,176 @@ def test_markov_total_credit_equals_last_touch():
     last = View(dataset).credited
     assert markov["revenue"].sum() == pytest.approx(last["revenue"].sum()) == pytest.approx(150.0)
     assert markov["orders"].sum() == pytest.approx(2.0)
+
+
+# --- exact group totals ----------------------------------------------------------------------------
+
+
+def test_group_totals_are_exactly_share_times_total():
+    dataset = path_dataset()
+    view = View(dataset, options=Options(model="markov"))
+    result = markov_attribution(dataset.tracking, dataset.influencers, "platform", 30).set_index("group")
+    table = markov_table(view).set_index("group")
+    last_touch = View(dataset).credited
+    total_revenue, total_orders = last_touch["revenue"].sum(), last_touch["orders"].sum()
+    assert (total_revenue, total_orders) == (150.0, 2.0)
+    shares = result["share"].reindex(table.index)
+    np.testing.assert_allclose(table["attributed_revenue"], shares * total_revenue, rtol=1e-9)
+    np.testing.assert_allclose(table["attributed_orders"], shares * total_orders, rtol=1e-9)
+    # The View credits exactly the same amounts per group.
+    credited = view.credited.groupby("platform")[["orders", "revenue"]].sum()
+    np.testing.assert_allclose(credited.loc[table.index, "revenue"], table["attributed_revenue"], rtol=1e-12)
+    assert view.credited["revenue"].sum() == pytest.approx(total_revenue, rel=1e-12)
+    assert view.credited["orders"].sum() == pytest.approx(total_orders, rel=1e-12)
+
+
+def test_a_group_only_on_null_paths_gets_no_share_even_with_a_removal_effect():
+    # In path_dataset, X appears only on u1's null path X -> Instagram -> null: it leads to a group that
+    # converts (removal effect > 0) but no conversion has an X touch, so its share is 0 and the shares of
+    # Instagram and YouTube are their removal effects over their own sum.
+    dataset = path_dataset()
+    result = markov_attribution(dataset.tracking, dataset.influencers, "platform", 30).set_index("group")
+    assert result.loc["X", "removal_effect"] > 0
+    assert result.loc["X", "share"] == 0
+    effects = result.loc[["Instagram", "YouTube"], "removal_effect"]
+    np.testing.assert_allclose(result.loc[["Instagram", "YouTube"], "share"], effects / effects.sum())
+    table = markov_table(View(dataset))
+    assert table["group"].tolist() == ["Instagram", "YouTube"]
+    assert table["attributed_revenue"].sum() == pytest.approx(150.0, rel=1e-12)
+
+
+def test_a_group_with_zero_removal_effect_gets_nothing():
+    # u3 only ever touches X and never buys: X -> null. Removing X loses no conversion.
+    dataset = build_dataset(
+        influencers=ATTRIBUTES.to_dict("records"),
+        tracking=[
+            touch("u1", "2025-05-01", "a"),
+            touch("u1", "2025-05-02", "b", orders=1, revenue=40.0),
+            touch("u2", "2025-05-01", "b", orders=1, revenue=60.0),
+            touch("u3", "2025-05-01", "x"),
+        ],
+    )
+    result = markov_attribution(dataset.tracking, dataset.influencers, "platform", 30).set_index("group")
+    assert result.loc["X", "removal_effect"] == 0 and result.loc["X", "share"] == 0
+    # start -> I 1/3, Y 1/3, X 1/3; I -> Y; Y -> conversion; X -> null. P = 2/3; without I: 1/3 (effect
+    # 1/2); without Y: 0 (effect 1). Shares 1/3 and 2/3 of revenue 100 and orders 2.
+    table = markov_table(View(dataset)).set_index("group")
+    assert table.index.tolist() == ["YouTube", "Instagram"]
+    assert table["attributed_revenue"].tolist() == pytest.approx([200 / 3, 100 / 3], rel=1e-12)
+    assert table["attributed_orders"].tolist() == pytest.approx([4 / 3, 2 / 3], rel=1e-12)
+
+
+def test_a_single_group_gets_every_conversion_and_keeps_the_journey_weights():
+    dataset = build_dataset(
+        influencers=ATTRIBUTES.to_dict("records"),
+        tracking=[
+            touch("u1", "2025-05-01", "a"),
+            touch("u1", "2025-05-03", "a2", orders=2, revenue=80.0),
+            touch("u2", "2025-05-02", "a", orders=1, revenue=20.0),
+        ],
+    )
+    frame = credit(dataset.tracking, Options(model="markov"), attributes=dataset.influencers)
+    np.testing.assert_allclose(frame["orders_weight"], frame["weight"], rtol=1e-12)
+    np.testing.assert_allclose(frame["revenue_weight"], frame["weight"], rtol=1e-12)
+    # Instagram, Instagram collapses to one state with two touches: each gets half of u1's conversion.
+    assert weights_of(frame, "weight") == pytest.approx({(1, 0): 0.5, (1, 1): 0.5, (2, 2): 1.0})
+    table = markov_table(View(dataset))
+    assert table.values.tolist() == [["platform", "Instagram", 1.0, 3.0, 100.0]]
+
+
+def test_a_group_whose_conversions_carry_no_revenue_leaves_the_revenue_to_the_others():
+    # Paths A -> conversion (10), B -> conversion (1 order, revenue 0), B -> null: effects 1/2 and 1/2.
+    dataset = build_dataset(
+        influencers=[
+            {"influencer_id": "a", "platform": "Instagram"},
+            {"influencer_id": "b", "platform": "YouTube"},
+        ],
+        tracking=[
+            touch("u1", "2025-05-01", "a", orders=1, revenue=10.0),
+            touch("u2", "2025-05-01", "b", orders=1, revenue=0.0),
+            touch("u3", "2025-05-01", "b"),
+        ],
+    )
+    table = markov_table(View(dataset)).set_index("group")
+    assert table["removal_effect"].tolist() == pytest.approx([0.5, 0.5])
+    assert table["attributed_orders"].to_dict() == pytest.approx({"Instagram": 1.0, "YouTube": 1.0})
+    # YouTube's only conversion is worth nothing, so no revenue can be credited to it.
+    assert table["attributed_revenue"].to_dict() == pytest.approx({"Instagram": 10.0, "YouTube": 0.0})
+
+
+def test_conversions_outside_the_fit_keep_their_journey_weights():
+    dataset = path_dataset()
+    frame = credit(
+        dataset.tracking,
+        Options(model="markov"),
+        Filters.make(products=["Creatine"]),
+        attributes=dataset.influencers,
+    )
+    # u1's Whey order: its journey's groups are Instagram (share 1 in this fit) and YouTube (share 0).
+    outside = frame[frame["conversion_row"] == 2]
+    assert weights_of(outside, "weight") == pytest.approx({(2, 0): 0.5, (2, 1): 0.5})
+    np.testing.assert_allclose(outside["orders_weight"], outside["weight"])
+    np.testing.assert_allclose(outside["revenue_weight"], outside["weight"])
+    # The fit holds only u3's Creatine order (Instagram alone): all 50 to Instagram.
+    inside = frame[frame["conversion_row"] == 8]
+    assert inside["revenue_weight"].tolist() == pytest.approx([1.0])
+
+
+def random_paths_dataset(seed: int):
+    rng = np.random.default_rng(seed)
+    ids = ["a", "a2", "b", "x", "ghost"]
+    rows = []
+    for _ in range(250):
+        orders = int(rng.integers(1, 4)) if rng.random() < 0.3 else 0
+        rows.append(
+            touch(
+                f"u{rng.integers(0, 30)}",
+                (pd.Timestamp("2025-05-01") + pd.Timedelta(days=int(rng.integers(0, 60)))).date(),
+                ids[rng.integers(0, len(ids))],
+                orders=orders,
+                revenue=float(orders * rng.integers(50, 500)),
+                campaign=["Summer", "Monsoon", "Diwali"][rng.integers(0, 3)],
+                product=["Whey", "Creatine"][rng.integers(0, 2)],
+            )
+        )
+    return build_dataset(influencers=ATTRIBUTES.to_dict("records"), tracking=rows)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("by", ["platform", "category", "campaign", "influencer"])
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters.make(start="2025-05-20", end="2025-06-20"), Filters.make(products=["Whey"])],
+    ids=["none", "dates", "product"],
+)
+def test_the_markov_file_is_share_times_total_and_the_tables_add_up_to_it(seed, by, filters):
+    dataset = random_paths_dataset(seed)
+    options = Options(model="markov", lookback=14, markov_by=by)
+    view = View(dataset, filters, options)
+    table = markov_table(view).set_index("group")
+    result = markov_attribution(dataset.tracking, view.influencers, by, 14, filters).set_index("group")
+    last_touch = View(dataset, filters, options.with_model("last_touch")).credited
+    total_revenue, total_orders = last_touch["revenue"].sum(), last_touch["orders"].sum()
+    assert total_orders > 0
+
+    expected = result[result["share"] > 0]
+    assert sorted(table.index) == sorted(expected.index)
+    shares = expected["share"].reindex(table.index).to_numpy()
+    np.testing.assert_allclose(table["attributed_revenue"], shares * total_revenue, rtol=1e-9)
+    np.testing.assert_allclose(table["attributed_orders"], shares * total_orders, rtol=1e-9)
+    assert view.credited["revenue"].sum() == pytest.approx(total_revenue, rel=1e-9)
+    assert view.credited["orders"].sum() == pytest.approx(total_orders, rel=1e-9)
+
+    # The dashboard's tables under the model add up to the file's group totals.
+    if by == "campaign":
+        rows = tables.campaign_table(view)
+        group = rows["campaign"]
+    else:
+        rows = tables.influencer_table(view)
+        group = rows["influencer_id" if by == "influencer" else by].astype("string").fillna(UNKNOWN_GROUP)
+    per_group = rows.groupby(group.to_numpy())["revenue"].sum()
+    per_group = per_group[per_group != 0]
+    assert sorted(per_group.index) == sorted(table.index)
+    np.testing.assert_allclose(
+        per_group.reindex(table.index).to_numpy(), table["attributed_revenue"].to_numpy(), rtol=1e-9
+    )

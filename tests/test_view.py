@@ -132,6 +132,23 @@ def test_a_precomputed_credit_frame_is_used_as_given(dataset):
     assert credit_by(view, "influencer_id") == {"A": 160.0}
 
 
+def test_separate_orders_and_revenue_weights_credit_the_amounts(dataset):
+    # Data-driven credit frames weigh orders and revenue apart from the journey weight.
+    credit = pd.DataFrame(
+        {
+            "conversion_row": [1, 1, 2],
+            "touch_row": [0, 1, 2],
+            "weight": [0.5, 0.5, 1.0],
+            "orders_weight": [0.25, 0.5, 1.0],
+            "revenue_weight": [0.75, 0.5, 0.5],
+        }
+    )
+    credited = View(dataset, credit=credit).credited
+    assert credited["weight"].tolist() == [0.5, 0.5, 1.0]
+    assert credited["orders"].tolist() == [0.25, 0.5, 2.0]
+    assert credited["revenue"].tolist() == [75.0, 50.0, 30.0]
+
+
 def test_spend_is_filtered_by_campaign_and_influencer(dataset):
     assert View(dataset).spend.groupby("influencer_id")["spend"].sum().to_dict() == {
         "A": 40.0,
@@ -187,3 +204,20 @@ def test_an_empty_selection_gives_empty_frames_and_a_zero_funnel(dataset):
     assert view.credited.empty and view.spend.empty and view.posts.empty and view.touches.empty
     assert view.user_funnel().loc["all", "touched_users"] == 0
     assert pd.isna(view.user_funnel().loc["all", "conversion_rate"])
+
+
+def test_views_of_one_dataset_share_its_preparation_and_a_new_dataset_gets_its_own(dataset):
+    first, second = View(dataset), View(dataset, Filters.make(platforms=["YouTube"]))
+    assert first.prepared is second.prepared
+    assert first.credit is second.credit
+    cheaper = dataset.replace(payouts=dataset.payouts.assign(total_payout=[4.0, 2.5, 0.5]))
+    assert View(cheaper).prepared is not first.prepared
+    assert View(cheaper).spend["spend"].sum() == pytest.approx(7.0)
+    assert View(dataset).spend["spend"].sum() == pytest.approx(70.0)
+
+
+def test_switching_the_model_recomputes_the_credit(dataset):
+    last_touch = View(dataset).credited.groupby("influencer_id")["revenue"].sum().to_dict()
+    first_touch = View(dataset, options=Options(model="first_touch")).credited
+    assert last_touch == {"A": 60.0, "B": 100.0}
+    assert first_touch.groupby("influencer_id")["revenue"].sum().to_dict() == {"A": 160.0}

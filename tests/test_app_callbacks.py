@@ -1,0 +1,320 @@
+"""The dashboard's plain update_* functions, called with store dicts like Dash would (no browser).
+
+The small dataset's numbers are worked out by hand:
+
+* A (Instagram, post basis ₹500, one post on 2 Apr) converts u1 in campaign Spring on 2 Apr: ₹1,000;
+* B (YouTube, order basis ₹1,500) converts u2 in campaign Summer on 5 Apr: 2 orders, ₹3,000;
+* so revenue ₹4,000, spend ₹2,000 (A ₹500 dated 2 Apr, B ₹1,500 dated 5 Apr), ROAS 2.00×, ROI +100%;
+* Z clicks without being in influencers.csv: one data-quality row (kept as an unknown influencer).
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pandas as pd
+import pytest
+from dash import no_update
+from dash.exceptions import PreventUpdate
+
+from app import create_app
+from callbacks import data, datasets, export, kpis, overview, session, sidebar, topbar
+from layouts import ids
+from metrics import export as metrics_export
+from metrics import ingest
+from metrics.dataset import FILES, InputRejected
+from metrics.filters import Filters, Options
+from metrics.view import View
+
+INFLUENCERS = [
+    {"influencer_id": "A", "name": "Asha", "follower_count": 50_000},
+    {"influencer_id": "B", "name": "Bala", "platform": "YouTube", "follower_count": 5_000},
+]
+POSTS = [
+    {"influencer_id": "A", "date": "2025-04-02", "reach": 1_000, "likes": 50, "comments": 10},
+    {"influencer_id": "B", "date": "2025-04-03", "reach": 2_000, "likes": 100, "comments": 20},
+]
+TRACKING = [
+    {"influencer_id": "A", "campaign": "Spring", "user_id": "u1", "date": "2025-04-02", "orders": 1, "revenue": 1_000.0},
+    {"influencer_id": "B", "campaign": "Summer", "user_id": "u2", "date": "2025-04-05", "orders": 2, "revenue": 3_000.0},
+    {"user_id": "u9", "date": "2025-04-04", "orders": 1, "revenue": 700.0},
+    {"influencer_id": "Z", "campaign": "Summer", "user_id": "u3", "date": "2025-04-05"},
+]
+PAYOUTS = [
+    {"influencer_id": "A", "basis": "post", "total_payout": 500.0},
+    {"influencer_id": "B", "basis": "order", "total_payout": 1_500.0},
+]
+NO_LISTS = [None] * 7
+
+
+@pytest.fixture
+def app(tmp_path):
+    """Return an app with its own file cache, used inside a request context."""
+    dash_app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True, "AUTOLOAD_DEMO": False})
+    with dash_app.server.test_request_context():
+        yield dash_app
+
+
+@pytest.fixture
+def csv_dir(make_dataset, write_csvs, tmp_path):
+    """Write the small dataset as the four input CSVs."""
+    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
+    return write_csvs(dataset, tmp_path / "csv")
+
+
+@pytest.fixture
+def loaded(app, csv_dir):
+    """Return the DATASET_STORE value of the small dataset, as the uploads would build it."""
+    files = {
+        name: datasets.StoredFile(ingest.parse_file(name, csv_dir / f"{name}.csv"), datasets.upload_source(f"{name}.csv"))
+        for name in FILES
+    }
+    return data.dataset_value(datasets.build(files), "upload")
+
+
+def store_for(dataset_store: dict, start=None, end=None, model="last_touch", **lists) -> dict:
+    """Return the session store the sidebar would produce."""
+    values = [lists.get(field) for field in sidebar.LIST_FILTERS]
+    return session.update_session(dataset_store, start, end, model, *values)
+
+
+def by_id(component, wanted: str):
+    """Return the component with id ``wanted`` in a layout tree."""
+    for child in component._traverse():
+        if getattr(child, "id", None) == wanted:
+            return child
+    raise AssertionError(f"{wanted} not in the layout")
+
+
+def data_url(text: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+# --- session store and URL -------------------------------------------------------------------------
+
+
+def test_session_store_holds_key_filters_and_model_only(loaded):
+    """The session store keeps the key, the summary, the filters and the model: never rows."""
+    store = store_for(loaded, campaigns=["Summer"], model="linear")
+    assert set(store) == {"key", "summary", "filters", "model", "expired"}
+    assert store["filters"]["campaigns"] == ["Summer"]
+    assert store["model"] == "linear"
+
+
+def test_dates_on_the_data_bounds_count_as_unset(loaded):
+    """The picker showing the data's own first and last day sets no date filter."""
+    assert store_for(loaded, start="2025-04-02", end="2025-04-05")["filters"]["start"] is None
+    store = store_for(loaded, start="2025-04-02T00:00:00", end="2025-04-04")
+    assert (store["filters"]["start"], store["filters"]["end"]) == (None, "2025-04-04")
+
+
+def test_url_query_round_trips_the_view():
+    """A view's query string restores the same filters, model and tab."""
+    filters = Filters.make(start="2025-04-03", campaigns=["Summer", "Spring"], tiers=["micro"])
+    query = session.view_query(filters, "time_decay", ids.TAB_PAYOUTS)
+    assert query == "?start=2025-04-03&campaign=Spring&campaign=Summer&tier=micro&model=time_decay&tab=payouts"
+    assert session.parse_query(query) == (filters, "time_decay", ids.TAB_PAYOUTS)
+
+
+def test_url_is_left_alone_until_data_is_loaded():
+    """Without a dataset the URL keeps its query, so a shared link survives loading the data."""
+    with pytest.raises(PreventUpdate):
+        session.update_url_query({"key": None, "filters": {}, "model": "last_touch"}, ids.TAB_OVERVIEW)
+
+
+def test_page_load_restores_a_stored_session(loaded):
+    """A reload in the same tab keeps its dataset; an evicted one is reported expired."""
+    store = store_for(loaded)
+    restored = session.restore_dataset(1, store, None, autoload_demo=True)
+    assert restored["key"] == loaded["key"] and restored["origin"] == session.PAGE_LOAD
+    gone = session.restore_dataset(1, {**store, "key": "evicted"}, None, autoload_demo=True)
+    assert gone["key"] is None and gone["expired"]
+
+
+def test_page_load_without_autoload_starts_empty(app):
+    """With AUTOLOAD_DEMO off a new session starts with no dataset (the empty state)."""
+    assert session.restore_dataset(-1, None, None, autoload_demo=False)["key"] is None
+
+
+# --- sidebar ---------------------------------------------------------------------------------------
+
+
+def test_dropdown_options_come_from_the_data_and_url_values_are_pruned(loaded):
+    """On page load a dropdown shows the dataset's values and keeps only the URL's values that exist."""
+    page_load = {**loaded, "origin": session.PAGE_LOAD}
+    options, value = sidebar.update_list_filter("campaigns", page_load, False, "?campaign=Summer&campaign=Gone", None)
+    assert [option["value"] for option in options] == ["Spring", "Summer"]
+    assert value == ["Summer"]
+
+
+def test_dropdown_keeps_session_values_when_data_changes(loaded):
+    """After an upload the dropdown keeps the session's values that still exist (the URL is not reread)."""
+    store = store_for(loaded, platforms=["YouTube", "TikTok"])
+    assert sidebar.update_list_filter("platforms", loaded, False, "?platform=Instagram", store)[1] == ["YouTube"]
+    assert sidebar.update_list_filter("platforms", loaded, True, "", store)[1] == []
+
+
+def test_date_picker_is_bounded_by_the_data(loaded):
+    """The picker's bounds are the data's own range; URL dates outside it fall back to the bounds."""
+    page_load = {**loaded, "origin": session.PAGE_LOAD}
+    assert sidebar.update_dates(page_load, False, "?start=2025-04-03&end=2026-01-01", None) == (
+        "2025-04-02",
+        "2025-04-05",
+        "2025-04-03",
+        "2025-04-05",
+    )
+
+
+# --- KPI cards, top bar --------------------------------------------------------------------------
+
+
+def test_kpi_cards_show_formatted_and_exact_values(loaded):
+    """Cards show ₹4,000 / 2.00× / +100% with the exact numbers in data-value; undefined iROAS is empty."""
+    row = kpis.update_kpis(store_for(loaded))
+    revenue, roas = by_id(row, ids.KPI_REVENUE), by_id(row, ids.KPI_ROAS)
+    assert (revenue.children, getattr(revenue, "data-value")) == ("₹4,000", "4000.0")
+    assert (roas.children, getattr(roas, "data-value")) == ("2.00×", "2.0")
+    assert by_id(row, ids.KPI_ROI).children == "+100%"
+    iroas = by_id(row, ids.KPI_IROAS)
+    assert (iroas.children, getattr(iroas, "data-value")) == ("—", "")
+
+
+def test_kpi_cards_follow_the_filters(loaded):
+    """Campaign Spring: ₹1,000 of revenue against A's ₹500, so ROAS 2.00×."""
+    row = kpis.update_kpis(store_for(loaded, campaigns=["Spring"]))
+    assert by_id(row, ids.KPI_REVENUE).children == "₹1,000"
+    assert by_id(row, ids.KPI_SPEND).children == "₹500"
+
+
+def test_kpi_change_compares_with_the_previous_period(loaded):
+    """4–5 Apr (₹3,000) against 2–3 Apr (₹1,000): revenue +200%, spend ₹1,500 vs ₹500 +200%."""
+    card_values = kpis.card_values(
+        {"revenue": 3_000.0, "spend": 1_500.0, "roas": 2.0}, {"revenue": 1_000.0, "spend": 500.0, "roas": 2.0}
+    )
+    assert card_values[ids.KPI_REVENUE][2] == "+200.0%"
+    assert card_values[ids.KPI_ROAS][2] == "0.0%"
+    row = kpis.update_kpis(store_for(loaded, start="2025-04-04"))
+    assert "+200.0%" in str(by_id(row, f"{ids.KPI_REVENUE}-card").to_plotly_json())
+    assert "vs previous 2 days" in str(row.to_plotly_json())
+
+
+def test_expired_data_shows_the_message_not_numbers(loaded, app):
+    """When the cache no longer holds the data, the KPI row asks for it again (no zeros)."""
+    from callbacks.cache import cache
+
+    cache.clear()
+    panel = kpis.update_kpis(store_for(loaded))
+    text = str(panel.to_plotly_json())
+    assert "Your data expired — please upload it again (or load the demo)" in text
+    assert ids.KPI_REVENUE not in text
+
+
+def test_no_data_points_to_the_data_tab(app):
+    """Before any data the KPI row says what to do, with a button to the Data tab."""
+    panel = kpis.update_kpis({"key": None, "filters": {}, "model": "last_touch"})
+    text = str(panel.to_plotly_json())
+    assert "No data loaded yet" in text and "Open the Data tab" in text
+
+
+def test_topbar_names_dataset_period_and_model(loaded):
+    """The top bar shows the dataset kind, its period, the model; the badge counts report rows."""
+    dataset_slot, model, badge, badge_class, _ = topbar.update_topbar(store_for(loaded, model="position_based"))
+    text = str([part.to_plotly_json() if hasattr(part, "to_plotly_json") else part for part in dataset_slot])
+    assert "Uploaded data" in text and "2 Apr 2025 – 5 Apr 2025" in text
+    assert model == "Model: Position-based (40/20/40)"
+    assert "d-none" not in badge_class and badge[1] == "1"
+
+
+# --- Data tab --------------------------------------------------------------------------------------
+
+
+def test_upload_replaces_one_file_and_keeps_the_others(loaded):
+    """Uploading payouts alone builds a new dataset with the new payouts and the old other files."""
+    new = "influencer_id,basis,total_payout\nA,post,900\nB,order,1500\n"
+    value, message, *cleared = data.update_uploads(
+        [None, None, None, data_url(new)], [None, None, None, "new.csv"], loaded, 10_000_000, None
+    )
+    assert value["key"] != loaded["key"]
+    assert value["summary"]["rows"] == {**loaded["summary"]["rows"], "payouts": 2}
+    assert datasets.load(value["key"]).payouts["total_payout"].tolist() == [900.0, 1_500.0]
+    assert "payouts.csv: loaded 2 rows from new.csv" in str(message.to_plotly_json())
+    assert cleared == [None] * 4
+
+
+def test_rejected_upload_keeps_the_data_and_names_the_problem(loaded):
+    """A tracking file without revenue is rejected with a message naming file and column; data unchanged."""
+    broken = "source,campaign,influencer_id,user_id,product,date,orders\ninfluencer,S,A,u1,W,2025-04-02,1\n"
+    value, message, *_ = data.update_uploads(
+        [None, None, data_url(broken), None], [None, None, "t.csv", None], loaded, 10_000_000, None
+    )
+    assert value is no_update
+    text = str(message.to_plotly_json())
+    assert "tracking" in text and "revenue" in text and "stays in use" in text
+
+
+def test_upload_over_the_limit_is_refused_before_decoding():
+    """A data URL whose decoded size exceeds the limit is refused with the sizes in the message."""
+    with pytest.raises(InputRejected, match=r"^tracking: big.csv is 0.02 MB, over the 0.01 MB upload limit"):
+        data.decode_upload("tracking", data_url("x" * 20_000), "big.csv", max_bytes=10_486)
+    assert data.decode_upload("tracking", data_url("abc"), "ok.csv", max_bytes=10) == b"abc"
+
+
+def test_file_status_says_source_rows_and_report(loaded):
+    """Each file's status line says where it came from, rows loaded and dropped, and report rows."""
+    statuses = data.update_statuses(store_for(loaded))
+    assert statuses[2][1] == "4 rows loaded from tracking.csv · 0 dropped · 1 in the report"
+    assert statuses[3][1] == "2 rows loaded from payouts.csv · 0 dropped · 0 in the report"
+
+
+def test_quality_report_rows_and_summary(loaded):
+    """The grid gets the report's rows (JSON-safe) and a summary line by file."""
+    rows, summary = data.update_quality(store_for(loaded))
+    assert summary.startswith("1 row: 1 in tracking.csv.")
+    assert rows == [
+        {
+            "file": "tracking",
+            "row": 5,
+            "column": "influencer_id",
+            "value": "Z",
+            "problem": "influencer_id not in influencers.csv",
+            "action": "kept as an unknown influencer",
+        }
+    ]
+
+
+def test_template_download_is_the_ingest_template():
+    """A template button downloads the ingest module's template under the file's own name."""
+    download = data.template_download("payouts", 1)
+    assert download["filename"] == "payouts.csv"
+    assert download["content"] == ingest.template_csv("payouts")
+
+
+# --- exports and tabs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["kpis", "campaigns", "influencers", "payouts", "trends", "data_quality"])
+def test_export_download_equals_the_cli_bytes(loaded, csv_dir, name):
+    """Each export button sends the bytes the CLI writes for the same filters and model."""
+    store = store_for(loaded, campaigns=["Summer"], model="linear")
+    download = export.update_download(name, 1, store)
+    view = View(ingest.read_dir(csv_dir), Filters.make(campaigns=["Summer"]), Options(model="linear"))
+    expected = metrics_export.to_csv_bytes(metrics_export.build_table(name, view))
+    assert download["filename"] == f"{name}.csv"
+    assert base64.b64decode(download["content"]) == expected
+
+
+def test_overview_empty_filter_says_what_to_do(loaded):
+    """A filter matching nothing shows 'No rows match these filters — reset filters', not empty charts."""
+    store = store_for(loaded, products=["Nothing"], campaigns=["Gone"])
+    trend, campaigns, _ = overview.update_overview(store)
+    assert "No rows match these filters — reset filters" in str(trend.to_plotly_json())
+    assert "Reset filters" in str(campaigns.to_plotly_json())
+
+
+def test_overview_charts_are_small(loaded):
+    """The Overview's figures are aggregated: their JSON stays far below the 300 KB budget."""
+    trend, campaigns, influencers = overview.update_overview(store_for(loaded))
+    for body in (trend, campaigns, influencers):
+        graph = body[0]
+        assert len(graph.figure.to_json()) < 300_000
+    assert pd.Series(trend[0].figure.data[1].y).sum() == 4_000.0  # revenue line sums to the KPI
