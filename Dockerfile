@@ -22,7 +22,7 @@ WORKDIR /src
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
     && "$VIRTUAL_ENV/bin/pip" install --no-cache-dir -r requirements.txt
-# Test suites, C headers and pip itself are not needed to run the app: about 90 MB less. (setuptools
+# Test suites, C headers and pip itself are not needed to run the app: about 80 MB less. (setuptools
 # stays: dash declares it as a dependency.)
 RUN site="$("$VIRTUAL_ENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
     && rm -rf "$site/pandas/tests" "$site/pyarrow/tests" "$site/pyarrow/include" \

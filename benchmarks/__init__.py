@@ -1,8 +1,9 @@
-"""Benchmark harness: S/M/L workloads, measurements against budgets, one table (docs/demo-data.md).
+"""Benchmark harness: S/M/L workloads, measurements against budgets, one table (docs/benchmarks.md).
 
-A measurement is data: a name, a function that takes a :class:`Workload` and returns one sample, its
-unit, what it is compared with (another measurement of the same run, or the previous committed result)
-and its budget. ``benchmarks/measurements.py`` lists them; adding one is adding an entry there.
+A measurement is data: a name, a function that takes a :class:`Workload` and returns one sample (a
+number, or a :class:`Sample` with a line of detail), its unit, what it is compared with (another
+measurement of the same run, or the previous committed result) and its budget.
+``benchmarks/measurements.py`` lists them; adding one is adding an entry there.
 
 Workloads are generated once by ``data.generate`` into ``benchmarks/workloads/<size>/`` (not committed)
 and reused while the generator is unchanged. Each run writes ``benchmarks/results-<size>.json``; the
@@ -30,10 +31,28 @@ WORKLOADS = ROOT / "workloads"
 PREVIOUS = "previous"
 """Baseline name meaning "this measurement's value in the previous committed results file"."""
 SEED = 7
+FAILED = "FAILED"
 
 
 class Unavailable(Exception):
     """Raise from a measurement whose feature does not exist (yet): the row says "not available"."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """
+    One sample with a line of detail, for measurements whose number needs context.
+
+    Parameters
+    ----------
+    value : float
+        The sample, in the measurement's unit.
+    detail : str, optional
+        What the number is made of (e.g. the median and maximum behind a p95); printed under the table.
+    """
+
+    value: float
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +115,8 @@ class Measurement:
     name : str
         Row label, also the key in the results file.
     measure : callable
-        ``measure(workload) -> float``: one sample. Raise :class:`Unavailable` when the feature is missing.
+        ``measure(workload) -> float | Sample``: one sample. Raise :class:`Unavailable` when the feature
+        is missing.
     unit : str, default "s"
         Unit of the samples.
     baseline : str, optional
@@ -108,7 +128,7 @@ class Measurement:
     """
 
     name: str
-    measure: Callable[[Workload], float]
+    measure: Callable[[Workload], float | Sample]
     unit: str = "s"
     baseline: str | None = PREVIOUS
     budget: Budget | None = None
@@ -128,6 +148,12 @@ class Result:
     budget: str | None = None
     verdict: str = "-"
     note: str | None = None
+    detail: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Return True when the measurement raised an error (not a missing feature)."""
+        return self.verdict == FAILED
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -199,11 +225,23 @@ def previous_results(path: Path) -> tuple[dict[str, float], str | None]:
     return {row["name"]: row["value"] for row in rows if row.get("value") is not None}, source
 
 
+def _take(measure: Callable[[Workload], float | Sample], workload: Workload) -> Sample:
+    taken = measure(workload)
+    return taken if isinstance(taken, Sample) else Sample(float(taken))
+
+
 def run(
-    measurements: list[Measurement], workload: Workload, repeat: int, previous: dict[str, float]
+    measurements: list[Measurement],
+    workload: Workload,
+    repeat: int,
+    previous: dict[str, float],
+    on_result: Callable[[Result], object] | None = None,
 ) -> list[Result]:
     """
     Take every measurement on ``workload`` and judge it against its baseline and budget.
+
+    A measurement that raises :class:`Unavailable` prints "not available"; one that raises any other
+    error prints "failed" with the error, and the run goes on with the next measurement.
 
     Parameters
     ----------
@@ -216,33 +254,52 @@ def run(
         ``timeit`` does.
     previous : dict of str to float
         Values of the previous committed results, for ``PREVIOUS`` baselines.
+    on_result : callable, optional
+        Called with each result as soon as it is taken (progress of a long run).
     """
     results: dict[str, Result] = {}
     for measurement in measurements:
-        result = Result(measurement.name, measurement.unit, None)
-        try:
-            if measurement.repeats:
-                measurement.measure(workload)  # warm-up: imports and the page cache are not what we time
-            samples = [measurement.measure(workload) for _ in range(repeat if measurement.repeats else 1)]
-        except Unavailable as missing:
-            result.note = f"not available: {missing}"
-            results[measurement.name] = result
-            continue
-        result.samples = samples
-        result.value = min(samples)
-        if measurement.baseline == PREVIOUS:
-            result.baseline_name = "previous result"
-            result.baseline_value = previous.get(measurement.name)
-        elif measurement.baseline is not None:
-            result.baseline_name = measurement.baseline
-            other = results.get(measurement.baseline)
-            result.baseline_value = None if other is None else other.value
-        if measurement.budget is not None:
-            result.budget = measurement.budget.describe(measurement.unit)
-            allowed = measurement.budget.allows(result.value, result.baseline_value)
-            result.verdict = "no baseline" if allowed is None else ("ok" if allowed else "OVER BUDGET")
-        results[measurement.name] = result
+        results[measurement.name] = _judge(measurement, workload, repeat, previous, results)
+        if on_result is not None:
+            on_result(results[measurement.name])
     return list(results.values())
+
+
+def _judge(
+    measurement: Measurement,
+    workload: Workload,
+    repeat: int,
+    previous: dict[str, float],
+    earlier: dict[str, Result],
+) -> Result:
+    result = Result(measurement.name, measurement.unit, None)
+    try:
+        if measurement.repeats:
+            _take(measurement.measure, workload)  # warm-up: imports and the page cache are not timed
+        samples = [_take(measurement.measure, workload) for _ in range(repeat if measurement.repeats else 1)]
+    except Unavailable as missing:
+        result.note = f"not available: {missing}"
+        return result
+    except Exception as error:  # one broken row must not lose the other rows of a long run
+        result.note = f"failed: {type(error).__name__}: {' '.join(str(error).split())}"
+        result.verdict = FAILED
+        return result
+    best = min(samples, key=lambda sample: sample.value)
+    result.samples = [sample.value for sample in samples]
+    result.value = best.value
+    result.detail = best.detail
+    if measurement.baseline == PREVIOUS:
+        result.baseline_name = "previous result"
+        result.baseline_value = previous.get(measurement.name)
+    elif measurement.baseline is not None:
+        result.baseline_name = measurement.baseline
+        other = earlier.get(measurement.baseline)
+        result.baseline_value = None if other is None else other.value
+    if measurement.budget is not None:
+        result.budget = measurement.budget.describe(measurement.unit)
+        allowed = measurement.budget.allows(result.value, result.baseline_value)
+        result.verdict = "no baseline" if allowed is None else ("ok" if allowed else "OVER BUDGET")
+    return result
 
 
 def format_table(results: list[Result]) -> str:
@@ -251,7 +308,8 @@ def format_table(results: list[Result]) -> str:
     rows = [header]
     for result in results:
         if result.value is None:
-            rows.append((result.name, result.note or "not available", "-", result.budget or "-", "-"))
+            verdict = FAILED if result.failed else "-"
+            rows.append((result.name, result.note or "not available", "-", result.budget or "-", verdict))
             continue
         baseline = "-"
         if result.baseline_name is not None:
@@ -272,8 +330,57 @@ def format_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def results_document(results: list[Result], workload: Workload, repeat: int) -> dict:
-    """Return the JSON document written to ``results-<size>.json``."""
+def format_progress(result: Result) -> str:
+    """Return the one line printed while a run goes on, e.g. ``done: full export (CLI) 3.210 s``."""
+    shown = result.note if result.value is None else _number(result.value, result.unit)
+    return f"done: {result.name}: {shown}"
+
+
+def format_details(results: list[Result]) -> str:
+    """Return the detail lines of the results that have one (``- name: detail``), or an empty string."""
+    return "\n".join(f"- {result.name}: {result.detail}" for result in results if result.detail)
+
+
+def load_average() -> list[float] | None:
+    """Return the 1, 5 and 15 minute load averages (None where the system does not report them)."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def describe_load(averages: list[float] | None) -> str:
+    """
+    Return the load averages as printed with the table, so readers can judge a shared machine.
+
+    Examples
+    --------
+    >>> describe_load([3.1, 2.5, 2.0])  # doctest: +ELLIPSIS
+    'load average 3.1, 2.5, 2 (1, 5, 15 min) on ... cores'
+    """
+    if averages is None:
+        return "load average not reported by this system"
+    shown = ", ".join(f"{value:g}" for value in averages)
+    return f"load average {shown} (1, 5, 15 min) on {os.cpu_count()} cores"
+
+
+def results_document(
+    results: list[Result], workload: Workload, repeat: int, load: dict[str, list[float] | None] | None = None
+) -> dict:
+    """
+    Return the JSON document written to ``results-<size>.json``.
+
+    Parameters
+    ----------
+    results : list of Result
+        The run's results.
+    workload : Workload
+        The workload they were measured on.
+    repeat : int
+        Samples per repeated measurement.
+    load : dict, optional
+        Load averages taken during the run, e.g. ``{"start": [...], "end": [...]}``.
+    """
     return {
         "size": workload.size,
         "seed": SEED,
@@ -283,6 +390,7 @@ def results_document(results: list[Result], workload: Workload, repeat: int) -> 
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average": load or {},
         },
         "measurements": [
             {
@@ -295,6 +403,7 @@ def results_document(results: list[Result], workload: Workload, repeat: int) -> 
                 "baseline_value": result.baseline_value,
                 "budget": result.budget,
                 "verdict": result.verdict if result.value is not None else result.note,
+                "detail": result.detail,
             }
             for result in results
         ],
@@ -304,4 +413,5 @@ def results_document(results: list[Result], workload: Workload, repeat: int) -> 
 def _number(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value:.3f} s"
-    return f"{value:,.3g} {unit}".strip()
+    shown = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{shown} {unit}".strip()

@@ -8,7 +8,19 @@ import sys
 from pathlib import Path
 
 import data.generate
-from benchmarks import ROOT, WORKLOADS, ensure_workload, format_table, previous_results, results_document, run
+from benchmarks import (
+    ROOT,
+    WORKLOADS,
+    describe_load,
+    ensure_workload,
+    format_details,
+    format_progress,
+    format_table,
+    load_average,
+    previous_results,
+    results_document,
+    run,
+)
 from benchmarks.measurements import MEASUREMENTS
 
 
@@ -27,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run every measurement once per repeat, print the table and write the results file."""
+    """
+    Run every measurement, print the table and write the results file.
+
+    Returns 0, or 1 when a measurement failed with an error (its row says which); a measurement over
+    budget is a finding, printed in the table, not an error of the command.
+    """
     args = build_parser().parse_args(argv)
     if args.repeat < 1:
         print("error: --repeat must be at least 1", file=sys.stderr)
@@ -40,11 +57,25 @@ def main(argv: list[str] | None = None) -> int:
     previous, source = previous_results(results_path)
     print(f"workload {args.size}: {workload.path} ({workload.megabytes:.1f} MB, {how})")
     print(f"previous result: {source or 'none'}; best of {args.repeat}")
-    results = run(MEASUREMENTS, workload, args.repeat, previous)
+    load = {"start": load_average()}
+    print(f"before: {describe_load(load['start'])}", flush=True)
+    results = run(
+        MEASUREMENTS,
+        workload,
+        args.repeat,
+        previous,
+        on_result=lambda result: print(format_progress(result), file=sys.stderr, flush=True),
+    )
+    load["end"] = load_average()
     print(format_table(results))
-    results_path.write_text(json.dumps(results_document(results, workload, args.repeat), indent=2) + "\n")
+    details = format_details(results)
+    if details:
+        print(details)
+    print(f"after: {describe_load(load['end'])}")
+    document = results_document(results, workload, args.repeat, load)
+    results_path.write_text(json.dumps(document, indent=2) + "\n")
     print(f"wrote {results_path}")
-    return 0
+    return 1 if any(result.failed for result in results) else 0
 
 
 if __name__ == "__main__":

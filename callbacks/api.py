@@ -28,6 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.datastructures import MultiDict
 
 from callbacks import cache, datasets
+from callbacks.config import max_upload_bytes
 from callbacks.logs import log_upload
 from callbacks.session import effective_dates
 from metrics import export
@@ -35,7 +36,6 @@ from metrics.dataset import FILES, InputRejected
 from metrics.filters import LIST_FIELDS, Filters, Options
 
 API_PREFIX = "/api"
-DEFAULT_MAX_UPLOAD_MB = 200.0
 OPTION_PARAMS = {"model": str, "lookback": int, "half_life": float, "window": int, "markov_by": str}
 QUERY_PARAMS = frozenset({"start", "end", *LIST_FIELDS.values(), *OPTION_PARAMS})
 # Multipart framing (boundaries, part headers) on top of the files' own bytes.
@@ -70,12 +70,6 @@ def _cache_unavailable(error: Exception):
     return jsonify({"error": "cache unavailable", "detail": type(error).__name__}), 503
 
 
-def max_upload_bytes() -> int:
-    """Return the per-file upload limit of the running app (MAX_UPLOAD_MB, as in the Data tab)."""
-    megabytes = float(current_app.config.get("MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB)
-    return int(megabytes * 1024 * 1024)
-
-
 def _max_rows() -> int | None:
     value = current_app.config.get("MAX_ROWS")
     return int(value) if value else None
@@ -84,7 +78,7 @@ def _max_rows() -> int | None:
 @api.post("/datasets")
 def create_dataset():
     """Parse the four uploaded CSV files, store the dataset and return its key (201)."""
-    limit = max_upload_bytes()
+    limit = max_upload_bytes(current_app.config)  # the Data tab's limit
     megabytes = limit / (1024 * 1024)
     if (
         request.content_length is not None

@@ -132,13 +132,18 @@ def _kpi_ipc(key: str, filters: Filters, options: Options) -> bytes:
 
 
 def kpi_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the one-row KPI table of a filter state: every kpis.csv column that exists (iROAS included)."""
+    """Return the one-row kpis.csv table of a filter state, incrementality included (slower)."""
     return from_ipc(_kpi_ipc(key, filters, options))
 
 
 @cache.memoize()
 def _base_kpi_ipc(key: str, filters: Filters, options: Options) -> bytes:
     return _table_ipc(kpis.kpi_table, key, filters, options)
+
+
+def base_kpi_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
+    """Return the KPIs without incrementality (``metrics.kpis.kpi_table``): fast, for the money cards."""
+    return from_ipc(_base_kpi_ipc(key, filters, options))
 
 
 def previous_kpi_table(key: str, filters: Filters, options: Options) -> tuple[Filters, pd.DataFrame] | None:
@@ -151,7 +156,7 @@ def previous_kpi_table(key: str, filters: Filters, options: Options) -> tuple[Fi
     previous = kpis.previous_period(filters, datasets.load(key))
     if previous is None:
         return None
-    return previous, from_ipc(_base_kpi_ipc(key, previous, options))
+    return previous, base_kpi_table(key, previous, options)
 
 
 @cache.memoize()

@@ -5,8 +5,10 @@ its parse result (the file's own quality rows, rows read and dropped, and where 
 can be replaced later by re-running ``ingest.build_dataset`` with the other three parsed files; a replaced
 file always gives a new key, so cached results never go stale.
 
-Stored value: ``{"frames": {name: arrow ipc}, "files": {name: {"quality": arrow ipc, "rows_read": int,
-"rows_dropped": int, "source": str}}}`` — bytes and plain values only; DataFrames are never pickled.
+Two entries per key: ``dataset:<key>`` = ``{name: arrow ipc}`` for the four frames and the report, and
+``dataset-files:<key>`` = ``{name: {"quality": arrow ipc, "lines": arrow ipc, "columns": dict,
+"rows_read": int, "rows_dropped": int, "source": str}}`` — bytes and plain values only; DataFrames are
+never pickled.
 """
 
 from __future__ import annotations
@@ -72,6 +74,18 @@ def _entry_key(key: str) -> str:
     return f"dataset:{key}"
 
 
+def _files_key(key: str) -> str:
+    return f"dataset-files:{key}"
+
+
+def _remember(key: str, dataset: Dataset) -> None:
+    with _lock:
+        _loaded[key] = dataset
+        _loaded.move_to_end(key)
+        while len(_loaded) > _LOADED_KEPT:
+            _loaded.popitem(last=False)
+
+
 def _backend():
     return cache_module.cache
 
@@ -100,15 +114,16 @@ def save(dataset: Dataset, files: Mapping[str, StoredFile] | None = None) -> str
             own_quality = dataset.quality[dataset.quality["file"] == name].reset_index(drop=True)
             parsed = ingest.ParsedFile(frame, own_quality, len(frame), 0)
             files[name] = StoredFile(parsed, upload_source(f"{name}.csv"))
-    value = {
-        "frames": {name: cache_module.to_ipc(dataset.frame(name)) for name in FRAME_NAMES},
-        "files": {name: _file_entry(stored) for name, stored in files.items()},
-    }
+    frames = {name: cache_module.to_ipc(dataset.frame(name)) for name in FRAME_NAMES}
+    described = {name: _file_entry(stored) for name, stored in files.items()}
     key = secrets.token_urlsafe(32)
-    if not _backend().set(_entry_key(key), value):
+    # The small per-file entry is read without the frames (status lines, single-file replacement).
+    stored = _backend().set(_files_key(key), described) and _backend().set(_entry_key(key), frames)
+    if not stored:
         raise OSError(
             "the dataset could not be stored in the cache (is CACHE_DIR writable, Redis reachable?)"
         )
+    _remember(key, dataset)
     log_event(
         "dataset",
         dataset=key_ref(key),
@@ -137,8 +152,8 @@ def exists(key: str | None) -> bool:
     return bool(key) and bool(_backend().has(_entry_key(key)))
 
 
-def _stored(key: str | None) -> dict:
-    value = _backend().get(_entry_key(key)) if key else None
+def _stored(key: str | None, entry: str) -> dict:
+    value = _backend().get(f"{entry}:{key}") if key else None
     if value is None:
         raise DatasetExpired(key)
     return value
@@ -161,13 +176,9 @@ def load(key: str | None) -> Dataset:
         if key in _loaded:
             _loaded.move_to_end(key)
             return _loaded[key]
-    value = _stored(key)
-    frames = {name: cache_module.from_ipc(value["frames"][name]) for name in FRAME_NAMES}
-    dataset = Dataset(**frames)
-    with _lock:
-        _loaded[key] = dataset
-        while len(_loaded) > _LOADED_KEPT:
-            _loaded.popitem(last=False)
+    value = _stored(key, "dataset")
+    dataset = Dataset(**{name: cache_module.from_ipc(value[name]) for name in FRAME_NAMES})
+    _remember(key, dataset)
     return dataset
 
 
@@ -180,11 +191,11 @@ def load_files(key: str | None) -> dict[str, StoredFile]:
     DatasetExpired
         When the key is unknown or the cache evicted the data.
     """
-    value = _stored(key)
+    value = _stored(key, "dataset-files")
     dataset = load(key)
     out = {}
     for name in FILES:
-        info = value["files"][name]
+        info = value[name]
         parsed = ingest.ParsedFile(
             frame=dataset.frame(name),
             quality=cache_module.from_ipc(info["quality"]),

@@ -1,4 +1,8 @@
-"""The KPI row: the library's KPIs for the session's filters, with the change vs the previous period."""
+"""The KPI row: the library's KPIs for the session's filters, with the change vs the previous period.
+
+Two callbacks: the five money cards (fast) and the iROAS card, whose incrementality estimate with its
+bootstrap interval takes longer and arrives after the first paint.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,12 @@ from layouts import ids
 from layouts import kpis as kpi_layout
 from metrics import formats
 
-# The previous period's KPIs carry no incrementality: its card shows no change.
-NO_CHANGE = {"iroas"}
+SLOT_CLASS = "mb-3"
 
 
 def card_values(current: dict, previous: dict | None) -> dict[str, tuple[str, str, str | None]]:
     """
-    Return ``{card id: (text, data-value, change)}`` for the six cards.
+    Return ``{card id: (text, data-value, change)}`` for the five money cards.
 
     Parameters
     ----------
@@ -36,38 +39,82 @@ def card_values(current: dict, previous: dict | None) -> dict[str, tuple[str, st
     values = {}
     for card_id, column in kpi_layout.CARDS.items():
         number = finite(current.get(column))
-        text = formats.format_kpi(column, number)
         exact = repr(number) if number is not None else ""
-        change = None
-        if column not in NO_CHANGE:
-            change = formats.change(number, None if previous is None else finite(previous.get(column)))
-        values[card_id] = (text, exact, change)
+        change = formats.change(number, None if previous is None else finite(previous.get(column)))
+        values[card_id] = (formats.format_kpi(column, number), exact, change)
     return values
 
 
-def update_kpis(store: dict | None) -> Component:
-    """Return the KPI cards of the session's filters, or the panel saying why there are none."""
+def update_kpis(store: dict | None) -> list[Component]:
+    """Return the five money cards of the session's filters, or the message saying why there are none."""
     state = SessionState.from_store(store)
     if state.expired:
-        return expired_state("kpis")
+        return kpi_layout.notice(expired_state("kpis"))
     if state.key is None:
-        return no_data_state("kpis")
+        return kpi_layout.notice(no_data_state("kpis"))
     try:
-        current = cache.kpi_table(state.key, state.filters, state.options)
+        current = cache.base_kpi_table(state.key, state.filters, state.options)
         previous = cache.previous_kpi_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
-        return expired_state("kpis")
-    row = current.iloc[0].to_dict() if len(current) else {}
+        return kpi_layout.notice(expired_state("kpis"))
+    row = current.iloc[0].to_dict()
     if previous is None:
         return kpi_layout.cards(card_values(row, None), "no earlier period")
     period, previous_table = previous
     days = (period.end - period.start).days + 1
-    previous_row = previous_table.iloc[0].to_dict() if len(previous_table) else {}
-    return kpi_layout.cards(card_values(row, previous_row), f"vs previous {days} days")
+    return kpi_layout.cards(card_values(row, previous_table.iloc[0].to_dict()), f"vs previous {days} days")
+
+
+def iroas_values(row: dict) -> tuple[str, str, str]:
+    """
+    Return the iROAS card's text, exact number and note (the 95% interval, or why there is none).
+
+    Examples
+    --------
+    >>> iroas_values({"iroas": 2.5, "iroas_low": 1.25, "iroas_high": 3.0})
+    ('2.50×', '2.5', '95% interval 1.25×–3.00×')
+    >>> iroas_values({"iroas": float("nan")})
+    ('—', '', 'insufficient data')
+    """
+    number = finite(row.get("iroas"))
+    if number is None:
+        return formats.DASH, "", "insufficient data"
+    low, high = finite(row.get("iroas_low")), finite(row.get("iroas_high"))
+    note = (
+        f"95% interval {formats.ratio(low)}–{formats.ratio(high)}"
+        if low is not None and high is not None
+        else ""
+    )
+    return formats.ratio(number), repr(number), note
+
+
+def update_iroas(store: dict | None) -> tuple[Component | None, str]:
+    """
+    Return the iROAS card and its slot's class (hidden without data).
+
+    Shows "—" until the incrementality feature is installed (kpis.csv then has no ``iroas`` column).
+    """
+    state = SessionState.from_store(store)
+    hidden = f"{SLOT_CLASS} d-none"
+    if state.expired or state.key is None:
+        return None, hidden
+    try:
+        table = cache.kpi_table(state.key, state.filters, state.options)
+    except datasets.DatasetExpired:
+        return None, hidden
+    return kpi_layout.iroas_card(*iroas_values(table.iloc[0].to_dict())), SLOT_CLASS
 
 
 def register(app: Dash) -> None:
-    """Register the KPI row callback."""
+    """Register the KPI callbacks (the first store write of a page triggers them)."""
     app.callback(
-        Output(ids.KPI_ROW, "children"), Input(ids.SESSION_STORE, "data"), prevent_initial_call=True
+        Output(ids.KPI_MAIN, "children"),
+        Input(ids.SESSION_STORE, "data"),
+        prevent_initial_call=True,
     )(update_kpis)
+    app.callback(
+        Output(ids.KPI_IROAS_SLOT, "children"),
+        Output(ids.KPI_IROAS_SLOT, "className"),
+        Input(ids.SESSION_STORE, "data"),
+        prevent_initial_call=True,
+    )(update_iroas)

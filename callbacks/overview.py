@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import plotly.io as pio
 from dash import Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
 
@@ -11,13 +14,66 @@ from callbacks.session import SessionState
 from figures import overview as charts
 from layouts import ids
 from layouts.common import model_caption
+from metrics.filters import Filters, Options
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# Only "download as PNG" and "reset axes": a full modebar hides the legend of a half-width chart.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": [
+        "zoom2d",
+        "pan2d",
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+    ],
+}
 
 
-def _chart(figure, caption: str) -> list[Component]:
+@cache.cache.memoize()
+def overview_figures(key: str, filters: Filters, options: Options) -> str:
+    """
+    Return the Overview's figures as JSON, computed once per (dataset, filters, options).
+
+    Returns
+    -------
+    str
+        JSON of ``{"trend": {"figure", "unit"} | None, "campaigns": {"figure", "shown", "total"} | None,
+        "influencers": {...} | None}``; None where the filters leave nothing to draw.
+    """
+    trend = cache.trends(key, filters, options)
+    campaigns = cache.campaign_table(key, filters, options)
+    influencers = cache.influencer_table(key, filters, options)
+    parts: dict = {"trend": None, "campaigns": None, "influencers": None}
+    if not trend.empty:
+        unit = charts.period_sums(trend)[1]
+        parts["trend"] = {"figure": pio.to_json(charts.revenue_spend_over_time(trend)), "unit": unit}
+    active = campaigns[(campaigns["revenue"] > 0) | (campaigns["spend"] > 0)]
+    if not active.empty:
+        figure = charts.revenue_spend_bars(active, "campaign")
+        parts["campaigns"] = {
+            "figure": pio.to_json(figure),
+            "shown": min(charts.TOP_N, len(active)),
+            "total": len(active),
+        }
+    active = influencers[(influencers["revenue"] > 0) | (influencers["spend"] > 0)]
+    if not active.empty:
+        labelled = active.assign(label=active["name"].fillna(active["influencer_id"]))
+        figure = charts.revenue_spend_bars(labelled, "label")
+        parts["influencers"] = {
+            "figure": pio.to_json(figure),
+            "shown": min(charts.TOP_N, len(active)),
+            "total": len(active),
+        }
+    return json.dumps(parts)
+
+
+def _chart(figure_json: str, caption: str) -> list[Component]:
     return [
-        dcc.Graph(figure=figure, config=GRAPH_CONFIG),
+        dcc.Graph(figure=json.loads(figure_json), config=GRAPH_CONFIG),
         html.Div(caption, className="panel-caption small text-body-secondary"),
     ]
 
@@ -34,39 +90,32 @@ def update_overview(store: dict | None) -> tuple[Component, Component, Component
     if blocked is not None:
         return blocked, blocked, blocked
     try:
-        trend = cache.trends(state.key, state.filters, state.options)
-        campaigns = cache.campaign_table(state.key, state.filters, state.options)
-        influencers = cache.influencer_table(state.key, state.filters, state.options)
+        parts = json.loads(overview_figures(state.key, state.filters, state.options))
     except datasets.DatasetExpired:
         notice = expired_notice()
         return notice, notice, notice
     caption = model_caption(state.model)
-    if trend.empty:
+    trend, campaigns, influencers = parts["trend"], parts["campaigns"], parts["influencers"]
+    if trend is None:
         trend_body = no_rows_state("overview-trend")
     else:
-        unit = charts.period_sums(trend)[1]
         trend_body = _chart(
-            charts.revenue_spend_over_time(trend),
-            f"{caption}. Per {unit}; spend is dated on posts (post basis) or orders (order basis).",
+            trend["figure"],
+            f"{caption}. Per {trend['unit']}; spend is dated on posts (post basis) or orders (order basis).",
         )
-    active_campaigns = campaigns[(campaigns["revenue"] > 0) | (campaigns["spend"] > 0)]
-    if active_campaigns.empty:
+    if campaigns is None:
         campaign_body = no_rows_state("overview-campaigns")
     else:
         campaign_body = _chart(
-            charts.revenue_spend_bars(active_campaigns, "campaign"),
-            f"{caption}. Top {min(charts.TOP_N, len(active_campaigns))} of {len(active_campaigns)} campaigns.",
+            campaigns["figure"],
+            f"{caption}. Top {campaigns['shown']} of {campaigns['total']} campaigns by revenue.",
         )
-    active_influencers = influencers[(influencers["revenue"] > 0) | (influencers["spend"] > 0)]
-    if active_influencers.empty:
+    if influencers is None:
         influencer_body = no_rows_state("overview-influencers")
     else:
-        labelled = active_influencers.assign(
-            label=active_influencers["name"].fillna(active_influencers["influencer_id"])
-        )
         influencer_body = _chart(
-            charts.revenue_spend_bars(labelled, "label"),
-            f"{caption}. Top {min(charts.TOP_N, len(labelled))} of {len(labelled)} influencers with revenue or spend.",
+            influencers["figure"],
+            f"{caption}. Top {influencers['shown']} of {influencers['total']} influencers with revenue or spend.",
         )
     return trend_body, campaign_body, influencer_body
 

@@ -1,19 +1,18 @@
 """The report buttons of the top bar: PDF and Excel reports of the session's view (docs/reports.md).
 
-A report takes a few seconds, so it is built in a Dash background callback (``DiskcacheManager``: a
-separate process, results handed over through a disk cache shared by the workers of one host) while the
-button shows that it is working. The file is the one ``python -m reports`` writes for the same filters and
-model (only its "generated" time differs), and is cached per (dataset key, filters, options, kind), so a
-second click sends it at once.
+A click downloads the file ``python -m reports`` writes for the same filters and model (only its
+"generated" time differs). While it is built the button is disabled and says so ("PDF…"); the file is
+cached per (dataset key, filters, options, kind), so a second click sends it at once.
+
+The report is built in the request, not in a Dash background callback: a background job is a process
+forked from the multi-threaded server, and a lock another request thread holds at that moment (Python
+3.11's ``functools.cached_property`` holds one per property while the view computes) stays held in the
+child forever, so the job can hang. docs/reports.md has the measurements and the trade-off.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-import diskcache
-from dash import Dash, DiskcacheManager, Input, Output, State, dcc
+from dash import Dash, Input, Output, State, dcc
 from dash.exceptions import PreventUpdate
 
 import reports
@@ -24,17 +23,6 @@ from layouts import ids
 from metrics.filters import Filters, Options
 
 BUTTONS = {"pdf": (ids.EXPORT_REPORT_PDF, "PDF"), "xlsx": (ids.EXPORT_REPORT_XLSX, "Excel")}
-JOBS_DIR_NAME = "influencer-dashboard-jobs"
-
-
-def jobs_dir(config) -> Path:
-    """
-    Return the folder of the background-job cache: ``JOBS_DIR`` when set, else one in the temp folder.
-
-    Not inside ``CACHE_DIR``: Flask-Caching's file cache treats every entry of its folder as its own.
-    """
-    configured = config.get("JOBS_DIR")
-    return Path(configured) if configured else Path(tempfile.gettempdir()) / JOBS_DIR_NAME
 
 
 @cache.memoize()
@@ -76,34 +64,19 @@ def update_report_buttons(store: dict | None) -> tuple[bool, bool]:
 
 
 def register(app: Dash) -> None:
-    """Register the two report downloads (background callbacks) and the buttons' enabled state."""
-    server = app.server
-    manager = DiskcacheManager(diskcache.Cache(str(jobs_dir(server.config))))
-
-    # The job runs in another process, outside any request: it needs the app context for the cache.
-    # One plain function per button: Dash keys background jobs by the function's source and callback id.
-    def download_pdf(clicks: int | None, store: dict | None) -> dict:
-        with server.app_context():
-            return update_report_download("pdf", clicks, store)
-
-    def download_xlsx(clicks: int | None, store: dict | None) -> dict:
-        with server.app_context():
-            return update_report_download("xlsx", clicks, store)
-
-    for kind, job in (("pdf", download_pdf), ("xlsx", download_xlsx)):
-        button, label = BUTTONS[kind]
+    """Register the two report downloads and the buttons' enabled state."""
+    for kind, (button, label) in BUTTONS.items():
         app.callback(
             Output(ids.DOWNLOAD, "data", allow_duplicate=True),
             Input(button, "n_clicks"),
             State(ids.SESSION_STORE, "data"),
-            background=True,
-            manager=manager,
+            # Shown while the report is built: the button is disabled and reads "PDF…".
             running=[
                 (Output(button, "disabled"), True, False),
                 (Output(button, "children"), f"{label}…", label),
             ],
             prevent_initial_call=True,
-        )(job)
+        )(lambda clicks, store, kind=kind: update_report_download(kind, clicks, store))
 
     app.callback(
         Output(ids.EXPORT_REPORT_PDF, "disabled"),

@@ -141,12 +141,14 @@ def revenue_spend_bars(
             orientation="h",
             marker_color=colour,
             text=text,
-            textposition="auto",
+            textposition="outside",
+            textfont={"size": 11},
+            cliponaxis=False,
             customdata=[formats.inr(v) for v in shown[column]],
             hovertemplate=f"%{{y}}<br>{name} %{{customdata}}<extra></extra>",
         )
     top_value = float(np.nanmax([shown["revenue"].max(), shown["spend"].max(), 0.0])) if len(shown) else 0.0
-    values, text = rupee_ticks(top_value, count=4)
+    values, text = rupee_ticks(top_value * 1.15, count=4)  # room for the labels outside the bars
     figure.update_xaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
     figure.update_yaxes(automargin=True)
     figure.update_layout(legend={"traceorder": "reversed"})

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids, kpis, sidebar, tabs, topbar
+from layouts.common import export_button
 
 
 def layout() -> html.Div:
@@ -30,7 +31,10 @@ def layout() -> html.Div:
                             html.Main(
                                 [
                                     kpis.layout(),
-                                    tabs.tab_bar(),
+                                    html.Div(
+                                        [tabs.tab_bar(), export_button("kpis")],
+                                        className="d-flex justify-content-between align-items-start gap-2 tab-row",
+                                    ),
                                     html.Div(id=ids.TAB_CONTENT, className="tab-body"),
                                 ],
                                 className="main py-3",

@@ -44,7 +44,7 @@ def tab_bar() -> dbc.Tabs:
         [dbc.Tab(label=tab.label, tab_id=tab.tab_id) for tab in TABS],
         id=ids.TABS,
         active_tab=DEFAULT_TAB,
-        className="main-tabs mb-3",
+        className="main-tabs mb-3 flex-grow-1",
     )
 
 

@@ -17,7 +17,9 @@ def report_button(button_id: str, label: str) -> html.Span:
         [
             dbc.Button(label, id=button_id, color="light", outline=True, size="sm", disabled=True),
             # A disabled button receives no pointer events, so the tooltip targets its wrapper.
-            dbc.Tooltip(f"Download the {label} report of this view (filters and model as shown)", target=wrapper_id),
+            dbc.Tooltip(
+                f"Download the {label} report of this view (filters and model as shown)", target=wrapper_id
+            ),
         ],
         id=wrapper_id,
         className="d-inline-block",
@@ -26,58 +28,44 @@ def report_button(button_id: str, label: str) -> html.Span:
 
 
 def layout() -> dbc.Navbar:
-    """Build the top bar; callbacks fill the dataset and model slots."""
+    """Build the top bar: brand left, the dataset in the middle (truncated when narrow), model and reports right."""
+    brand = html.Div(
+        [
+            html.Button(
+                "☰",
+                id=ids.SIDEBAR_TOGGLE,
+                type="button",
+                className="btn btn-outline-light btn-sm d-lg-none me-2",
+                title="Show or hide the filters",
+                **{"aria-controls": ids.SIDEBAR_COLLAPSE, "aria-label": "Show or hide the filters"},
+            ),
+            html.Img(src="/assets/favicon.ico", alt="", className="brand-icon me-2"),
+            html.Span(PRODUCT_NAME, className="navbar-brand mb-0 h1"),
+        ],
+        className="d-flex align-items-center flex-shrink-0",
+    )
+    dataset = html.Div(
+        [
+            html.Div(id=ids.TOPBAR_DATASET, className="topbar-dataset"),
+            # Filled and shown by callbacks/topbar.py when the data-quality report has rows.
+            dbc.Button(
+                id=ids.QUALITY_BADGE, color="warning", size="sm", className="quality-badge py-0 d-none"
+            ),
+        ],
+        className="d-flex align-items-center gap-2 topbar-middle",
+    )
+    actions = html.Div(
+        [
+            html.Div(id=ids.TOPBAR_MODEL, className="topbar-model"),
+            html.Div(
+                [report_button(ids.EXPORT_REPORT_PDF, "PDF"), report_button(ids.EXPORT_REPORT_XLSX, "Excel")],
+                className="d-flex gap-2",
+            ),
+        ],
+        className="d-flex align-items-center gap-3 flex-shrink-0",
+    )
     return dbc.Navbar(
-        dbc.Container(
-            [
-                html.Div(
-                    [
-                        html.Button(
-                            "☰",
-                            id=ids.SIDEBAR_TOGGLE,
-                            type="button",
-                            className="btn btn-outline-light btn-sm d-lg-none me-2",
-                            title="Show or hide the filters",
-                            **{
-                                "aria-controls": ids.SIDEBAR_COLLAPSE,
-                                "aria-label": "Show or hide the filters",
-                            },
-                        ),
-                        html.Img(src="/assets/favicon.ico", alt="", className="brand-icon me-2"),
-                        html.Span(PRODUCT_NAME, className="navbar-brand mb-0 h1"),
-                    ],
-                    className="d-flex align-items-center",
-                ),
-                html.Div(
-                    [
-                        html.Div(
-                            [
-                                html.Div(id=ids.TOPBAR_DATASET, className="topbar-dataset"),
-                                # Filled and shown by callbacks/topbar.py when the data-quality report has rows.
-                                dbc.Button(
-                                    id=ids.QUALITY_BADGE,
-                                    color="warning",
-                                    size="sm",
-                                    className="quality-badge py-0 d-none",
-                                ),
-                            ],
-                            className="d-flex align-items-center gap-2",
-                        ),
-                        html.Div(id=ids.TOPBAR_MODEL, className="topbar-model"),
-                        html.Div(
-                            [
-                                report_button(ids.EXPORT_REPORT_PDF, "PDF"),
-                                report_button(ids.EXPORT_REPORT_XLSX, "Excel"),
-                            ],
-                            className="d-flex gap-2",
-                        ),
-                    ],
-                    className="d-flex align-items-center gap-3 flex-wrap justify-content-end",
-                ),
-            ],
-            fluid=True,
-            className="gap-2",
-        ),
+        dbc.Container([brand, dataset, actions], fluid=True, className="gap-3 flex-wrap flex-lg-nowrap"),
         color="dark",
         dark=True,
         className="topbar py-2",

@@ -1,6 +1,6 @@
 """Start and stop real servers for the deployment tests: redis-server and gunicorn on free loopback ports.
 
-Every server is started by these helpers and stopped by its own pid (SIGTERM, then SIGKILL after a
+Every server is started by this module and stopped by its own pid (SIGTERM, then SIGKILL after a
 grace period), never by name, so parallel test runs and other services on the machine are left alone.
 """
 
@@ -287,7 +287,7 @@ def run_build_stage(dockerfile: Path, venv: Path, build_dir: Path, *, quiet: boo
     for instruction in instructions:
         if instruction.stage == 0 and instruction.keyword == "RUN":
             result = subprocess.run(
-                ["bash", "-euo", "pipefail", "-c", instruction.args],
+                ["/bin/sh", "-c", instruction.args],  # as Docker runs a shell-form RUN
                 cwd=build_dir,
                 env=env,
                 capture_output=quiet,

@@ -11,10 +11,12 @@ The small dataset's numbers are worked out by hand:
 from __future__ import annotations
 
 import base64
+import json
+import shutil
 
-import pandas as pd
+import numpy as np
 import pytest
-from dash import no_update
+from dash import html, no_update
 from dash.exceptions import PreventUpdate
 
 from app import create_app
@@ -35,8 +37,22 @@ POSTS = [
     {"influencer_id": "B", "date": "2025-04-03", "reach": 2_000, "likes": 100, "comments": 20},
 ]
 TRACKING = [
-    {"influencer_id": "A", "campaign": "Spring", "user_id": "u1", "date": "2025-04-02", "orders": 1, "revenue": 1_000.0},
-    {"influencer_id": "B", "campaign": "Summer", "user_id": "u2", "date": "2025-04-05", "orders": 2, "revenue": 3_000.0},
+    {
+        "influencer_id": "A",
+        "campaign": "Spring",
+        "user_id": "u1",
+        "date": "2025-04-02",
+        "orders": 1,
+        "revenue": 1_000.0,
+    },
+    {
+        "influencer_id": "B",
+        "campaign": "Summer",
+        "user_id": "u2",
+        "date": "2025-04-05",
+        "orders": 2,
+        "revenue": 3_000.0,
+    },
     {"user_id": "u9", "date": "2025-04-04", "orders": 1, "revenue": 700.0},
     {"influencer_id": "Z", "campaign": "Summer", "user_id": "u3", "date": "2025-04-05"},
 ]
@@ -66,7 +82,9 @@ def csv_dir(make_dataset, write_csvs, tmp_path):
 def loaded(app, csv_dir):
     """Return the DATASET_STORE value of the small dataset, as the uploads would build it."""
     files = {
-        name: datasets.StoredFile(ingest.parse_file(name, csv_dir / f"{name}.csv"), datasets.upload_source(f"{name}.csv"))
+        name: datasets.StoredFile(
+            ingest.parse_file(name, csv_dir / f"{name}.csv"), datasets.upload_source(f"{name}.csv")
+        )
         for name in FILES
     }
     return data.dataset_value(datasets.build(files), "upload")
@@ -112,7 +130,9 @@ def test_url_query_round_trips_the_view():
     """A view's query string restores the same filters, model and tab."""
     filters = Filters.make(start="2025-04-03", campaigns=["Summer", "Spring"], tiers=["micro"])
     query = session.view_query(filters, "time_decay", ids.TAB_PAYOUTS)
-    assert query == "?start=2025-04-03&campaign=Spring&campaign=Summer&tier=micro&model=time_decay&tab=payouts"
+    assert (
+        query == "?start=2025-04-03&campaign=Spring&campaign=Summer&tier=micro&model=time_decay&tab=payouts"
+    )
     assert session.parse_query(query) == (filters, "time_decay", ids.TAB_PAYOUTS)
 
 
@@ -142,7 +162,9 @@ def test_page_load_without_autoload_starts_empty(app):
 def test_dropdown_options_come_from_the_data_and_url_values_are_pruned(loaded):
     """On page load a dropdown shows the dataset's values and keeps only the URL's values that exist."""
     page_load = {**loaded, "origin": session.PAGE_LOAD}
-    options, value = sidebar.update_list_filter("campaigns", page_load, False, "?campaign=Summer&campaign=Gone", None)
+    options, value = sidebar.update_list_filter(
+        "campaigns", page_load, False, "?campaign=Summer&campaign=Gone", None
+    )
     assert [option["value"] for option in options] == ["Spring", "Summer"]
     assert value == ["Summer"]
 
@@ -150,7 +172,9 @@ def test_dropdown_options_come_from_the_data_and_url_values_are_pruned(loaded):
 def test_dropdown_keeps_session_values_when_data_changes(loaded):
     """After an upload the dropdown keeps the session's values that still exist (the URL is not reread)."""
     store = store_for(loaded, platforms=["YouTube", "TikTok"])
-    assert sidebar.update_list_filter("platforms", loaded, False, "?platform=Instagram", store)[1] == ["YouTube"]
+    assert sidebar.update_list_filter("platforms", loaded, False, "?platform=Instagram", store)[1] == [
+        "YouTube"
+    ]
     assert sidebar.update_list_filter("platforms", loaded, True, "", store)[1] == []
 
 
@@ -170,18 +194,20 @@ def test_date_picker_is_bounded_by_the_data(loaded):
 
 def test_kpi_cards_show_formatted_and_exact_values(loaded):
     """Cards show ₹4,000 / 2.00× / +100% with the exact numbers in data-value; undefined iROAS is empty."""
-    row = kpis.update_kpis(store_for(loaded))
+    row = html.Div(kpis.update_kpis(store_for(loaded)))
     revenue, roas = by_id(row, ids.KPI_REVENUE), by_id(row, ids.KPI_ROAS)
     assert (revenue.children, getattr(revenue, "data-value")) == ("₹4,000", "4000.0")
     assert (roas.children, getattr(roas, "data-value")) == ("2.00×", "2.0")
     assert by_id(row, ids.KPI_ROI).children == "+100%"
-    iroas = by_id(row, ids.KPI_IROAS)
-    assert (iroas.children, getattr(iroas, "data-value")) == ("—", "")
+    card, slot_class = kpis.update_iroas(store_for(loaded))
+    iroas = by_id(card, ids.KPI_IROAS)
+    assert (iroas.children, getattr(iroas, "data-value")) == ("—", "")  # two exposures: too few to measure
+    assert "insufficient data" in str(card.to_plotly_json()) and "d-none" not in slot_class
 
 
 def test_kpi_cards_follow_the_filters(loaded):
     """Campaign Spring: ₹1,000 of revenue against A's ₹500, so ROAS 2.00×."""
-    row = kpis.update_kpis(store_for(loaded, campaigns=["Spring"]))
+    row = html.Div(kpis.update_kpis(store_for(loaded, campaigns=["Spring"])))
     assert by_id(row, ids.KPI_REVENUE).children == "₹1,000"
     assert by_id(row, ids.KPI_SPEND).children == "₹500"
 
@@ -193,7 +219,7 @@ def test_kpi_change_compares_with_the_previous_period(loaded):
     )
     assert card_values[ids.KPI_REVENUE][2] == "+200.0%"
     assert card_values[ids.KPI_ROAS][2] == "0.0%"
-    row = kpis.update_kpis(store_for(loaded, start="2025-04-04"))
+    row = html.Div(kpis.update_kpis(store_for(loaded, start="2025-04-04")))
     assert "+200.0%" in str(by_id(row, f"{ids.KPI_REVENUE}-card").to_plotly_json())
     assert "vs previous 2 days" in str(row.to_plotly_json())
 
@@ -203,7 +229,7 @@ def test_expired_data_shows_the_message_not_numbers(loaded, app):
     from callbacks.cache import cache
 
     cache.clear()
-    panel = kpis.update_kpis(store_for(loaded))
+    panel = html.Div(kpis.update_kpis(store_for(loaded)))
     text = str(panel.to_plotly_json())
     assert "Your data expired — please upload it again (or load the demo)" in text
     assert ids.KPI_REVENUE not in text
@@ -211,14 +237,17 @@ def test_expired_data_shows_the_message_not_numbers(loaded, app):
 
 def test_no_data_points_to_the_data_tab(app):
     """Before any data the KPI row says what to do, with a button to the Data tab."""
-    panel = kpis.update_kpis({"key": None, "filters": {}, "model": "last_touch"})
+    panel = html.Div(kpis.update_kpis({"key": None, "filters": {}, "model": "last_touch"}))
     text = str(panel.to_plotly_json())
+    assert kpis.update_iroas({"key": None})[1].endswith("d-none")
     assert "No data loaded yet" in text and "Open the Data tab" in text
 
 
 def test_topbar_names_dataset_period_and_model(loaded):
     """The top bar shows the dataset kind, its period, the model; the badge counts report rows."""
-    dataset_slot, model, badge, badge_class, _ = topbar.update_topbar(store_for(loaded, model="position_based"))
+    dataset_slot, model, badge, badge_class, _ = topbar.update_topbar(
+        store_for(loaded, model="position_based")
+    )
     text = str([part.to_plotly_json() if hasattr(part, "to_plotly_json") else part for part in dataset_slot])
     assert "Uploaded data" in text and "2 Apr 2025 – 5 Apr 2025" in text
     assert model == "Model: Position-based (40/20/40)"
@@ -282,6 +311,24 @@ def test_quality_report_rows_and_summary(loaded):
     ]
 
 
+def test_server_dataset_loads_from_data_dir(app, csv_dir, tmp_path):
+    """A DATA_DIR sub-folder is offered and loads as "Server data: <folder>"; a broken one is refused."""
+    root = tmp_path / "data_dir"
+    shutil.copytree(csv_dir, root / "spring")
+    shutil.copytree(csv_dir, root / "broken")
+    (root / "broken" / "payouts.csv").write_text("influencer_id,amount_due\nA,1\n")
+    options, style = data.server_options(ids.DATA_DIR_ROW, str(root))
+    assert [option["value"] for option in options] == ["broken", "spring"] and style == {}
+    value, message = data.load_server_dataset("spring", str(root))
+    assert value["summary"]["label"] == "Server data: spring"
+    assert value["summary"]["rows"]["tracking"] == 4
+    refused, message = data.load_server_dataset("broken", str(root))
+    assert refused is no_update
+    assert "payouts" in str(message.to_plotly_json()) and "stays in use" in str(message.to_plotly_json())
+    with pytest.raises(PreventUpdate):
+        data.load_server_dataset("../elsewhere", str(root))
+
+
 def test_template_download_is_the_ingest_template():
     """A template button downloads the ingest module's template under the file's own name."""
     download = data.template_download("payouts", 1)
@@ -315,6 +362,8 @@ def test_overview_charts_are_small(loaded):
     """The Overview's figures are aggregated: their JSON stays far below the 300 KB budget."""
     trend, campaigns, influencers = overview.update_overview(store_for(loaded))
     for body in (trend, campaigns, influencers):
-        graph = body[0]
-        assert len(graph.figure.to_json()) < 300_000
-    assert pd.Series(trend[0].figure.data[1].y).sum() == 4_000.0  # revenue line sums to the KPI
+        assert len(json.dumps(body[0].figure)) < 300_000
+    revenue = next(trace for trace in trend[0].figure["data"] if trace["name"] == "Revenue")["y"]
+    # plotly sends numbers as typed arrays (base64) to keep the JSON small
+    values = np.frombuffer(base64.b64decode(revenue["bdata"]), dtype=revenue["dtype"])
+    assert values.sum() == 4_000.0  # the revenue line sums to the KPI

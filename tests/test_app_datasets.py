@@ -19,8 +19,22 @@ POSTS = [
     {"influencer_id": "B", "date": "2025-04-03", "reach": 2_000, "likes": 100, "comments": 20},
 ]
 TRACKING = [
-    {"influencer_id": "A", "campaign": "Spring", "user_id": "u1", "date": "2025-04-02", "orders": 1, "revenue": 1_000.0},
-    {"influencer_id": "B", "campaign": "Summer", "user_id": "u2", "date": "2025-04-05", "orders": 2, "revenue": 3_000.0},
+    {
+        "influencer_id": "A",
+        "campaign": "Spring",
+        "user_id": "u1",
+        "date": "2025-04-02",
+        "orders": 1,
+        "revenue": 1_000.0,
+    },
+    {
+        "influencer_id": "B",
+        "campaign": "Summer",
+        "user_id": "u2",
+        "date": "2025-04-05",
+        "orders": 2,
+        "revenue": 3_000.0,
+    },
     {"influencer_id": "Z", "campaign": "Summer", "user_id": "u3", "date": "2025-04-05"},
 ]
 PAYOUTS = [
@@ -46,7 +60,9 @@ def csv_dir(make_dataset, write_csvs, tmp_path):
 
 def parsed_files(folder) -> dict[str, datasets.StoredFile]:
     return {
-        name: datasets.StoredFile(ingest.parse_file(name, folder / f"{name}.csv"), datasets.upload_source(f"{name}.csv"))
+        name: datasets.StoredFile(
+            ingest.parse_file(name, folder / f"{name}.csv"), datasets.upload_source(f"{name}.csv")
+        )
         for name in FILES
     }
 
@@ -100,7 +116,9 @@ def test_replacing_one_file_keeps_the_others(app, csv_dir, tmp_path):
     before = datasets.load(key)
     new_payouts = "influencer_id,basis,total_payout\nA,post,800\n"
     parsed = ingest.parse_file("payouts", new_payouts.encode(), filename="p.csv")
-    new_key = datasets.replace_files(key, {"payouts": datasets.StoredFile(parsed, datasets.upload_source("p.csv"))})
+    new_key = datasets.replace_files(
+        key, {"payouts": datasets.StoredFile(parsed, datasets.upload_source("p.csv"))}
+    )
     after = datasets.load(new_key)
     assert new_key != key
     assert after.payouts["total_payout"].tolist() == [800.0]
@@ -141,7 +159,9 @@ def test_demo_key_is_shared_and_read_only(app, csv_dir, monkeypatch):
     assert datasets.demo_key() == key
     assert datasets.describe(key)["label"] == "Demo data"
     parsed = ingest.parse_file("payouts", b"influencer_id,basis,total_payout\nA,post,1\n")
-    changed = datasets.replace_files(key, {"payouts": datasets.StoredFile(parsed, datasets.upload_source("x.csv"))})
+    changed = datasets.replace_files(
+        key, {"payouts": datasets.StoredFile(parsed, datasets.upload_source("x.csv"))}
+    )
     assert changed != key
     assert datasets.load(key).payouts["total_payout"].sum() == 2_000.0
     assert datasets.describe(changed)["label"] == "Mixed data (demo + uploaded)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import subprocess
 import sys
@@ -376,3 +377,38 @@ def test_report_budget_defaults_to_the_current_spend(hostile):
     assert content.budget.requested_total == pytest.approx(300.0)
     assert content.tables["budget"]["current_spend"].sum() == pytest.approx(300.0)
     assert list(content.tables)[:2] == ["kpis", "campaigns"]
+
+
+# ---- dashboard callbacks ---------------------------------------------------------------------------------
+
+
+def test_report_buttons_follow_the_loaded_dataset():
+    """The buttons are enabled only while a dataset is loaded and not expired."""
+    from callbacks.reports import update_report_buttons
+
+    assert update_report_buttons(None) == (True, True)
+    assert update_report_buttons({"key": "k1"}) == (False, False)
+    assert update_report_buttons({"key": "k1", "expired": True}) == (True, True)
+
+
+def test_report_download_sends_the_view_of_the_session(tmp_path, demo_dir, monkeypatch):
+    """A click sends the report of the session's filters and model, named after them; no click, nothing."""
+    from dash.exceptions import PreventUpdate
+
+    from app import create_app
+    from callbacks import datasets
+    from callbacks.reports import update_report_download
+
+    monkeypatch.setattr(datasets, "DEMO_DIR", demo_dir)
+    app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True})
+    store = {"filters": {"campaigns": ["Summer Shred"]}, "model": "first_touch"}
+    with app.server.app_context():
+        store["key"] = datasets.demo_key()
+        with pytest.raises(PreventUpdate):
+            update_report_download("pdf", None, store)
+        sent = update_report_download("xlsx", 1, store)
+    assert sent["filename"] == "influencer-report-first_touch.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
+    assert [row[0].value for row in book["campaigns"].iter_rows(min_row=2)] == ["Summer Shred"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["Attribution model"] == "First touch"

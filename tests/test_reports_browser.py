@@ -10,12 +10,15 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pypdf
 import pytest
 
 from callbacks import datasets
 from layouts import ids
+from metrics import export, ingest
 from metrics.dataset import FILES
+from metrics.view import View
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +28,7 @@ DOWNLOAD_TIMEOUT_S = 40
 
 @pytest.fixture
 def demo_app(tmp_path, tmp_path_factory, monkeypatch):
-    """Return an app on the demo data with its own file cache and background-job folder."""
+    """Return an app on the demo data with its own file cache."""
     if not all((datasets.DEMO_DIR / f"{name}.csv").is_file() for name in FILES):
         from data import generate
 
@@ -34,9 +37,7 @@ def demo_app(tmp_path, tmp_path_factory, monkeypatch):
         monkeypatch.setattr(datasets, "DEMO_DIR", demo)
     from app import create_app
 
-    return create_app(
-        {"CACHE_DIR": str(tmp_path / "cache"), "JOBS_DIR": str(tmp_path / "jobs"), "TESTING": True}
-    )
+    return create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True})
 
 
 def wait_for_download(folder: Path, suffix: str, timeout_s: float = DOWNLOAD_TIMEOUT_S) -> Path:
@@ -72,7 +73,10 @@ def test_report_buttons_download_pdf_and_excel(dash_duo, demo_app):
     xlsx_seconds = time.monotonic() - started
     book = openpyxl.load_workbook(xlsx_path)
     assert book.sheetnames[:3] == ["Summary", "kpis", "campaigns"]
-    assert book["campaigns"].max_row > 1
+    # The session's view is the whole demo under last touch: its KPIs are the library's, exactly.
+    expected = export.build_table("kpis", View(ingest.read_dir(datasets.DEMO_DIR)))
+    shown = pd.read_excel(xlsx_path, sheet_name="kpis")
+    pd.testing.assert_frame_equal(shown, expected, check_dtype=False, check_exact=True)
 
     print(f"report downloads: PDF {pdf_seconds:.1f} s ({len(pdf) // 1024} KB), "
           f"Excel {xlsx_seconds:.1f} s ({xlsx_path.stat().st_size // 1024} KB)")  # fmt: skip
@@ -92,7 +96,7 @@ def test_report_buttons_are_disabled_without_data(dash_duo, tmp_path):
         }
     )
     dash_duo.start_server(app)
-    dash_duo.wait_for_element(f"#{ids.LOAD_DEMO}")
+    dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_DATASET}", "No data loaded", timeout=20)
     for button in (ids.EXPORT_REPORT_PDF, ids.EXPORT_REPORT_XLSX):
         assert dash_duo.find_element(f"#{button}").get_attribute("disabled") is not None
     assert dash_duo.get_logs() == []

@@ -79,6 +79,8 @@ def test_demo_revenue_matches_library(dash_duo, make_app, demo_dataset, screensh
     dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_DATASET}", "Demo data")
     until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= 3, 20)
     screenshot("tab-overview")
+    dash_duo.driver.set_window_size(WIDE[0], 1500)  # the whole tab, bar charts included
+    screenshot("tab-overview-full")
     assert dash_duo.get_logs() == []
 
 
@@ -250,6 +252,8 @@ def test_expired_data_says_so(dash_duo, make_app, demo_dataset, screenshot):
         timeout=LOAD_TIMEOUT,
     )
     screenshot("expired")
-    dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.KPI_ROW}']//button[normalize-space()='Load demo data']").click()
+    dash_duo.driver.find_element(
+        By.XPATH, f"//*[@id='{ids.KPI_ROW}']//button[normalize-space()='Load demo data']"
+    ).click()
     wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", library_kpis(demo_dataset, model="linear")["revenue"])
     assert dash_duo.get_logs() == []
