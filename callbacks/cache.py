@@ -8,7 +8,8 @@ Cached getters (each returns a fresh frame):
 
 * ``journeys(key, lookback)`` and ``credit(key, options, filters)`` — the attribution inputs, shared by
   every table of a dataset and model (filters only matter to the data-driven model);
-* ``kpi_table``, ``previous_kpi_table``, ``campaign_table``, ``influencer_table``, ``trends``,
+* ``base_kpi_table`` (no incrementality), ``kpi_table`` (kpis.csv, iROAS included),
+  ``previous_kpi_table``, ``campaign_table``, ``influencer_table``, ``trends``,
   ``payout_ledger`` — one per (key, filters, options);
 * ``export_csv(key, filters, options, name)`` — the bytes of one export file, equal to
   ``python -m metrics export``'s file for the same filters and options;
@@ -23,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 import pyarrow as pa
@@ -37,7 +39,7 @@ cache = Cache()
 
 # Views of the last few (key, filters, options) in this process: the tables of one filter state (KPIs,
 # trend, campaign and influencer tables) are computed from one view instead of rebuilding it per table.
-_VIEWS_KEPT = 4
+_VIEWS_KEPT = 2
 _views: OrderedDict[tuple, View] = OrderedDict()
 _views_lock = threading.Lock()
 
@@ -117,7 +119,9 @@ def credit(key: str, options: Options, filters: Filters) -> pd.DataFrame:
     the data-driven model's null paths use the date filter, so it is cached per filter state.
     """
     scope = filters if options.model == "markov" else Filters()
-    return from_ipc(_credit_ipc(key, options, scope))
+    # Score weights change no credit: one entry serves every weighting of the Influencers tab.
+    unweighted = replace(options, score_weights=Options().score_weights)
+    return from_ipc(_credit_ipc(key, unweighted, scope))
 
 
 def _table_ipc(

@@ -7,14 +7,21 @@ exists only while its tab is shown; its callback then fires on a click.
 
 from __future__ import annotations
 
+import dataclasses
+
 from dash import Dash, Input, Output, State, dcc
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
 from callbacks import cache, datasets
 from callbacks.session import SessionState
+from callbacks.weights import weighted_options
 from layouts import ids
 from metrics import export
+
+# Files that follow a control of their tab as well as the session: file -> (control id, Options field).
+# attribution_markov.csv is written at the grouping picked in the ROI tab's data-driven panel.
+TAB_OPTIONS = {"attribution_markov": (ids.MARKOV_BY, "markov_by")}
 
 
 def exportable(layout: Component | None = None) -> list[str]:
@@ -33,17 +40,28 @@ def exportable(layout: Component | None = None) -> list[str]:
     ]
 
 
-def update_download(name: str, clicks: int | None, store: dict | None) -> dict:
+def update_download(
+    name: str,
+    clicks: int | None,
+    store: dict | None,
+    score_weights: dict | None = None,
+    tab_option: str | None = None,
+) -> dict:
     """
     Return the download of export file ``name`` for the session's filters and model.
 
     Nothing happens without a click, without data, or when the data expired (the KPI row says so).
+    ``score_weights`` (the Influencers tab's weights store) sets the score of influencers.csv;
+    ``tab_option`` is the value of the file's control in ``TAB_OPTIONS`` (the Markov grouping).
     """
     state = SessionState.from_store(store)
     if not clicks or state.key is None:
         raise PreventUpdate
+    options = weighted_options(state.options, score_weights)
+    if name in TAB_OPTIONS and tab_option:
+        options = dataclasses.replace(options, **{TAB_OPTIONS[name][1]: tab_option})
     try:
-        content = cache.export_csv(state.key, state.filters, state.options, name)
+        content = cache.export_csv(state.key, state.filters, options, name)
     except datasets.DatasetExpired:
         raise PreventUpdate from None
     return dcc.send_bytes(content, f"{name}.csv", type="text/csv")
@@ -52,9 +70,23 @@ def update_download(name: str, clicks: int | None, store: dict | None) -> dict:
 def register(app: Dash) -> None:
     """Register one download callback per export button (they share ``ids.DOWNLOAD``)."""
     for name in exportable(app.validation_layout):
+        if name in TAB_OPTIONS:
+            app.callback(
+                Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+                Input(ids.EXPORT[name], "n_clicks"),
+                State(ids.SESSION_STORE, "data"),
+                State(TAB_OPTIONS[name][0], "value"),
+                prevent_initial_call=True,
+            )(
+                lambda clicks, store, option, name=name: update_download(
+                    name, clicks, store, tab_option=option
+                )
+            )
+            continue
         app.callback(
             Output(ids.DOWNLOAD, "data", allow_duplicate=True),
             Input(ids.EXPORT[name], "n_clicks"),
             State(ids.SESSION_STORE, "data"),
+            State(ids.SCORE_WEIGHTS_STORE, "data"),
             prevent_initial_call=True,
-        )(lambda clicks, store, name=name: update_download(name, clicks, store))
+        )(lambda clicks, store, weights, name=name: update_download(name, clicks, store, weights))

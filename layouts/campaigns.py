@@ -1,17 +1,90 @@
-"""The Campaigns tab: one row per campaign with revenue, spend and their ratios."""
+"""The Campaigns tab: the campaign table, revenue and spend over time per campaign, and a comparison.
+
+Components only; callbacks/campaigns.py fills the bodies from the session's filters and model.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts import ids
-from layouts.common import export_button, panel
+from layouts import glossary, ids
+from layouts.common import export_button, grid, panel
+
+COMPARE_HELP = "Pick two or more campaigns to see their KPIs side by side and their running totals overlaid."
+# A missing iROAS is either not measurable (too few eligible exposures) or undefined (no spend): say which.
+# Rows arrive first without the incrementality columns (shown "…"), then with them.
+PENDING = "!params.data || !('iroas' in params.data) ? '…' : "
+INSUFFICIENT = "params.data.insufficient_data ? 'insufficient data' : "
+IROAS_FORMATTERS = {
+    "incremental_revenue": PENDING + INSUFFICIENT + "inr(params.value)",
+    "iroas": PENDING + INSUFFICIENT + "ratio(params.value)",
+    "iroas_low": PENDING + "ratio(params.value)",
+    "iroas_high": PENDING + "ratio(params.value)",
+}
+
+
+def returns_grid(grid_id: str, column_names: Iterable[str], rows: list[dict]) -> dag.AgGrid:
+    """
+    Return a grid whose iROAS cells say "insufficient data" where the estimate has too few exposures.
+
+    Rows carry the ``insufficient_data`` flag of ``metrics.incrementality`` (not shown as a column).
+    """
+    table = grid(grid_id, column_names, rows)
+    for definition in table.columnDefs:
+        formatter = IROAS_FORMATTERS.get(definition["field"])
+        if formatter is not None:
+            definition["valueFormatter"] = {"function": formatter}
+    return table
+
+
+def _loading(body_id: str) -> dcc.Loading:
+    return dcc.Loading(html.Div(id=body_id, className="chart-body"), delay_show=300, type="dot")
 
 
 def layout() -> html.Div:
-    """Build the Campaigns tab; callbacks/campaigns.py fills the table."""
-    return panel(
-        "Campaigns",
-        dcc.Loading(html.Div(id=ids.CAMPAIGN_BODY), delay_show=300, type="dot"),
-        actions=export_button("campaigns"),
+    """Build the Campaigns tab; callbacks/campaigns.py fills it."""
+    compare = html.Div(
+        [
+            dbc.Label(
+                "Campaigns to compare", html_for=ids.CAMPAIGN_COMPARE, className="small fw-semibold mb-1"
+            ),
+            dcc.Dropdown(
+                id=ids.CAMPAIGN_COMPARE,
+                options=[],
+                multi=True,
+                placeholder="Pick two or more campaigns",
+                className="mb-3 compare-dropdown",
+            ),
+            _loading(ids.CAMPAIGN_COMPARE_BODY),
+        ]
+    )
+    return html.Div(
+        [
+            panel(
+                "Campaigns",
+                dcc.Loading(html.Div(id=ids.CAMPAIGN_BODY), delay_show=300, type="dot"),
+                actions=export_button("campaigns"),
+            ),
+            panel(
+                "Revenue and spend per campaign over time",
+                _loading(ids.CAMPAIGN_TREND_BODY),
+                actions=export_button("trends"),
+            ),
+            panel("Compare campaigns", compare, caption=COMPARE_HELP),
+        ]
+    )
+
+
+def kpi_name(column: str) -> html.Th:
+    """Return a row header naming a metric, its formula as the tooltip."""
+    formula = glossary.formula(column)
+    return html.Th(
+        glossary.label(column),
+        scope="row",
+        title=formula or None,
+        className="metric-name" + (" has-formula" if formula else ""),
     )

@@ -99,3 +99,44 @@ EXPORT = {f: f"export-{f}" for f in EXPORT_FILES}
 DOWNLOAD = "download"
 EXPORT_REPORT_PDF = "export-report-pdf"
 EXPORT_REPORT_XLSX = "export-report-xlsx"
+
+# Campaigns tab: trends per campaign, and the side-by-side comparison of picked campaigns
+CAMPAIGN_TREND_BODY = "campaign-trend-body"
+CAMPAIGN_COMPARE = "campaign-compare"
+CAMPAIGN_COMPARE_BODY = "campaign-compare-body"
+
+# ROI tab: returns by a grouping, spend vs revenue, iROAS vs ROAS, and the attribution view
+ROI_BY = "roi-by"
+ROI_SCATTER_LEVEL = "roi-scatter-level"
+ROI_SCATTER_BODY = "roi-scatter-body"
+IROAS_BODY = "iroas-body"
+ATTRIBUTION_BY = "attribution-by"
+ATTRIBUTION_SHIFT_MODEL = "attribution-shift-model"
+ATTRIBUTION_BODY = "attribution-body"
+ATTRIBUTION_TABLE = "attribution-table"
+MARKOV_BY = "markov-by"
+MARKOV_BODY = "markov-body"
+MARKOV_TABLE = "markov-table"
+
+# Influencers tab: score weights (percent per component, kept for the session), matrix, table, detail, personas
+SCORE_COMPONENTS = ("roas", "engagement_rate", "conversion_rate", "revenue", "cpe")
+SCORE_WEIGHTS_STORE = "score-weights-store"  # the weights in use, read by the table and its export
+SCORE_WEIGHT = {c: f"score-weight-{c.replace('_', '-')}" for c in SCORE_COMPONENTS}
+SCORE_WEIGHTS_SUM = "score-weights-sum"
+SCORE_WEIGHTS_MESSAGE = "score-weights-message"
+SCORE_WEIGHTS_RESET = "score-weights-reset"
+SCORE_WEIGHTS_NORMALISE = "score-weights-normalise"
+INFLUENCER_MATRIX = "influencer-matrix"
+INFLUENCER_TABLE_WRAP = "influencer-table-wrap"
+INFLUENCER_DETAIL = "influencer-detail"
+PERSONA_BODY = "persona-body"
+PERSONA_TABLE = "persona-table"
+
+# Payouts tab: ledger, spend chart, budget optimizer
+PAYOUT_SPEND_CHART = "payout-spend-chart"
+BUDGET_TOTAL = "budget-total"
+BUDGET_LOWER = "budget-lower"
+BUDGET_UPPER = "budget-upper"
+BUDGET_LOCKED = "budget-locked"
+BUDGET_BODY = "budget-body"
+BUDGET_TABLE = "budget-table"

@@ -1,17 +1,137 @@
-"""The ROI tab: return on spend per campaign."""
+"""The ROI tab: returns by grouping, spend against revenue, iROAS next to ROAS, and the attribution view.
+
+Components only; callbacks/roi.py fills the bodies from the session's filters and model and the
+selectors of each panel.
+"""
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
 from layouts.common import export_button, panel
+from metrics.filters import HEURISTIC_MODELS, MODEL_LABELS, MODELS
+
+ROI_GROUPINGS = {"campaign": "Campaign", "platform": "Platform", "category": "Category", "tier": "Tier"}
+SCATTER_LEVELS = {"campaign": "Campaigns", "influencer_id": "Influencers"}
+ATTRIBUTION_GROUPINGS = {
+    "influencer_id": "Influencer",
+    "campaign": "Campaign",
+    "platform": "Platform",
+    "category": "Category",
+}
+MARKOV_GROUPINGS = {
+    "platform": "Platform",
+    "campaign": "Campaign",
+    "category": "Category",
+    "influencer": "Influencer",
+}
+SHIFT_MODELS = [model for model in MODELS if model != "last_touch"]
+DEFAULT_SHIFT_MODEL = "linear"
+
+IROAS_NOTE = [
+    html.Strong("How iROAS is estimated. "),
+    "ROAS counts every rupee bought through an influencer's code or link, including purchases the customer "
+    "would have made anyway. iROAS asks how much more exposed customers spent, from any source, than "
+    "customers who never met an influencer: for each (customer, influencer) pair first exposed in the period, "
+    "the customer's revenue in the 14 days from the first touch minus the 14 days before, less the same "
+    "change for unexposed customers over the same days; the sum is divided by spend. The bars show a 95% "
+    "bootstrap interval. ",
+    html.Strong("Insufficient data"),
+    " means fewer than 30 exposures with both 14-day windows inside the data's dates (or no unexposed "
+    "customers to compare with): the estimate would be noise, so none is shown — never read it as zero.",
+]
+
+
+def _radio(control_id: str, choices: dict[str, str], value: str, label: str) -> html.Div:
+    return html.Div(
+        [
+            html.Span(label, className="small fw-semibold me-2", id=f"{control_id}-label"),
+            dbc.RadioItems(
+                id=control_id,
+                options=[{"label": text, "value": key} for key, text in choices.items()],
+                value=value,
+                inline=True,
+                className="d-inline-block small",
+                inputClassName="me-1",
+            ),
+        ],
+        role="radiogroup",
+        **{"aria-labelledby": f"{control_id}-label"},
+        className="panel-control mb-2",
+    )
+
+
+def _loading(body_id: str) -> dcc.Loading:
+    return dcc.Loading(html.Div(id=body_id, className="chart-body"), delay_show=300, type="dot")
 
 
 def layout() -> html.Div:
-    """Build the ROI tab; callbacks/roi.py fills the table."""
-    return panel(
-        "Return on spend by campaign",
-        dcc.Loading(html.Div(id=ids.ROI_BODY), delay_show=300, type="dot"),
-        actions=export_button("campaigns"),
+    """Build the ROI tab; callbacks/roi.py fills it."""
+    shift_model = html.Div(
+        [
+            dbc.Label(
+                "Compare with last touch",
+                html_for=ids.ATTRIBUTION_SHIFT_MODEL,
+                className="small fw-semibold mb-1",
+            ),
+            dcc.Dropdown(
+                id=ids.ATTRIBUTION_SHIFT_MODEL,
+                options=[{"label": MODEL_LABELS[m], "value": m} for m in SHIFT_MODELS],
+                value=DEFAULT_SHIFT_MODEL,
+                clearable=False,
+                searchable=False,
+                style={"minWidth": "16rem"},
+            ),
+        ],
+        className="mb-2",
+    )
+    return html.Div(
+        [
+            panel(
+                "Return on spend",
+                [_radio(ids.ROI_BY, ROI_GROUPINGS, "campaign", "By"), _loading(ids.ROI_BODY)],
+                actions=export_button("campaigns"),
+            ),
+            panel(
+                "Spend against revenue",
+                [
+                    _radio(ids.ROI_SCATTER_LEVEL, SCATTER_LEVELS, "campaign", "Show"),
+                    _loading(ids.ROI_SCATTER_BODY),
+                ],
+            ),
+            panel(
+                "Incremental return (iROAS) next to ROAS",
+                [
+                    html.P(IROAS_NOTE, className="small text-body-secondary iroas-note"),
+                    _loading(ids.IROAS_BODY),
+                ],
+            ),
+            panel(
+                "Attribution models compared",
+                [
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                _radio(ids.ATTRIBUTION_BY, ATTRIBUTION_GROUPINGS, "campaign", "By"), md="auto"
+                            ),
+                            dbc.Col(shift_model, md="auto"),
+                        ],
+                        className="align-items-end g-3",
+                    ),
+                    _loading(ids.ATTRIBUTION_BODY),
+                ],
+                actions=export_button("attribution"),
+                caption="Revenue each model credits to each group. attribution.csv lists each rule-based "
+                f"model's ({', '.join(MODEL_LABELS[m] for m in HEURISTIC_MODELS)}) credit per influencer.",
+            ),
+            panel(
+                "Data-driven (Markov) attribution",
+                [_radio(ids.MARKOV_BY, MARKOV_GROUPINGS, "platform", "Grouping"), _loading(ids.MARKOV_BODY)],
+                actions=export_button("attribution_markov"),
+                caption="Removal effect: the share of conversions the journeys would lose without the group. "
+                "Credit = removal effect ÷ Σ removal effects × the credited total.",
+            ),
+        ]
     )

@@ -65,7 +65,8 @@ def layout() -> html.Aside:
                     display_format="D MMM YYYY",
                     first_day_of_week=1,
                     minimum_nights=0,
-                    clearable=True,
+                    # No clear button: the full range (the data's own bounds) is "no date filter" already.
+                    clearable=False,
                     updatemode="bothdates",
                     start_date_placeholder_text="First day",
                     end_date_placeholder_text="Last day",

@@ -39,6 +39,80 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
+BUDGET_HELP = "total budget: also write budget.csv"
+
+
+def add_view_arguments(parser: argparse.ArgumentParser, *, budget_help: str = BUDGET_HELP) -> None:
+    """
+    Add the flags describing one view to ``parser``: dates, list filters, model options and ``--budget``.
+
+    ``python -m metrics export`` and ``python -m reports`` share them, so the two commands never drift
+    apart; :func:`view_from_args` turns the parsed flags into filters, options and the budget.
+
+    Parameters
+    ----------
+    parser : ArgumentParser
+        The parser (or sub-command parser) to extend.
+    budget_help : str, optional
+        What ``--budget`` does in this command.
+    """
+    parser.add_argument("--start", type=_iso_date, help="first date, inclusive (YYYY-MM-DD)")
+    parser.add_argument("--end", type=_iso_date, help="last date, inclusive (YYYY-MM-DD)")
+    for field, option in LIST_FIELDS.items():
+        parser.add_argument(
+            f"--{option}",
+            dest=field,
+            action="append",
+            default=[],
+            metavar="X",
+            help=f"keep this {option} (repeat)",
+        )
+    defaults = Options()
+    parser.add_argument("--model", choices=MODELS, default=defaults.model, help="attribution model")
+    parser.add_argument(
+        "--lookback", type=int, default=defaults.lookback, help="attribution lookback in days"
+    )
+    parser.add_argument(
+        "--half-life", type=float, default=defaults.half_life, help="time-decay half-life in days"
+    )
+    parser.add_argument("--window", type=int, default=defaults.window, help="incrementality window in days")
+    parser.add_argument(
+        "--markov-by", choices=MARKOV_GROUPINGS, default=defaults.markov_by, help="data-driven model grouping"
+    )
+    parser.add_argument("--budget", type=float, help=budget_help)
+
+
+def view_from_args(args: argparse.Namespace) -> tuple[Filters, Options, float | None]:
+    """
+    Return the filters, options and budget that the flags of :func:`add_view_arguments` describe.
+
+    Raises
+    ------
+    UsageError
+        When ``--start`` is after ``--end``, ``--budget`` is negative (or not a number) or an option value
+        is invalid; the message is one line naming the flag.
+    """
+    if args.start and args.end and args.start > args.end:
+        raise UsageError(f"--start {args.start} is after --end {args.end}")
+    # Written so that NaN is refused too: it compares false with everything.
+    if args.budget is not None and not args.budget >= 0:
+        raise UsageError("--budget must be >= 0")
+    try:
+        options = Options(
+            model=args.model,
+            lookback=args.lookback,
+            half_life=args.half_life,
+            window=args.window,
+            markov_by=args.markov_by,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    filters = Filters.make(
+        start=args.start, end=args.end, **{field: getattr(args, field) for field in LIST_FIELDS}
+    )
+    return filters, options, args.budget
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the ``python -m metrics`` parser with its ``export`` sub-command."""
     parser = _Parser(prog="python -m metrics", description="Influencer campaign metrics.")
@@ -50,30 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--data", required=True, type=Path, help="directory with the four input CSVs")
     export.add_argument("--out", required=True, type=Path, help="directory to write (not --data)")
-    export.add_argument("--start", type=_iso_date, help="first date, inclusive (YYYY-MM-DD)")
-    export.add_argument("--end", type=_iso_date, help="last date, inclusive (YYYY-MM-DD)")
-    for field, option in LIST_FIELDS.items():
-        export.add_argument(
-            f"--{option}",
-            dest=field,
-            action="append",
-            default=[],
-            metavar="X",
-            help=f"keep this {option} (repeat)",
-        )
-    defaults = Options()
-    export.add_argument("--model", choices=MODELS, default=defaults.model, help="attribution model")
-    export.add_argument(
-        "--lookback", type=int, default=defaults.lookback, help="attribution lookback in days"
-    )
-    export.add_argument(
-        "--half-life", type=float, default=defaults.half_life, help="time-decay half-life in days"
-    )
-    export.add_argument("--window", type=int, default=defaults.window, help="incrementality window in days")
-    export.add_argument(
-        "--markov-by", choices=MARKOV_GROUPINGS, default=defaults.markov_by, help="data-driven model grouping"
-    )
-    export.add_argument("--budget", type=float, help="total budget: also write budget.csv")
+    add_view_arguments(export)
     return parser
 
 
@@ -89,28 +140,12 @@ def run_export(args: argparse.Namespace) -> int:
     """Run the export sub-command; return the exit status."""
     if _same_directory(args.data, args.out):
         raise UsageError("--out must not be the --data directory (the input files would be overwritten)")
-    if args.start and args.end and args.start > args.end:
-        raise UsageError(f"--start {args.start} is after --end {args.end}")
-    if args.budget is not None and args.budget < 0:
-        raise UsageError("--budget must be >= 0")
-    try:
-        options = Options(
-            model=args.model,
-            lookback=args.lookback,
-            half_life=args.half_life,
-            window=args.window,
-            markov_by=args.markov_by,
-        )
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    filters = Filters.make(
-        start=args.start, end=args.end, **{field: getattr(args, field) for field in LIST_FIELDS}
-    )
+    filters, options, budget = view_from_args(args)
     if not args.data.is_dir():
         raise InputRejected(str(args.data), "no such directory")
 
     dataset = ingest.read_dir(args.data)
-    written, seconds = export.export(dataset, args.out, filters, options, budget=args.budget)
+    written, seconds = export.export(dataset, args.out, filters, options, budget=budget)
     print(f"wrote {len(written)} files to {args.out} in {seconds:.2f} s ({options.model})")
     return EXIT_OK
 

@@ -121,22 +121,33 @@ class _RevenuePanel:
 _PANELS: dict[int, tuple[weakref.ref, _RevenuePanel]] = {}
 
 
-def _panel(tracking: pd.DataFrame) -> _RevenuePanel:
-    """Return the revenue panel of ``tracking``, built once per frame object while it lives."""
+def _panel(
+    tracking: pd.DataFrame, user_codes: np.ndarray | None = None, influencer_codes: np.ndarray | None = None
+) -> _RevenuePanel:
+    """
+    Return the revenue panel of ``tracking``, built once per frame object while it lives.
+
+    ``user_codes`` and ``influencer_codes`` are the frame's ``pandas.factorize`` codes of ``user_id`` and
+    of ``influencer_id`` (-1 when missing) when the caller already has them (a view's prepared codes):
+    factorising a million ids again is the costly part of the panel.
+    """
     key = id(tracking)
     cached = _PANELS.get(key)
     if cached is not None and cached[0]() is tracking:
         return cached[1]
-    panel = _build_panel(tracking)
+    panel = _build_panel(tracking, user_codes, influencer_codes)
     _PANELS[key] = (weakref.ref(tracking), panel)
     weakref.finalize(tracking, _PANELS.pop, key, None)
     return panel
 
 
-def _build_panel(tracking: pd.DataFrame) -> _RevenuePanel:
+def _build_panel(
+    tracking: pd.DataFrame, user_codes: np.ndarray | None, influencer_codes: np.ndarray | None
+) -> _RevenuePanel:
     dates = tracking["date"]
-    users, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
-    users = users.astype(np.int64)
+    if user_codes is None:
+        user_codes, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
+    users = np.asarray(user_codes).astype(np.int64)
     usable = (users >= 0) & dates.notna().to_numpy()
     if usable.any():
         first_day = dates[usable].min()
@@ -163,7 +174,13 @@ def _build_panel(tracking: pd.DataFrame) -> _RevenuePanel:
 
     touch_rows = np.flatnonzero(is_touch)
     touch_rows = touch_rows[np.argsort(days[touch_rows], kind="stable")]
-    influencer_codes, influencers = pd.factorize(tracking["influencer_id"].take(touch_rows))
+    if influencer_codes is None:
+        influencer_codes, influencers = pd.factorize(tracking["influencer_id"].take(touch_rows))
+    else:
+        # Codes in first-appearance order, as factorising the ids themselves would number them.
+        influencer_codes, _ = pd.factorize(np.asarray(influencer_codes)[touch_rows])
+        first_touch = np.unique(influencer_codes, return_index=True)[1]
+        influencers = tracking["influencer_id"].array.take(touch_rows[first_touch])
     influencer_codes = influencer_codes.astype(np.int64)
     touch_users = users[touch_rows]
     pairs, _ = pd.factorize(touch_users * max(len(influencers), 1) + influencer_codes)
@@ -462,11 +479,8 @@ def iroas_table(view: View, by: str | None = None, *, interval: bool = True) -> 
         raise ValueError(f"unknown incrementality grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
     filters = view.filters
     tracking = view.dataset.tracking
-    touch_mask = tracking["influencer_id"].notna()
-    if filters.campaigns:
-        touch_mask &= tracking["campaign"].isin(filters.campaigns)
-    if filters.has_influencer_filter:
-        touch_mask &= tracking["influencer_id"].isin(view.selected_ids)
+    # The view's codes: the panel reuses them instead of factorising the ids again.
+    _panel(tracking, view.prepared.user, view.prepared.influencer)
     attributes = view.influencers.set_index("influencer_id")
     return estimate_iroas(
         tracking,
@@ -475,7 +489,7 @@ def iroas_table(view: View, by: str | None = None, *, interval: bool = True) -> 
         window=view.options.window,
         start=filters.start,
         end=filters.end,
-        touch_mask=touch_mask,
+        touch_mask=view.touch_passes,
         influencer_attributes=attributes,
         resamples=RESAMPLES if interval else 0,
     )

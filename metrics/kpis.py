@@ -75,12 +75,12 @@ def kpi_table(view: View) -> pd.DataFrame:
         One row with the kpis.csv columns up to ``conversion_rate`` (``KPI_COLUMNS``); sums are 0 and
         ratios NaN when nothing matches the filters.
     """
-    credited, posts = view.credited, view.posts
+    credited, posts = view.credited_totals().iloc[0], view.posts
     sums = pd.DataFrame(
         {
-            "revenue": [float(credited["revenue"].sum())],
-            "orders": [float(credited["orders"].sum())],
-            "spend": [float(view.spend["spend"].sum())],
+            "revenue": [float(credited["revenue"])],
+            "orders": [float(credited["orders"])],
+            "spend": [float(view.spend_totals().iloc[0]["spend"])],
             "reach": [int(posts["reach"].sum())],
             "engagements": [int(posts["likes"].sum() + posts["comments"].sum())],
         }

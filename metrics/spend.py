@@ -107,57 +107,6 @@ def touch_campaigns(tracking: pd.DataFrame) -> pd.DataFrame:
     return pairs.reset_index(drop=True)
 
 
-def campaign_shares(
-    ids: pd.Index, conversions_in_period: pd.DataFrame, campaigns_touched: pd.DataFrame
-) -> pd.DataFrame:
-    """
-    Return how each influencer's post-basis (and undated) spend is split across campaigns.
-
-    In proportion to the influencer's coded orders per campaign in the date-filtered period; with none
-    there, equally over the campaigns of all its touches (any date); without touches, all to
-    ``(unassigned)``.
-
-    Parameters
-    ----------
-    ids : Index
-        Influencer ids to split.
-    conversions_in_period : DataFrame
-        Coded orders dated inside the date filter (from :func:`coded_orders`).
-    campaigns_touched : DataFrame
-        The campaigns of every influencer's touches (from :func:`touch_campaigns`).
-
-    Returns
-    -------
-    DataFrame
-        influencer_id, campaign, share; the shares of one influencer sum to 1.
-    """
-    wanted = conversions_in_period[conversions_in_period["influencer_id"].isin(ids)]
-    by_orders = wanted.groupby(["influencer_id", "campaign"], as_index=False)["orders"].sum()
-    by_orders["share"] = by_orders["orders"] / by_orders.groupby("influencer_id")["orders"].transform("sum")
-
-    rest = ids.difference(pd.Index(by_orders["influencer_id"]))
-    by_touches = campaigns_touched[campaigns_touched["influencer_id"].isin(rest)].copy()
-    by_touches["share"] = 1.0 / by_touches.groupby("influencer_id")["campaign"].transform("size")
-
-    untouched = rest.difference(pd.Index(by_touches["influencer_id"]))
-    unassigned = pd.DataFrame({"influencer_id": untouched, "campaign": UNASSIGNED, "share": 1.0})
-    parts = [
-        part[["influencer_id", "campaign", "share"]]
-        for part in (by_orders, by_touches, unassigned)
-        if not part.empty
-    ]
-    if not parts:
-        return pd.DataFrame(
-            {
-                "influencer_id": pd.Series(dtype="string"),
-                "campaign": pd.Series(dtype="string"),
-                "share": pd.Series(dtype="float64"),
-            }
-        )
-    shares = pd.concat(parts, ignore_index=True)
-    return shares.astype({"influencer_id": "string", "campaign": "string", "share": "float64"})
-
-
 def _units(dataset: Dataset, totals: pd.DataFrame, conversions: pd.DataFrame) -> pd.Series:
     """Return units per influencer of ``totals`` (posts for post basis, coded orders for order basis)."""
     posts = dataset.posts["influencer_id"].astype("string").value_counts()
@@ -169,31 +118,89 @@ def _units(dataset: Dataset, totals: pd.DataFrame, conversions: pd.DataFrame) ->
 
 
 @dataclass(frozen=True)
+class SpendRows:
+    """
+    Hold spend rows as arrays of codes: one row per (influencer, campaign, date, basis).
+
+    Attributes
+    ----------
+    influencer, campaign, basis : ndarray of int64
+        Positions into ``SpendParts.ids``, ``SpendParts.campaigns`` and ``BASES``.
+    date : ndarray of datetime64[ns]
+        The row's date, NaT for undated spend.
+    spend : ndarray of float64
+        The allocated amount.
+    """
+
+    influencer: np.ndarray
+    campaign: np.ndarray
+    date: np.ndarray
+    basis: np.ndarray
+    spend: np.ndarray
+
+    def take(self, rows: np.ndarray) -> SpendRows:
+        """Return the rows at ``rows`` (positions or a boolean mask), in that order."""
+        return SpendRows(
+            self.influencer[rows], self.campaign[rows], self.date[rows], self.basis[rows], self.spend[rows]
+        )
+
+    def __len__(self) -> int:
+        return len(self.spend)
+
+
+@dataclass(frozen=True)
 class SpendParts:
     """
     Hold the filter-independent pieces of the allocation, computed once per dataset.
 
+    The pieces are integer codes, so that allocating under a new date filter is a few array operations.
+    Codes follow the sorted order of ``ids`` and ``campaigns``: sorting codes sorts the names.
+
     Attributes
     ----------
-    post_rows : DataFrame
-        influencer_id, date, spend: the equal shares per post of post-basis payouts, summed per day.
-    order_rows : DataFrame
-        influencer_id, campaign, date, basis, spend: the shares per conversion of order-basis payouts,
-        summed per campaign and day.
-    undated : DataFrame
-        influencer_id, date (NaT), basis, spend: payouts without units.
+    ids : Index
+        Sorted influencer ids of every payout, coded order and touch (string).
+    campaigns : Index
+        Sorted campaign names of every coded order and touch, ``(unassigned)`` included (string).
+    post_rows : SpendRows
+        The equal shares per post of post-basis payouts, summed per influencer and day (no campaign yet).
+    undated : SpendRows
+        Payouts without units (date NaT, no campaign yet).
+    order_rows : SpendRows
+        The shares per conversion of order-basis payouts, summed per influencer, campaign and day.
+    order_influencer, order_pair, order_date, order_count : ndarray
+        The coded orders summed per (influencer, campaign, day): influencer code, (influencer, campaign)
+        pair code (into ``pair_influencer``/``pair_campaign``), day and orders. They split post-basis
+        spend across campaigns.
+    pair_influencer, pair_campaign : ndarray of int64
+        The distinct (influencer, campaign) pairs of coded orders and touches.
+    touched_pairs : ndarray of int64
+        Pair codes of the campaigns of every influencer's touches (any date), sorted by influencer.
     conversions : DataFrame
-        The coded orders summed per (influencer_id, campaign, date), which split post-basis spend across
-        campaigns.
-    campaigns_touched : DataFrame
-        The campaigns of every influencer's touches (:func:`touch_campaigns`).
+        The coded orders summed per (influencer_id, campaign, date) (the payout ledger counts units
+        from it).
     """
 
-    post_rows: pd.DataFrame
-    order_rows: pd.DataFrame
-    undated: pd.DataFrame
+    ids: pd.Index
+    campaigns: pd.Index
+    post_rows: SpendRows
+    undated: SpendRows
+    order_rows: SpendRows
+    order_influencer: np.ndarray
+    order_pair: np.ndarray
+    order_date: np.ndarray
+    order_count: np.ndarray
+    pair_influencer: np.ndarray
+    pair_campaign: np.ndarray
+    touched_pairs: np.ndarray
     conversions: pd.DataFrame
-    campaigns_touched: pd.DataFrame
+
+
+BASES = pd.Index(["order", "post"], dtype="string")
+
+
+def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
+    return index.get_indexer(pd.Index(values)).astype(np.int64)
 
 
 def spend_parts(dataset: Dataset) -> SpendParts:
@@ -220,16 +227,195 @@ def spend_parts(dataset: Dataset) -> SpendParts:
     order_totals = totals[(totals["basis"] == "order") & (units > 0)]
     order_rows = conversions.merge(order_totals[["influencer_id", "total_payout"]], on="influencer_id")
     order_share = order_rows["orders"] / order_rows.groupby("influencer_id")["orders"].transform("sum")
-    order_rows = order_rows.assign(spend=order_rows["total_payout"] * order_share, basis="order")
+    order_rows = order_rows.assign(spend=order_rows["total_payout"] * order_share)
 
-    undated = totals[units == 0].rename(columns={"total_payout": "spend"})
-    undated = undated.assign(date=pd.Series(pd.NaT, index=undated.index, dtype="datetime64[ns]"))
+    undated = totals[units == 0]
+    touched = touch_campaigns(dataset.tracking)
+
+    ids = pd.Index(
+        pd.concat([totals["influencer_id"], conversions["influencer_id"], touched["influencer_id"]])
+        .astype("string")
+        .unique(),
+        dtype="string",
+    ).sort_values()
+    campaigns = pd.Index(
+        pd.concat([conversions["campaign"], touched["campaign"], pd.Series([UNASSIGNED], dtype="string")])
+        .astype("string")
+        .unique(),
+        dtype="string",
+    ).sort_values()
+
+    order_influencer = _codes(conversions["influencer_id"], ids)
+    order_campaign = _codes(conversions["campaign"], campaigns)
+    touched_influencer = _codes(touched["influencer_id"], ids)
+    touched_campaign = _codes(touched["campaign"], campaigns)
+    pair_keys = np.concatenate([order_influencer, touched_influencer]) * len(campaigns) + np.concatenate(
+        [order_campaign, touched_campaign]
+    )
+    distinct_pairs, pair_of_key = np.unique(pair_keys, return_inverse=True)
+    touched_pairs = pair_of_key[len(order_influencer) :]
+    touched_pairs = touched_pairs[np.argsort(touched_influencer, kind="stable")]
+
+    def rows(frame: pd.DataFrame, campaign: np.ndarray, basis: np.ndarray) -> SpendRows:
+        return SpendRows(
+            influencer=_codes(frame["influencer_id"], ids),
+            campaign=campaign,
+            date=frame["date"].to_numpy(dtype="datetime64[ns]"),
+            basis=basis,
+            spend=frame["spend"].to_numpy(dtype="float64"),
+        )
+
+    undated_frame = pd.DataFrame(
+        {
+            "influencer_id": undated["influencer_id"],
+            "date": pd.Series(pd.NaT, index=undated.index, dtype="datetime64[ns]"),
+            "spend": undated["total_payout"],
+        }
+    )
+    no_campaign = np.full(len(post_rows), -1, dtype=np.int64)
     return SpendParts(
-        post_rows=post_rows.reset_index(drop=True),
-        order_rows=order_rows[SPEND_COLUMNS].reset_index(drop=True),
-        undated=undated[["influencer_id", "date", "basis", "spend"]].reset_index(drop=True),
+        ids=ids,
+        campaigns=campaigns,
+        post_rows=rows(post_rows, no_campaign, np.full(len(post_rows), BASES.get_loc("post"))),
+        undated=rows(
+            undated_frame, np.full(len(undated), -1, dtype=np.int64), _codes(undated["basis"], BASES)
+        ),
+        order_rows=rows(
+            order_rows,
+            _codes(order_rows["campaign"], campaigns),
+            np.full(len(order_rows), BASES.get_loc("order")),
+        ),
+        order_influencer=order_influencer,
+        order_pair=pair_of_key[: len(order_influencer)],
+        order_date=conversions["date"].to_numpy(dtype="datetime64[ns]"),
+        order_count=conversions["orders"].to_numpy(dtype="float64"),
+        pair_influencer=distinct_pairs // len(campaigns),
+        pair_campaign=distinct_pairs % len(campaigns),
+        touched_pairs=touched_pairs,
         conversions=conversions,
-        campaigns_touched=touch_campaigns(dataset.tracking),
+    )
+
+
+def _in_dates(dates: np.ndarray, filters: Filters) -> np.ndarray:
+    """Return whether each date lies in the filter's (inclusive, possibly open) range; NaT never does."""
+    mask = np.ones(len(dates), dtype=bool)
+    if filters.start is not None:
+        mask &= dates >= np.datetime64(pd.Timestamp(filters.start), "ns")
+    if filters.end is not None:
+        mask &= dates <= np.datetime64(pd.Timestamp(filters.end), "ns")
+    return mask
+
+
+def _campaign_shares(parts: SpendParts, filters: Filters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    Return how each influencer's post-basis (and undated) spend is split across campaigns.
+
+    In proportion to the influencer's coded orders per campaign in the date-filtered period; with none
+    there, equally over the campaigns of all its touches (any date); without touches, all to
+    ``(unassigned)``.
+
+    Returns
+    -------
+    (first, campaign, share)
+        ``campaign[first[i]:first[i + 1]]`` and ``share[...]`` are influencer ``i``'s campaigns (codes)
+        and shares, which sum to 1.
+    """
+    n_ids, n_pairs = len(parts.ids), len(parts.pair_influencer)
+    in_period = _in_dates(parts.order_date, filters)
+    # Orders are whole numbers: their float sums are exact, so the shares do not depend on the order.
+    pair_orders = np.bincount(
+        parts.order_pair[in_period], weights=parts.order_count[in_period], minlength=n_pairs
+    )
+    influencer_orders = np.bincount(parts.pair_influencer, weights=pair_orders, minlength=n_ids)
+    ordered_pairs = np.flatnonzero(pair_orders > 0)
+
+    touched_influencer = parts.pair_influencer[parts.touched_pairs]
+    touched_count = np.bincount(touched_influencer, minlength=n_ids)
+    by_touches = (influencer_orders[touched_influencer] == 0).nonzero()[0]
+    touch_pairs = parts.touched_pairs[by_touches]
+    untouched = np.flatnonzero((influencer_orders == 0) & (touched_count == 0))
+
+    influencer = np.concatenate(
+        [parts.pair_influencer[ordered_pairs], parts.pair_influencer[touch_pairs], untouched]
+    )
+    campaign = np.concatenate(
+        [
+            parts.pair_campaign[ordered_pairs],
+            parts.pair_campaign[touch_pairs],
+            np.full(len(untouched), parts.campaigns.get_loc(UNASSIGNED), dtype=np.int64),
+        ]
+    )
+    share = np.concatenate(
+        [
+            pair_orders[ordered_pairs] / influencer_orders[parts.pair_influencer[ordered_pairs]],
+            1.0 / touched_count[parts.pair_influencer[touch_pairs]],
+            np.ones(len(untouched)),
+        ]
+    )
+    order = np.argsort(influencer, kind="stable")
+    first = np.searchsorted(influencer[order], np.arange(n_ids + 1))
+    return first, campaign[order], share[order]
+
+
+def allocate_rows(parts: SpendParts, filters: Filters | None = None) -> SpendRows:
+    """
+    Allocate every payout to (influencer, campaign, date, basis) under the date filter, as codes.
+
+    See :func:`allocate_spend`, which returns the same rows as a frame.
+
+    Returns
+    -------
+    SpendRows
+        Rows with non-zero spend, sorted by influencer id, campaign, date (undated last) and basis.
+    """
+    filters = filters or Filters()
+    post_rows = parts.post_rows.take(_in_dates(parts.post_rows.date, filters))
+    order_rows = parts.order_rows.take(_in_dates(parts.order_rows.date, filters))
+    undated = (
+        parts.undated.take(np.zeros(len(parts.undated), dtype=bool)) if filters.has_dates else parts.undated
+    )
+
+    # Post-basis and undated spend follow the influencer's coded orders per campaign in the period:
+    # each row is repeated once per campaign of its influencer and scaled by that campaign's share.
+    to_split = SpendRows(
+        *(np.concatenate([getattr(post_rows, name), getattr(undated, name)]) for name in SPEND_ARRAYS)
+    )
+    first, campaign, share = _campaign_shares(parts, filters)
+    count = first[to_split.influencer + 1] - first[to_split.influencer]
+    repeated = np.repeat(np.arange(len(to_split)), count)
+    within = np.arange(len(repeated)) - np.repeat(np.cumsum(count) - count, count)
+    position = first[to_split.influencer][repeated] + within
+    split = to_split.take(repeated)
+    split = SpendRows(
+        split.influencer, campaign[position], split.date, split.basis, split.spend * share[position]
+    )
+
+    allocated = SpendRows(
+        *(np.concatenate([getattr(split, name), getattr(order_rows, name)]) for name in SPEND_ARRAYS)
+    )
+    allocated = allocated.take(allocated.spend != 0)
+    # One basis per influencer, one share per (influencer, campaign) and rows per (influencer, campaign,
+    # day) already summed: every (influencer, campaign, date, basis) occurs once, so the order is total.
+    undated_last = np.where(np.isnat(allocated.date), np.iinfo(np.int64).max, allocated.date.view(np.int64))
+    order = np.lexsort((allocated.basis, undated_last, allocated.campaign, allocated.influencer))
+    return allocated.take(order)
+
+
+SPEND_ARRAYS = ("influencer", "campaign", "date", "basis", "spend")
+
+
+def spend_frame(rows: SpendRows, parts: SpendParts) -> pd.DataFrame:
+    """Return spend rows as a frame: influencer_id, campaign, date, basis, spend (``SPEND_COLUMNS``)."""
+    if not len(rows):
+        return empty_spend()
+    return pd.DataFrame(
+        {
+            "influencer_id": parts.ids.array.take(rows.influencer),
+            "campaign": parts.campaigns.array.take(rows.campaign),
+            "date": rows.date,
+            "basis": BASES.array.take(rows.basis),
+            "spend": rows.spend,
+        }
     )
 
 
@@ -254,40 +440,15 @@ def allocate_spend(
     -------
     DataFrame
         influencer_id, campaign, date (NaT for a payout without units), basis, spend — one row per
-        (influencer, campaign, date, basis) with non-zero spend. Without a date filter the spend sums to
-        Σ total_payout.
+        (influencer, campaign, date, basis) with non-zero spend, ordered by influencer id, campaign, date
+        (undated last) and basis. Without a date filter the spend sums to Σ total_payout.
 
     Examples
     --------
     An order-basis payout of 300 over conversions of 1 and 2 orders gives 100 and 200, dated like them.
     """
-    filters = filters or Filters()
     parts = parts if parts is not None else spend_parts(dataset)
-    post_rows = parts.post_rows[filters.date_mask(parts.post_rows["date"])]
-    order_rows = parts.order_rows[filters.date_mask(parts.order_rows["date"])]
-    undated = parts.undated.iloc[0:0] if filters.has_dates else parts.undated
-
-    # Post-basis and undated spend follow the influencer's coded orders per campaign in the period.
-    to_split = pd.concat([post_rows.assign(basis="post"), undated], ignore_index=True)
-    conversions_in_period = parts.conversions[filters.date_mask(parts.conversions["date"])]
-    shares = campaign_shares(
-        pd.Index(to_split["influencer_id"].unique()), conversions_in_period, parts.campaigns_touched
-    )
-    split = to_split.merge(shares, on="influencer_id")
-    split["spend"] = split["spend"] * split["share"]
-
-    # One basis per influencer, one share per (influencer, campaign) and rows per (influencer, campaign,
-    # day) already summed: every (influencer, campaign, date, basis) occurs once, no regrouping needed.
-    allocated = pd.concat([split[SPEND_COLUMNS], order_rows], ignore_index=True)
-    allocated = allocated[allocated["spend"] != 0]
-    if allocated.empty:
-        return empty_spend()
-    allocated = allocated.astype(
-        {"influencer_id": "string", "campaign": "string", "basis": "string", "spend": "float64"}
-    )
-    allocated["date"] = allocated["date"].astype("datetime64[ns]")
-    allocated = allocated.sort_values(["influencer_id", "campaign", "date", "basis"], kind="stable")
-    return allocated[SPEND_COLUMNS].reset_index(drop=True)
+    return spend_frame(allocate_rows(parts, filters), parts)
 
 
 def payout_findings(dataset: Dataset, *, parts: SpendParts | None = None) -> pd.DataFrame:

@@ -52,10 +52,6 @@ INFLUENCER_COLUMNS = [
 TREND_COLUMNS = ["date", "campaign", "revenue", "orders", "spend"]
 
 
-def _sum_by(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFrame:
-    return frame.groupby(key, sort=False)[columns].sum()
-
-
 def campaign_table(view: View) -> pd.DataFrame:
     """
     Compute one row per campaign with a touch, credit or spend in the view.
@@ -69,8 +65,8 @@ def campaign_table(view: View) -> pd.DataFrame:
     DataFrame
         ``CAMPAIGN_COLUMNS``, ordered by revenue (highest first), then spend, then name.
     """
-    revenue = _sum_by(view.credited, "campaign", ["revenue", "orders"])
-    spend = _sum_by(view.spend, "campaign", ["spend"])
+    revenue = view.credited_totals("campaign")
+    spend = view.spend_totals("campaign")
     funnel = view.user_funnel("campaign")
     names = revenue.index.union(spend.index).union(funnel.index).dropna()
     table = pd.DataFrame(index=pd.Index(names, name="campaign", dtype="string"))
@@ -104,8 +100,8 @@ def influencer_table(view: View) -> pd.DataFrame:
     ids = view.selected_ids
     if view.filters.campaigns:
         active = view.user_funnel("influencer_id").index
-        active = active.union(pd.Index(view.credited["influencer_id"].dropna().unique()))
-        active = active.union(pd.Index(view.spend["influencer_id"].unique()))
+        active = active.union(view.credited_totals("influencer_id").index)
+        active = active.union(view.spend_totals("influencer_id").index)
         ids = ids[ids.isin(active)]
     table = people.loc[ids, ["name", "platform", "category", "gender", "follower_count", "tier"]]
 
@@ -119,8 +115,8 @@ def influencer_table(view: View) -> pd.DataFrame:
     audience = table["posts"] * table["follower_count"].astype("float64")
     table["engagement_rate_followers"] = ratio_of_sums(table["engagements"], audience.fillna(0.0))
 
-    credited = _sum_by(view.credited, "influencer_id", ["orders", "revenue"]).reindex(ids).fillna(0.0)
-    spend = _sum_by(view.spend, "influencer_id", ["spend"]).reindex(ids).fillna(0.0)
+    credited = view.credited_totals("influencer_id")[["orders", "revenue"]].reindex(ids).fillna(0.0)
+    spend = view.spend_totals("influencer_id").reindex(ids).fillna(0.0)
     table = table.join(credited).join(spend)
     table = pd.concat([table, money_ratios(table["revenue"], table["orders"], table["spend"])], axis=1)
     table["cpm"] = 1000 * ratio_of_sums(table["spend"], table["reach"])

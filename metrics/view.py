@@ -21,7 +21,6 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -30,8 +29,9 @@ import pandas as pd
 from metrics import attribution
 from metrics.dataset import Dataset
 from metrics.filters import Filters, Options
+from metrics.lazy import lazy
 from metrics.ratios import ratio_of_sums
-from metrics.spend import SpendParts, allocate_spend, empty_spend, spend_parts
+from metrics.spend import SpendParts, SpendRows, allocate_rows, spend_frame, spend_parts
 from metrics.tiers import follower_tier
 
 ATTRIBUTES = ["platform", "category", "gender", "tier"]
@@ -91,6 +91,16 @@ def _contains(sorted_distinct: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_distinct, values), len(sorted_distinct) - 1)
     return sorted_distinct[at] == values
+
+
+def _sum_by_code(sums: pd.DataFrame, codes: np.ndarray, values: pd.Index, name: str) -> pd.DataFrame:
+    """Return the columns of ``sums`` summed per code (row order kept within a group; -1 left out)."""
+    # pandas' grouped sum is compensated: grouping the same rows in the same order by integer codes
+    # gives exactly the sums a grouping by the names gives.
+    summed = sums.groupby(codes, sort=False).sum()
+    summed = summed[summed.index >= 0]
+    summed.index = pd.Index(values.take(summed.index.to_numpy()), dtype="string", name=name)
+    return summed
 
 
 def _unknown_platforms(posts: pd.DataFrame, unknown: pd.Index) -> pd.Series:
@@ -179,6 +189,8 @@ class Prepared:
         self.user, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
         self.date = tracking["date"].to_numpy(dtype="datetime64[ns]")
         self.is_conversion = attribution.conversion_mask(tracking).fillna(False).to_numpy(dtype=bool)
+        self.orders = tracking["orders"].to_numpy(dtype="float64")
+        self.revenue = tracking["revenue"].to_numpy(dtype="float64")
         self._columns: dict[str, tuple[np.ndarray, pd.Index]] = {}
         self._memo: dict[Any, Any] = {}
         self._recent: OrderedDict[Any, Any] = OrderedDict()
@@ -294,7 +306,7 @@ class View:
     def __repr__(self) -> str:
         return f"View(filters={self.filters!r}, options={self.options!r})"
 
-    @cached_property
+    @lazy
     def prepared(self) -> Prepared:
         """Return the dataset's filter-independent codes and memos."""
         return prepare(self.dataset)
@@ -306,7 +318,7 @@ class View:
         """Return every influencer id with its attributes (see :func:`all_influencers`)."""
         return self.prepared.influencers
 
-    @cached_property
+    @lazy
     def _selected(self) -> np.ndarray:
         """Return, per row of :attr:`influencers`, whether it passes the influencer filters."""
         prepared = self.prepared
@@ -316,7 +328,7 @@ class View:
             mask = mask & _allowed(codes, prepared.attribute_values[attribute], getattr(self.filters, field))
         return mask
 
-    @cached_property
+    @lazy
     def selected_ids(self) -> pd.Index:
         """Return the ids passing the platform, category, gender and tier filters."""
         return pd.Index(self.influencers.loc[self._selected, "influencer_id"], name="influencer_id")
@@ -331,7 +343,7 @@ class View:
             mask = mask & (dates <= np.datetime64(self.filters.end, "ns"))
         return mask
 
-    @cached_property
+    @lazy
     def touch_passes(self) -> np.ndarray:
         """
         Return, per tracking row, whether it is an influencer touch passing the campaign and influencer filters.
@@ -345,12 +357,12 @@ class View:
             mask = mask & np.append(self._selected, False)[prepared.influencer]
         return mask
 
-    @cached_property
+    @lazy
     def dated(self) -> np.ndarray:
         """Return, per tracking row, whether its date lies in the date filter."""
         return self._date_mask(self.prepared.date)
 
-    @cached_property
+    @lazy
     def conversion_selected(self) -> np.ndarray:
         """Return, per tracking row, whether it is a conversion selected by its date, product and source."""
         prepared = self.prepared
@@ -416,7 +428,7 @@ class View:
             return self._credit
         return self._view_credit
 
-    @cached_property
+    @lazy
     def _view_credit(self) -> pd.DataFrame:
         # The data-driven chain is estimated on the filtered period, so it is computed per view; the other
         # models ignore filters and are shared by every view of the dataset with these options.
@@ -436,15 +448,9 @@ class View:
             touches=self.sorted_touches if self.options.model == "markov" else None,
         )
 
-    @cached_property
-    def credited(self) -> pd.DataFrame:
-        """
-        Return one row per (selected conversion, credited touch passing the filters) with credited amounts.
-
-        ``weight`` is the touch's journey weight. Credited orders and revenue are the credit frame's
-        ``orders_weight`` and ``revenue_weight`` times the conversion's (the data-driven model rescales
-        them per group, docs/attribution.md), or ``weight`` times them for the rule-based models.
-        """
+    @lazy
+    def _credited_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Return conversion_row, touch_row, weight, credited orders and revenue of :attr:`credited`."""
         credit = self.credit
         conversion_rows = credit["conversion_row"].to_numpy(dtype="int64")
         touch_rows = credit["touch_row"].to_numpy(dtype="int64")
@@ -455,11 +461,23 @@ class View:
         if "revenue_weight" in credit.columns:
             orders_weight = credit["orders_weight"].to_numpy(dtype="float64")[keep]
             revenue_weight = credit["revenue_weight"].to_numpy(dtype="float64")[keep]
+        prepared = self.prepared
+        orders = orders_weight * prepared.orders[conversion_rows]
+        revenue = revenue_weight * prepared.revenue[conversion_rows]
+        return conversion_rows, touch_rows, weight, orders, revenue
 
+    @lazy
+    def credited(self) -> pd.DataFrame:
+        """
+        Return one row per (selected conversion, credited touch passing the filters) with credited amounts.
+
+        ``weight`` is the touch's journey weight. Credited orders and revenue are the credit frame's
+        ``orders_weight`` and ``revenue_weight`` times the conversion's (the data-driven model rescales
+        them per group, docs/attribution.md), or ``weight`` times them for the rule-based models.
+        """
+        conversion_rows, touch_rows, weight, orders, revenue = self._credited_rows
         tracking = self.dataset.tracking
-        conversion = tracking[["user_id", "date", "product", "source", "orders", "revenue"]].take(
-            conversion_rows
-        )
+        conversion = tracking[["user_id", "date", "product", "source"]].take(conversion_rows)
         touch = tracking[["influencer_id", "campaign"]].take(touch_rows)
         people = self.influencers[ATTRIBUTES].take(self.prepared.influencer[touch_rows])
         frame = pd.concat(
@@ -471,9 +489,38 @@ class View:
             ],
             axis=1,
         )
-        frame["orders"] = orders_weight * frame["orders"].to_numpy(dtype="float64")
-        frame["revenue"] = revenue_weight * frame["revenue"].to_numpy(dtype="float64")
+        frame["orders"] = orders
+        frame["revenue"] = revenue
         return frame[CREDITED_COLUMNS]
+
+    def credited_totals(self, by: str | None = None) -> pd.DataFrame:
+        """
+        Sum the credited revenue and orders of :attr:`credited`, overall or per group of the credited touch.
+
+        Equal to ``credited.groupby(by, sort=False)[["revenue", "orders"]].sum()`` (same sums, in the same
+        row order) without building the frame: the groups are integer codes.
+
+        Parameters
+        ----------
+        by : str, optional
+            ``campaign``, ``influencer_id``, ``platform``, ``category``, ``gender`` or ``tier``; None for
+            one row of everything (index ``"all"``).
+
+        Returns
+        -------
+        DataFrame
+            revenue, orders (float64) indexed by the group value (string); touches without a group value
+            are left out of groups.
+        """
+        _, touch_rows, _, orders, revenue = self._credited_rows
+        if by is None:
+            return pd.DataFrame(
+                {"revenue": [float(pd.Series(revenue).sum())], "orders": [float(pd.Series(orders).sum())]},
+                index=pd.Index(["all"], dtype="string", name="group"),
+            )
+        codes, values = self.prepared.group_codes(by)
+        sums = pd.DataFrame({"revenue": revenue, "orders": orders})
+        return _sum_by_code(sums, codes[touch_rows], values, by)
 
     # --- spend, posts, touches ---------------------------------------------------------------------
 
@@ -482,20 +529,48 @@ class View:
         """Return the filter-independent pieces of the spend allocation (computed once per dataset)."""
         return self.prepared.memo("spend_parts", lambda: spend_parts(self.dataset))
 
-    @cached_property
+    @lazy
+    def _spend_rows(self) -> SpendRows:
+        """Return the allocated spend rows (codes) in the date filter, kept for campaign and influencer filters."""
+        parts = self.spend_parts
+        rows = allocate_rows(parts, self.filters)
+        mask = np.ones(len(rows), dtype=bool)
+        if self.filters.campaigns:
+            mask &= np.append(parts.campaigns.isin(self.filters.campaigns), False)[rows.campaign]
+        if self.filters.has_influencer_filter:
+            mask &= parts.ids.isin(self.selected_ids)[rows.influencer]
+        return rows.take(mask)
+
+    @lazy
     def spend(self) -> pd.DataFrame:
         """Return allocated spend in the date filter, kept for the campaign and influencer filters."""
-        spend = allocate_spend(self.dataset, self.filters, parts=self.spend_parts)
-        if spend.empty:
-            return empty_spend()
-        mask = np.ones(len(spend), dtype=bool)
-        if self.filters.campaigns:
-            mask = spend["campaign"].isin(self.filters.campaigns).to_numpy(dtype=bool)
-        if self.filters.has_influencer_filter:
-            mask = mask & spend["influencer_id"].isin(self.selected_ids).to_numpy(dtype=bool)
-        return spend[mask].reset_index(drop=True)
+        return spend_frame(self._spend_rows, self.spend_parts)
 
-    @cached_property
+    def spend_totals(self, by: str | None = None) -> pd.DataFrame:
+        """
+        Sum the allocated spend of :attr:`spend`, overall or per ``campaign`` or ``influencer_id``.
+
+        Equal to ``spend.groupby(by, sort=False)[["spend"]].sum()`` without building the frame.
+
+        Returns
+        -------
+        DataFrame
+            spend (float64) indexed by the group value (string), or one row ``"all"`` when ``by`` is None.
+        """
+        rows = self._spend_rows
+        if by is None:
+            return pd.DataFrame(
+                {"spend": [float(pd.Series(rows.spend).sum())]},
+                index=pd.Index(["all"], dtype="string", name="group"),
+            )
+        sums = pd.DataFrame({"spend": rows.spend})
+        if by == "campaign":
+            return _sum_by_code(sums, rows.campaign, self.spend_parts.campaigns, by)
+        if by == "influencer_id":
+            return _sum_by_code(sums, rows.influencer, self.spend_parts.ids, by)
+        raise ValueError(f"spend is summed by campaign or influencer_id, not {by!r}")
+
+    @lazy
     def posts(self) -> pd.DataFrame:
         """
         Return posts in the date, influencer and campaign filters with the influencer's attributes.
@@ -528,7 +603,7 @@ class View:
         found = people.reindex(posts["influencer_id"].to_numpy()).reset_index(drop=True)
         return pd.concat([posts, found], axis=1)
 
-    @cached_property
+    @lazy
     def touches(self) -> pd.DataFrame:
         """Return influencer touches dated in the date filter that pass the campaign and influencer filters."""
         return self.tracking[self.touch_passes & self.dated].reset_index(drop=True)

@@ -218,3 +218,40 @@ def test_cli_exports_the_demo_data(tmp_path):
     # Unfiltered, allocated spend is the total payout.
     assert kpis.loc[0, "spend"] == pytest.approx(payouts["total_payout"].sum(), rel=1e-6)
     assert kpis.loc[0, "revenue"] > 0
+
+
+def test_view_arguments_parse_into_filters_options_and_budget():
+    """add_view_arguments and view_from_args give the Filters, Options and budget the flags name."""
+    import argparse
+
+    from metrics.__main__ import add_view_arguments, view_from_args
+
+    parser = argparse.ArgumentParser()
+    add_view_arguments(parser)
+    args = parser.parse_args(
+        ["--start", "2025-01-02", "--campaign", "B", "--campaign", "A", "--model", "linear", "--budget", "10"]
+    )
+    filters, options, budget = view_from_args(args)
+    assert filters == Filters.make(start="2025-01-02", campaigns=["A", "B"])
+    assert options == Options(model="linear")
+    assert budget == 10.0
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--start", "2025-02-01", "--end", "2025-01-01"], "--start 2025-02-01 is after --end 2025-01-01"),
+        (["--budget", "-1"], "--budget must be >= 0"),
+        (["--budget", "nan"], "--budget must be >= 0"),
+    ],
+)
+def test_view_from_args_refuses_invalid_combinations(flags, message):
+    """view_from_args raises a one-line UsageError naming the flag."""
+    import argparse
+
+    from metrics.__main__ import UsageError, add_view_arguments, view_from_args
+
+    parser = argparse.ArgumentParser()
+    add_view_arguments(parser)
+    with pytest.raises(UsageError, match=message):
+        view_from_args(parser.parse_args(flags))

@@ -221,3 +221,68 @@ def test_switching_the_model_recomputes_the_credit(dataset):
     first_touch = View(dataset, options=Options(model="first_touch")).credited
     assert last_touch == {"A": 60.0, "B": 100.0}
     assert first_touch.groupby("influencer_id")["revenue"].sum().to_dict() == {"A": 160.0}
+
+
+def test_two_views_compute_the_same_lazy_attribute_at_the_same_time():
+    """Lazy attributes hold no lock shared across instances: two views compute concurrently."""
+    import threading
+
+    from metrics.lazy import lazy
+
+    both_inside = threading.Barrier(2, timeout=5)
+
+    class Probe:
+        @lazy
+        def value(self) -> int:
+            # Each computation waits for the other one to start: a shared lock would make it time out.
+            both_inside.wait()
+            return id(self)
+
+    probes = [Probe(), Probe()]
+    results: dict[int, int] = {}
+    errors: list[BaseException] = []
+
+    def read(index: int) -> None:
+        try:
+            results[index] = probes[index].value
+        except BaseException as exc:  # a broken barrier ends the test with a clear failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert errors == []
+    assert results == {0: id(probes[0]), 1: id(probes[1])}
+    # Computed once: later reads are plain attributes and never wait again.
+    assert probes[0].value == id(probes[0])
+
+
+def test_view_attributes_are_lazy_per_instance():
+    """The view's derived frames are per-instance lazy attributes, not functools.cached_property."""
+    import functools
+
+    from metrics.lazy import lazy
+
+    assert isinstance(View.__dict__["credited"], lazy)
+    assert not any(isinstance(value, functools.cached_property) for value in vars(View).values())
+
+
+def test_totals_equal_grouped_sums_of_the_frames(dataset):
+    """credited_totals and spend_totals are the groupby sums of credited and spend, exactly."""
+    view = View(dataset, Filters.make(start="2025-01-02"), Options(model="linear"))
+    by_campaign = view.credited.groupby("campaign", sort=False)[["revenue", "orders"]].sum()
+    totals = view.credited_totals("campaign")
+    pd.testing.assert_frame_equal(
+        totals.sort_index(), by_campaign.sort_index(), check_names=False, check_index_type=False
+    )
+    spend = view.spend.groupby("influencer_id", sort=False)[["spend"]].sum()
+    pd.testing.assert_frame_equal(
+        view.spend_totals("influencer_id").sort_index(),
+        spend.sort_index(),
+        check_names=False,
+        check_index_type=False,
+    )
+    assert view.credited_totals().loc["all", "revenue"] == view.credited["revenue"].sum()
+    assert view.spend_totals().loc["all", "spend"] == view.spend["spend"].sum()

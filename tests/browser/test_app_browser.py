@@ -18,7 +18,7 @@ from selenium.webdriver.common.keys import Keys
 
 from callbacks import cache as app_cache
 from layouts import ids
-from metrics import formats, ingest, kpis
+from metrics import formats, ingest, kpis, tables
 from metrics.__main__ import main as cli_main
 from metrics.dataset import FILES
 from metrics.filters import Filters, Options
@@ -197,6 +197,27 @@ def test_url_restores_filters(dash_duo, make_app, demo_dataset):
     dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_MODEL}", "First touch")
     dash_duo.wait_for_element(f"#{ids.CAMPAIGN_TABLE}")
     assert "tab=campaigns" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_empty_result_offers_reset(dash_duo, make_app, demo_dataset):
+    """Filters matching nothing show "No rows match these filters — reset filters"; its button clears them."""
+    end = (demo_dataset.date_range[0] + pd.Timedelta(days=2)).date().isoformat()
+    quiet = [
+        campaign
+        for campaign in sorted(demo_dataset.tracking["campaign"].dropna().unique())
+        if tables.trends(View(demo_dataset, Filters.make(end=end, campaigns=[campaign]))).empty
+    ]
+    assert quiet, "the demo has a campaign without activity in its first three days"
+    open_app(dash_duo, make_app(), f"/?{urlencode({'end': end, 'campaign': quiet[0]})}")
+    dash_duo.wait_for_contains_text(
+        f"#{ids.OVERVIEW_TREND}", "No rows match these filters — reset filters", timeout=LOAD_TIMEOUT
+    )
+    reset = f"//*[@id='{ids.OVERVIEW_TREND}']//button[normalize-space()='Reset filters']"
+    dash_duo.driver.find_element(By.XPATH, reset).click()
+    wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", library_kpis(demo_dataset)["revenue"])
+    until(lambda: "?" not in dash_duo.driver.current_url, 10)
+    assert dash_duo.find_element(f"#{ids.FILTER_CAMPAIGN}").text.strip() in ("", "All")
     assert dash_duo.get_logs() == []
 
 

@@ -1,0 +1,96 @@
+"""The Influencers and Payouts tabs in a real browser: they render cleanly and download the CLI's files.
+
+Run with ``pytest --headless``. Screenshots land in tests/artifacts/ (tab-influencers-detail,
+tab-payouts-budget).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from layouts import ids
+from metrics.__main__ import main as cli_main
+
+pytestmark = pytest.mark.browser
+
+WIDE = (1440, 1000)
+LOAD_TIMEOUT = 30
+
+
+def open_tab(dash_duo, app, label: str) -> None:
+    """Start ``app`` on the demo data in a wide window and open the tab labelled ``label``."""
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(*WIDE)
+    dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_DATASET}", "Demo data", timeout=LOAD_TIMEOUT)
+    dash_duo.driver.find_element(By.XPATH, f"//*[@role='tab' and normalize-space()='{label}']").click()
+
+
+def click(dash_duo, element) -> None:
+    """Scroll ``element`` to the middle of the window and click it."""
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def full_page(dash_duo) -> None:
+    """Grow the window to the page's height, so a screenshot holds the whole tab."""
+    height = dash_duo.driver.execute_script("return document.documentElement.scrollHeight")
+    dash_duo.driver.set_window_size(WIDE[0], min(int(height) + 150, 6000))
+
+
+def downloaded(dash_duo, name: str) -> bytes:
+    """Wait for ``name`` in the browser's download folder and return its bytes."""
+    path = Path(dash_duo.download_path) / name
+    until(lambda: path.exists() and path.stat().st_size > 0, 20)
+    return path.read_bytes()
+
+
+def test_influencer_row_opens_detail_and_export_matches_cli(
+    dash_duo, make_app, demo_dir, tmp_path, screenshot
+):
+    """Clicking a row shows that influencer's detail panel; export-influencers equals the CLI's file."""
+    assert cli_main(["export", "--data", str(demo_dir), "--out", str(tmp_path / "cli")]) == 0
+    open_tab(dash_duo, make_app(), "Influencers")
+    first_name = dash_duo.wait_for_element(
+        f"#{ids.INFLUENCER_TABLE} .ag-center-cols-container .ag-row[row-index='0']", timeout=LOAD_TIMEOUT
+    )
+    row_id = first_name.get_attribute("row-id")
+    dash_duo.wait_for_element(f"#{ids.INFLUENCER_MATRIX} .js-plotly-plot", timeout=LOAD_TIMEOUT)
+    screenshot("tab-influencers")
+    cell = first_name.find_element(By.CSS_SELECTOR, ".ag-cell")
+    click(dash_duo, cell)
+    dash_duo.wait_for_contains_text(f"#{ids.INFLUENCER_DETAIL}", row_id, timeout=LOAD_TIMEOUT)
+    links = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.INFLUENCER_DETAIL} a[href]")
+    assert links and all(
+        a.get_attribute("target") == "_blank" and a.get_attribute("rel") == "noopener noreferrer"
+        for a in links
+    )
+    full_page(dash_duo)
+    screenshot("tab-influencers-detail")
+    click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['influencers']}"))
+    assert downloaded(dash_duo, "influencers.csv") == (tmp_path / "cli" / "influencers.csv").read_bytes()
+    assert dash_duo.get_logs() == []
+
+
+def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, tmp_path, screenshot):
+    """With a typed total N, export-budget downloads the CLI's budget.csv for ``--budget N``."""
+    total = "1500000"
+    assert (
+        cli_main(["export", "--data", str(demo_dir), "--out", str(tmp_path / "cli"), "--budget", total]) == 0
+    )
+    open_tab(dash_duo, make_app(), "Payouts")
+    dash_duo.wait_for_element(f"#{ids.PAYOUT_TABLE} .ag-row", timeout=LOAD_TIMEOUT)
+    dash_duo.wait_for_element(f"#{ids.BUDGET_TABLE} .ag-row", timeout=LOAD_TIMEOUT)
+    box = dash_duo.find_element(f"#{ids.BUDGET_TOTAL}")
+    box.send_keys(total, Keys.ENTER)
+    dash_duo.wait_for_contains_text(f"#{ids.BUDGET_BODY}", "₹15,00,000", timeout=LOAD_TIMEOUT)
+    screenshot("tab-payouts")
+    click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['budget']}"))
+    assert downloaded(dash_duo, "budget.csv") == (tmp_path / "cli" / "budget.csv").read_bytes()
+    full_page(dash_duo)
+    screenshot("tab-payouts-budget")
+    assert dash_duo.get_logs() == []
