@@ -21,10 +21,8 @@ from layouts import ids
 from layouts.common import model_caption
 from metrics import formats, incrementality
 from metrics.filters import Filters, Options
-from metrics.tables import CAMPAIGN_COLUMNS
 
 IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high"]
-TABLE_COLUMNS = [*CAMPAIGN_COLUMNS, *IROAS_COLUMNS]
 DEFAULT_COMPARED = 2
 # The comparison's rows: metric column -> how its cell is written.
 COMPARED_METRICS = {
@@ -70,9 +68,9 @@ def _caption(text: str) -> html.Div:
     return html.Div(text, className="panel-caption small text-body-secondary mb-2")
 
 
-def update_campaigns(store: dict | None) -> Component:
+def update_campaigns(store: dict | None) -> tuple[Component | None, list[dict], dict]:
     """
-    Return the campaign table (one row per campaign) with its model caption, or an empty state.
+    Return the campaign table's caption (or an empty state), its rows and the grid's style.
 
     The rows come without their incrementality columns, shown "…" until :func:`update_campaign_iroas`
     fills them: the bootstrap interval must not hold back the first paint.
@@ -80,32 +78,28 @@ def update_campaigns(store: dict | None) -> Component:
     state = SessionState.from_store(store)
     blocked = unavailable(state)
     if blocked is not None:
-        return blocked
+        return blocked, [], layout.HIDDEN
     try:
         table = cache.campaign_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
-        return expired_notice()
+        return expired_notice(), [], layout.HIDDEN
     if table.empty:
-        return no_rows_state("campaigns")
-    return html.Div(
-        [
-            _caption(
-                f"{model_caption(state.model)}. iROAS: incremental revenue ÷ spend, with its 95% interval "
-                "(see the ROI tab)."
-            ),
-            layout.returns_grid(ids.CAMPAIGN_TABLE, TABLE_COLUMNS, records(table)),
-        ]
+        return no_rows_state("campaigns"), [], layout.HIDDEN
+    caption = _caption(
+        f"{model_caption(state.model)}. iROAS: incremental revenue ÷ spend, with its 95% interval "
+        "(see the ROI tab)."
     )
+    return caption, records(table), {}
 
 
-def update_campaign_iroas(_column_defs: list | None, store: dict | None) -> list[dict]:
+def update_campaign_iroas(rows: list[dict] | None, store: dict | None) -> list[dict]:
     """
-    Return the campaign table's rows with incremental revenue, iROAS and its interval.
+    Return the campaign grid's rows with incremental revenue, iROAS and its interval.
 
-    Fired by each new campaign grid (its ``columnDefs`` arrive with it), so the grid paints first.
+    Fired when the grid receives rows; rows that already hold iROAS are left as they are.
     """
     state = SessionState.from_store(store)
-    if state.key is None or state.expired:
+    if not rows or "iroas" in rows[0] or state.key is None or state.expired:
         raise PreventUpdate
     try:
         table = campaign_returns(state.key, state.filters, state.options)
@@ -250,11 +244,17 @@ def update_comparison(
 
 def register(app: Dash) -> None:
     """Register the Campaigns tab callbacks (table, trends, comparison)."""
-    app.callback(Output(ids.CAMPAIGN_BODY, "children"), Input(ids.SESSION_STORE, "data"))(update_campaigns)
     app.callback(
+        Output(ids.CAMPAIGN_BODY, "children"),
         Output(ids.CAMPAIGN_TABLE, "rowData"),
-        Input(ids.CAMPAIGN_TABLE, "columnDefs"),
+        Output(ids.CAMPAIGN_TABLE_WRAP, "style"),
+        Input(ids.SESSION_STORE, "data"),
+    )(update_campaigns)
+    app.callback(
+        Output(ids.CAMPAIGN_TABLE, "rowData", allow_duplicate=True),
+        Input(ids.CAMPAIGN_TABLE, "rowData"),
         State(ids.SESSION_STORE, "data"),
+        prevent_initial_call=True,
     )(update_campaign_iroas)
     app.callback(Output(ids.CAMPAIGN_TREND_BODY, "children"), Input(ids.SESSION_STORE, "data"))(
         update_campaign_trends

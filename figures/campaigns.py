@@ -51,7 +51,7 @@ def campaign_period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     ...                        "campaign": ["A", "B"], "revenue": [10.0, 5.0], "orders": [1.0, 1.0],
     ...                        "spend": [2.0, 0.0]})
     >>> sums, unit = campaign_period_sums(trends)
-    >>> unit, len(sums), sums["revenue"].sum()
+    >>> unit, len(sums), float(sums["revenue"].sum())
     ('day', 6, 15.0)
     """
     columns = ["campaign", "period", "revenue", "orders", "spend"]

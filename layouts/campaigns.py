@@ -13,7 +13,17 @@ from dash import dcc, html
 
 from layouts import glossary, ids
 from layouts.common import export_button, grid, panel
+from metrics.tables import CAMPAIGN_COLUMNS
 
+CAMPAIGN_GRID_COLUMNS = [
+    *CAMPAIGN_COLUMNS,
+    "incremental_revenue",
+    "iroas",
+    "iroas_low",
+    "iroas_high",
+]
+# Hidden but laid out, so the grid can size its columns to the rows it receives.
+HIDDEN = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
 COMPARE_HELP = "Pick two or more campaigns to see their KPIs side by side and their running totals overlaid."
 # A missing iROAS is either not measurable (too few eligible exposures) or undefined (no spend): say which.
 # Rows arrive first without the incrementality columns (shown "…"), then with them.
@@ -35,6 +45,9 @@ def returns_grid(grid_id: str, column_names: Iterable[str], rows: list[dict]) ->
     """
     table = grid(grid_id, column_names, rows)
     for definition in table.columnDefs:
+        if definition["field"] == "campaign":
+            # The grid may size its columns before its rows arrive: leave room for campaign names.
+            definition["minWidth"] = 200
         formatter = IROAS_FORMATTERS.get(definition["field"])
         if formatter is not None:
             definition["valueFormatter"] = {"function": formatter}
@@ -66,7 +79,15 @@ def layout() -> html.Div:
         [
             panel(
                 "Campaigns",
-                dcc.Loading(html.Div(id=ids.CAMPAIGN_BODY), delay_show=300, type="dot"),
+                [
+                    dcc.Loading(html.Div(id=ids.CAMPAIGN_BODY), delay_show=300, type="dot"),
+                    # The grid stays in the tab so its rows can be filled twice: first paint, then iROAS.
+                    html.Div(
+                        returns_grid(ids.CAMPAIGN_TABLE, CAMPAIGN_GRID_COLUMNS, []),
+                        id=ids.CAMPAIGN_TABLE_WRAP,
+                        style=HIDDEN,
+                    ),
+                ],
                 actions=export_button("campaigns"),
             ),
             panel(

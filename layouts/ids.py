@@ -101,6 +101,7 @@ EXPORT_REPORT_PDF = "export-report-pdf"
 EXPORT_REPORT_XLSX = "export-report-xlsx"
 
 # Campaigns tab: trends per campaign, and the side-by-side comparison of picked campaigns
+CAMPAIGN_TABLE_WRAP = "campaign-table-wrap"
 CAMPAIGN_TREND_BODY = "campaign-trend-body"
 CAMPAIGN_COMPARE = "campaign-compare"
 CAMPAIGN_COMPARE_BODY = "campaign-compare-body"

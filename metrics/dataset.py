@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from metrics.lazy import lazy
+
 FILES = ("influencers", "posts", "tracking", "payouts")
 QUALITY_COLUMNS = ["file", "row", "column", "value", "problem", "action"]
 
@@ -81,10 +83,15 @@ class Dataset:
         """Return a copy with some frames replaced."""
         return replace(self, **frames)
 
-    @property
+    @lazy
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """Return the (min, max) date over tracking and posts, or None when both are empty."""
-        dates = pd.concat([self.tracking["date"], self.posts["date"]]).dropna()
-        if dates.empty:
+        # Computed once per dataset: every KPI refresh asks for it, and a concat of a million dates is not free.
+        bounds = [
+            (column.min(), column.max())
+            for column in (self.tracking["date"], self.posts["date"])
+            if column.notna().any()
+        ]
+        if not bounds:
             return None
-        return dates.min(), dates.max()
+        return min(low for low, _ in bounds), max(high for _, high in bounds)

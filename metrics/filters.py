@@ -25,7 +25,7 @@ MODEL_LABELS = {
 MARKOV_GROUPINGS = ("platform", "campaign", "category", "influencer")
 TIERS = ("nano", "micro", "macro", "mega")
 
-# Filter field -> URL query key (docs/urls.md); the same names are the CLI options.
+# Filter field -> URL query key (docs/ids.md, "URL query"); the same names are the CLI options.
 LIST_FIELDS = {
     "campaigns": "campaign",
     "products": "product",
@@ -114,7 +114,7 @@ class Filters:
         return mask
 
     def to_query(self) -> dict[str, list[str]]:
-        """Return the URL query form (keys of docs/urls.md), leaving unset filters out."""
+        """Return the URL query form (keys of docs/ids.md, "URL query"), leaving unset filters out."""
         query: dict[str, list[str]] = {}
         if self.start is not None:
             query["start"] = [self.start.isoformat()]

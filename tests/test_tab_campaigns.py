@@ -21,10 +21,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from dash.exceptions import PreventUpdate
 
 from app import create_app
 from callbacks import campaigns, data, datasets, export, session, sidebar
 from figures import campaigns as charts
+from layouts import campaigns as campaigns_layout
 from layouts import ids
 from metrics import export as metrics_export
 from metrics import ingest
@@ -131,10 +133,12 @@ def text_of(component) -> str:
 def test_campaign_table_has_hand_computed_returns_and_iroas_columns(loaded):
     """One row per campaign with revenue, spend, ROAS and the iROAS columns; the caption names the model."""
     store = store_for(loaded)
-    body = campaigns.update_campaigns(store)
-    grid = find(body, ids.CAMPAIGN_TABLE)
-    assert "iroas" not in grid.rowData[0]  # painted first, incrementality next
-    rows = {row["campaign"]: row for row in campaigns.update_campaign_iroas(grid.columnDefs, store)}
+    caption, first_rows, style = campaigns.update_campaigns(store)
+    assert style == {} and "iroas" not in first_rows[0]  # painted first, incrementality next
+    rows = {row["campaign"]: row for row in campaigns.update_campaign_iroas(first_rows, store)}
+    with pytest.raises(PreventUpdate):  # rows holding iROAS are not computed again
+        campaigns.update_campaign_iroas(list(rows.values()), store)
+    grid = find(campaigns_layout.layout(), ids.CAMPAIGN_TABLE)
     assert set(rows) == {"Spring", "Summer"}
     assert (rows["Spring"]["revenue"], rows["Spring"]["orders"], rows["Spring"]["spend"]) == (
         3_000.0,
@@ -148,21 +152,23 @@ def test_campaign_table_has_hand_computed_returns_and_iroas_columns(loaded):
     assert fields[-4:] == ["incremental_revenue", "iroas", "iroas_low", "iroas_high"]
     iroas_column = next(column for column in grid.columnDefs if column["field"] == "iroas")
     assert "insufficient data" in iroas_column["valueFormatter"]["function"]
-    assert "Attribution model: Last touch" in text_of(body)
+    assert "Attribution model: Last touch" in text_of(caption)
 
 
 def test_campaign_table_follows_the_model(loaded):
     """Under linear attribution u1's ₹1,000 is split: Spring ₹3,500, Summer ₹500."""
-    body = campaigns.update_campaigns(store_for(loaded, model="linear"))
-    rows = {row["campaign"]: row for row in find(body, ids.CAMPAIGN_TABLE).rowData}
+    caption, rows, _ = campaigns.update_campaigns(store_for(loaded, model="linear"))
+    rows = {row["campaign"]: row for row in rows}
     assert rows["Spring"]["revenue"] == 3_500.0 and rows["Summer"]["revenue"] == 500.0
-    assert "Attribution model: Linear" in text_of(body)
+    assert "Attribution model: Linear" in text_of(caption)
 
 
 def test_filters_matching_nothing_say_what_to_do(loaded):
     """A filter matching nothing shows the reset-filters empty state in every Campaigns panel."""
     store = store_for(loaded, campaigns=["Gone"])
-    assert "No rows match these filters — reset filters" in text_of(campaigns.update_campaigns(store))
+    body, rows, style = campaigns.update_campaigns(store)
+    assert "No rows match these filters — reset filters" in text_of(body)
+    assert rows == [] and style["visibility"] == "hidden"
     assert "No rows match these filters — reset filters" in text_of(campaigns.update_campaign_trends(store))
     _, _, body = campaigns.update_comparison(store, None)
     assert "Reset filters" in text_of(body)
@@ -170,7 +176,7 @@ def test_filters_matching_nothing_say_what_to_do(loaded):
 
 def test_nothing_loaded_points_to_the_data_tab():
     """Without data the tab notes where to load it instead of showing numbers."""
-    assert "load data in the Data tab" in text_of(campaigns.update_campaigns(None))
+    assert "load data in the Data tab" in text_of(campaigns.update_campaigns(None)[0])
 
 
 # --- trends per campaign ----------------------------------------------------------------------------
