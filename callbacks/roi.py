@@ -24,13 +24,11 @@ from figures import roi as charts
 from layouts import columns, glossary, ids
 from layouts import roi as layout
 from layouts.common import grid, model_caption
-from metrics import attribution, incrementality, kpis
+from metrics import attribution, incrementality, tables
 from metrics.filters import MODEL_LABELS, MODELS, Filters, Options
 from metrics.markov import GroupingRefused
 from metrics.view import View
 
-RETURN_COLUMNS = ["revenue", "orders", "spend", "roas", "roi", "cpa", "aov"]
-UNKNOWN = "(unknown)"
 IROAS_GROUPS = ("campaign", "platform")
 
 
@@ -43,36 +41,11 @@ def _graph(figure: go.Figure) -> dcc.Graph:
     return dcc.Graph(figure=figure, config=GRAPH_CONFIG, style={"height": f"{figure.layout.height}px"})
 
 
-def group_returns(influencers: pd.DataFrame, by: str) -> pd.DataFrame:
-    """
-    Return revenue, orders, spend and their ratios per influencer attribute (platform, category, tier).
-
-    Parameters
-    ----------
-    influencers : DataFrame
-        ``metrics.tables.influencer_table`` of the view: its credited revenue and orders and allocated
-        spend per influencer, so the group sums equal the KPI totals.
-    by : str
-        The attribute column; influencers without it (unknown ids) form the group ``(unknown)``.
-
-    Returns
-    -------
-    DataFrame
-        ``by`` and ``RETURN_COLUMNS``, ratios from ``metrics.kpis.money_ratios`` (ratios of sums), largest
-        revenue first.
-    """
-    keys = influencers[by].astype("string").fillna(UNKNOWN)
-    sums = influencers[["revenue", "orders", "spend"]].groupby(keys.rename(by)).sum()
-    table = pd.concat([sums, kpis.money_ratios(sums["revenue"], sums["orders"], sums["spend"])], axis=1)
-    table = table.reset_index().sort_values(["revenue", "spend", by], ascending=[False, False, True])
-    return table[[by, *RETURN_COLUMNS]].reset_index(drop=True)
-
-
 def returns_table(key: str, filters: Filters, options: Options, by: str) -> pd.DataFrame:
     """Return the ROI tab's table by ``campaign`` (the campaign table) or by an influencer attribute."""
     if by == "campaign":
-        return cache.campaign_table(key, filters, options)[["campaign", *RETURN_COLUMNS]]
-    return group_returns(cache.influencer_table(key, filters, options), by)
+        return cache.campaign_table(key, filters, options)[["campaign", *tables.RETURN_COLUMNS]]
+    return tables.group_returns(cache.influencer_table(key, filters, options), by)
 
 
 def update_roi(store: dict | None, by: str | None) -> Component:

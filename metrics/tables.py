@@ -154,3 +154,32 @@ def trends(view: View) -> pd.DataFrame:
     table["date"] = table["date"].astype("datetime64[ns]")
     table = table.sort_values(["date", "campaign"], kind="stable", na_position="first")
     return table[TREND_COLUMNS].reset_index(drop=True)
+
+
+RETURN_COLUMNS = ["revenue", "orders", "spend", "roas", "roi", "cpa", "aov"]
+UNKNOWN_GROUP = "(unknown)"
+
+
+def group_returns(influencers: pd.DataFrame, by: str) -> pd.DataFrame:
+    """
+    Return revenue, orders, spend and their ratios per influencer attribute (platform, category, tier).
+
+    Parameters
+    ----------
+    influencers : DataFrame
+        ``metrics.tables.influencer_table`` of the view: its credited revenue and orders and allocated
+        spend per influencer, so the group sums equal the KPI totals.
+    by : str
+        The attribute column; influencers without it (unknown ids) form the group ``(unknown)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` and ``RETURN_COLUMNS``, ratios from ``metrics.money_ratios`` (ratios of sums), largest
+        revenue first.
+    """
+    keys = influencers[by].astype("string").fillna(UNKNOWN_GROUP)
+    sums = influencers[["revenue", "orders", "spend"]].groupby(keys.rename(by)).sum()
+    table = pd.concat([sums, money_ratios(sums["revenue"], sums["orders"], sums["spend"])], axis=1)
+    table = table.reset_index().sort_values(["revenue", "spend", by], ascending=[False, False, True])
+    return table[[by, *RETURN_COLUMNS]].reset_index(drop=True)

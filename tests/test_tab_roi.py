@@ -22,7 +22,7 @@ from figures import roi as charts
 from figures.palette import NEGATIVE, POSITIVE
 from layouts import ids
 from metrics import export as metrics_export
-from metrics import ingest, markov
+from metrics import ingest, markov, tables
 from metrics.filters import Filters, Options
 from metrics.view import View
 
@@ -58,7 +58,7 @@ def test_returns_by_platform_are_ratios_of_sums(loaded):
     rows = {row["platform"]: row for row in find(body, ids.ROI_TABLE).rowData}
     assert rows["Instagram"]["roas"] == 6.0 and rows["Instagram"]["cpa"] == 250.0
     assert rows["YouTube"]["roas"] == pytest.approx(1 / 1.5)
-    assert rows[roi.UNKNOWN]["revenue"] == 0.0 and rows[roi.UNKNOWN]["roas"] is None
+    assert rows[tables.UNKNOWN_GROUP]["revenue"] == 0.0 and rows[tables.UNKNOWN_GROUP]["roas"] is None
     assert sum(row["revenue"] for row in rows.values()) == 4_000.0
 
 

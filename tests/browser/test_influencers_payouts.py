@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
 
 from layouts import ids
 from metrics.__main__ import main as cli_main
@@ -31,9 +33,18 @@ def open_tab(dash_duo, app, label: str) -> None:
 
 
 def click(dash_duo, element) -> None:
-    """Scroll ``element`` to the middle of the window and click it."""
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    """Scroll ``element`` to the middle of the window and click it, once the layout has settled."""
+
+    def scrolled_click(driver) -> bool:
+        # A grid or chart still sizing itself may cover the element for a moment; retry until it is clickable.
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        try:
+            element.click()
+        except ElementClickInterceptedException:
+            return False
+        return True
+
+    WebDriverWait(dash_duo.driver, 10, poll_frequency=0.25).until(scrolled_click)
 
 
 def full_page(dash_duo) -> None:
