@@ -134,3 +134,32 @@ def make_dataset():
 def write_csvs():
     """Return :func:`write_dataset_csvs` (dataset, directory) -> directory."""
     return write_dataset_csvs
+
+
+@pytest.fixture
+def app(tmp_path):
+    """Return an app with its own file cache, used inside a request context (for plain callback tests)."""
+    from app import create_app
+
+    dash_app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True, "AUTOLOAD_DEMO": False})
+    with dash_app.server.test_request_context():
+        yield dash_app
+
+
+@pytest.fixture
+def upload_folder(app):
+    """Return a function giving the dataset store value of a folder's four CSVs, built as the uploads build it."""
+    from callbacks import data, datasets
+    from metrics import ingest
+    from metrics.dataset import FILES
+
+    def upload(folder: Path) -> dict:
+        files = {
+            name: datasets.StoredFile(
+                ingest.parse_file(name, folder / f"{name}.csv"), datasets.upload_source(f"{name}.csv")
+            )
+            for name in FILES
+        }
+        return data.dataset_value(datasets.build(files), "upload")
+
+    return upload

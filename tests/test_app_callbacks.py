@@ -19,12 +19,11 @@ import pytest
 from dash import html, no_update
 from dash.exceptions import PreventUpdate
 
-from app import create_app
 from callbacks import data, datasets, export, kpis, overview, session, sidebar, topbar
 from layouts import ids
 from metrics import export as metrics_export
 from metrics import ingest
-from metrics.dataset import FILES, InputRejected
+from metrics.dataset import InputRejected
 from metrics.filters import Filters, Options
 from metrics.view import View
 
@@ -64,14 +63,6 @@ NO_LISTS = [None] * 7
 
 
 @pytest.fixture
-def app(tmp_path):
-    """Return an app with its own file cache, used inside a request context."""
-    dash_app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True, "AUTOLOAD_DEMO": False})
-    with dash_app.server.test_request_context():
-        yield dash_app
-
-
-@pytest.fixture
 def csv_dir(make_dataset, write_csvs, tmp_path):
     """Write the small dataset as the four input CSVs."""
     dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
@@ -79,15 +70,9 @@ def csv_dir(make_dataset, write_csvs, tmp_path):
 
 
 @pytest.fixture
-def loaded(app, csv_dir):
+def loaded(upload_folder, csv_dir):
     """Return the DATASET_STORE value of the small dataset, as the uploads would build it."""
-    files = {
-        name: datasets.StoredFile(
-            ingest.parse_file(name, csv_dir / f"{name}.csv"), datasets.upload_source(f"{name}.csv")
-        )
-        for name in FILES
-    }
-    return data.dataset_value(datasets.build(files), "upload")
+    return upload_folder(csv_dir)
 
 
 def store_for(dataset_store: dict, start=None, end=None, model="last_touch", **lists) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import create_app
 from callbacks import cache, datasets
 from metrics import ingest
 from metrics.dataset import FILES
@@ -41,14 +40,6 @@ PAYOUTS = [
     {"influencer_id": "A", "basis": "post", "total_payout": 500.0},
     {"influencer_id": "B", "basis": "order", "total_payout": 1_500.0},
 ]
-
-
-@pytest.fixture
-def app(tmp_path):
-    """Return an app with its own file cache, used inside a request context."""
-    dash_app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True, "AUTOLOAD_DEMO": False})
-    with dash_app.server.test_request_context():
-        yield dash_app
 
 
 @pytest.fixture

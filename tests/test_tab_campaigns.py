@@ -23,14 +23,12 @@ import plotly.graph_objects as go
 import pytest
 from dash.exceptions import PreventUpdate
 
-from app import create_app
-from callbacks import campaigns, data, datasets, export, session, sidebar
+from callbacks import campaigns, export, session, sidebar
 from figures import campaigns as charts
 from layouts import campaigns as campaigns_layout
 from layouts import ids
 from metrics import export as metrics_export
 from metrics import ingest
-from metrics.dataset import FILES
 from metrics.filters import Filters, Options
 from metrics.view import View
 
@@ -83,14 +81,6 @@ PAYOUTS = [
 
 
 @pytest.fixture
-def app(tmp_path):
-    """Return an app with its own file cache, used inside a request context."""
-    dash_app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True, "AUTOLOAD_DEMO": False})
-    with dash_app.server.test_request_context():
-        yield dash_app
-
-
-@pytest.fixture
 def csv_dir(make_dataset, write_csvs, tmp_path):
     """Write the small dataset as the four input CSVs."""
     dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
@@ -98,15 +88,9 @@ def csv_dir(make_dataset, write_csvs, tmp_path):
 
 
 @pytest.fixture
-def loaded(app, csv_dir):
+def loaded(upload_folder, csv_dir):
     """Return the DATASET_STORE value of the small dataset, as the uploads would build it."""
-    files = {
-        name: datasets.StoredFile(
-            ingest.parse_file(name, csv_dir / f"{name}.csv"), datasets.upload_source(f"{name}.csv")
-        )
-        for name in FILES
-    }
-    return data.dataset_value(datasets.build(files), "upload")
+    return upload_folder(csv_dir)
 
 
 def store_for(dataset_store: dict, model: str = "last_touch", **lists) -> dict:

@@ -17,14 +17,12 @@ import base64
 import pytest
 from dash import no_update
 
-from app import create_app
-from callbacks import data, datasets, export, session, sidebar
+from callbacks import export, session, sidebar
 from callbacks import influencers as tab
 from callbacks.weights import DEFAULT_PERCENTS, normalised_percents, weighted_options
 from layouts import ids
 from metrics import export as metrics_export
 from metrics import ingest
-from metrics.dataset import FILES
 from metrics.filters import Options
 from metrics.view import View
 
@@ -70,14 +68,6 @@ ALL_ON_CPE = {"roas": 0, "engagement_rate": 0, "conversion_rate": 0, "revenue": 
 
 
 @pytest.fixture
-def app(tmp_path):
-    """Return an app with its own file cache, used inside a request context."""
-    dash_app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True, "AUTOLOAD_DEMO": False})
-    with dash_app.server.test_request_context():
-        yield dash_app
-
-
-@pytest.fixture
 def small(make_dataset, write_csvs, tmp_path):
     """Write the hand-worked dataset as the four input CSVs and return the folder."""
     dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
@@ -85,15 +75,9 @@ def small(make_dataset, write_csvs, tmp_path):
 
 
 @pytest.fixture
-def store(app, small):
+def store(upload_folder, small):
     """Return the session store of the small dataset loaded by upload, no filters, last touch."""
-    files = {
-        name: datasets.StoredFile(
-            ingest.parse_file(name, small / f"{name}.csv"), datasets.upload_source(f"{name}.csv")
-        )
-        for name in FILES
-    }
-    loaded = data.dataset_value(datasets.build(files), "upload")
+    loaded = upload_folder(small)
     return session.update_session(loaded, None, None, "last_touch", *[None] * len(sidebar.LIST_FILTERS))
 
 

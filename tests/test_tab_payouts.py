@@ -14,13 +14,10 @@ import base64
 import pytest
 from dash import html
 
-from app import create_app
-from callbacks import data, datasets, session, sidebar
 from callbacks import payouts as tab
+from callbacks import session, sidebar
 from layouts import ids
-from metrics import ingest
 from metrics.__main__ import main as cli_main
-from metrics.dataset import FILES
 
 INFLUENCERS = [{"influencer_id": i, "name": f"Name {i}"} for i in ("a", "b", "c")]
 POSTS = [
@@ -55,14 +52,6 @@ PAYOUTS = [
 
 
 @pytest.fixture
-def app(tmp_path):
-    """Return an app with its own file cache, used inside a request context."""
-    dash_app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True, "AUTOLOAD_DEMO": False})
-    with dash_app.server.test_request_context():
-        yield dash_app
-
-
-@pytest.fixture
 def small(make_dataset, write_csvs, tmp_path):
     """Write the hand-worked dataset as the four input CSVs and return the folder."""
     dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
@@ -70,15 +59,9 @@ def small(make_dataset, write_csvs, tmp_path):
 
 
 @pytest.fixture
-def store(app, small):
+def store(upload_folder, small):
     """Return the session store of the small dataset loaded by upload, no filters, linear model."""
-    files = {
-        name: datasets.StoredFile(
-            ingest.parse_file(name, small / f"{name}.csv"), datasets.upload_source(f"{name}.csv")
-        )
-        for name in FILES
-    }
-    loaded = data.dataset_value(datasets.build(files), "upload")
+    loaded = upload_folder(small)
     return session.update_session(loaded, None, None, "linear", *[None] * len(sidebar.LIST_FILTERS))
 
 

@@ -26,8 +26,8 @@ from metrics import ingest, markov, tables
 from metrics.filters import Filters, Options
 from metrics.view import View
 
-# The Campaigns tests' dataset and app fixtures.
-app, csv_dir, loaded = small.app, small.csv_dir, small.loaded
+# The Campaigns tests' dataset fixtures (the app fixture is in conftest.py).
+csv_dir, loaded = small.csv_dir, small.loaded
 
 
 def bars_by_name(figure, trace_index: int = 0) -> dict[str, float]:
