@@ -29,8 +29,8 @@ bind = [f"{host}:{port}"]
 workers = _positive_int("GUNICORN_WORKERS", 2)
 threads = _positive_int("GUNICORN_THREADS", 4)
 worker_class = "gthread"
-# Long enough for a first view of a large dataset; report and L-size export jobs run as background
-# callbacks outside the request, so they never need a longer timeout.
+# Long enough for a first view of a large dataset and for a report, which is built in the request
+# (docs/reports.md): a few seconds on the demo data.
 timeout = _positive_int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = 30
 keepalive = 5

@@ -90,7 +90,6 @@ def test_report_buttons_are_disabled_without_data(dash_duo, tmp_path):
     app = create_app(
         {
             "CACHE_DIR": str(tmp_path / "cache"),
-            "JOBS_DIR": str(tmp_path / "jobs"),
             "TESTING": True,
             "AUTOLOAD_DEMO": False,
         }
