@@ -15,8 +15,8 @@ Cached getters (each returns a fresh frame):
   ``python -m metrics export``'s file for the same filters and options;
 * ``filter_options(key)`` — the values each sidebar dropdown offers.
 
-To cache a new table: write ``_<table>_ipc`` decorated with ``@cache.memoize()`` calling the metrics
-function on ``view(key, filters, options)``, and a public getter returning ``from_ipc(...)``.
+To cache a new table of a filter state: add its metrics function to ``VIEW_TABLES`` and, if callers
+want a named getter, a one-line wrapper around ``view_table``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
 
 import pandas as pd
 import pyarrow as pa
@@ -120,34 +119,38 @@ def credit(key: str, options: Options, filters: Filters) -> pd.DataFrame:
     """
     scope = filters if options.model == "markov" else Filters()
     # Score weights change no credit: one entry serves every weighting of the Influencers tab.
-    unweighted = replace(options, score_weights=Options().score_weights)
-    return from_ipc(_credit_ipc(key, unweighted, scope))
+    return from_ipc(_credit_ipc(key, options.with_default_weights(), scope))
 
 
-def _table_ipc(
-    compute: Callable[[View], pd.DataFrame], key: str, filters: Filters, options: Options
-) -> bytes:
-    return to_ipc(compute(view(key, filters, options)))
+# The tables of one filter state, by name; each is computed once per (dataset key, filters, options).
+VIEW_TABLES: dict[str, Callable[[View], pd.DataFrame]] = {
+    "kpis": lambda v: export.build_table("kpis", v),
+    "base_kpis": kpis.kpi_table,
+    "campaigns": tables.campaign_table,
+    "influencers": tables.influencer_table,
+    "trends": tables.trends,
+    "payouts": payouts.payout_ledger,
+}
 
 
 @cache.memoize()
-def _kpi_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return _table_ipc(lambda v: export.build_table("kpis", v), key, filters, options)
+def _view_table_ipc(name: str, key: str, filters: Filters, options: Options) -> bytes:
+    return to_ipc(VIEW_TABLES[name](view(key, filters, options)))
+
+
+def view_table(name: str, key: str, filters: Filters, options: Options) -> pd.DataFrame:
+    """Return table ``name`` of ``VIEW_TABLES`` for a filter state, computed once per state."""
+    return from_ipc(_view_table_ipc(name, key, filters, options))
 
 
 def kpi_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return the one-row kpis.csv table of a filter state, incrementality included (slower)."""
-    return from_ipc(_kpi_ipc(key, filters, options))
-
-
-@cache.memoize()
-def _base_kpi_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return _table_ipc(kpis.kpi_table, key, filters, options)
+    return view_table("kpis", key, filters, options)
 
 
 def base_kpi_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return the KPIs without incrementality (``metrics.kpis.kpi_table``): fast, for the money cards."""
-    return from_ipc(_base_kpi_ipc(key, filters, options))
+    return view_table("base_kpis", key, filters, options)
 
 
 def previous_kpi_table(key: str, filters: Filters, options: Options) -> tuple[Filters, pd.DataFrame] | None:
@@ -163,44 +166,24 @@ def previous_kpi_table(key: str, filters: Filters, options: Options) -> tuple[Fi
     return previous, base_kpi_table(key, previous, options)
 
 
-@cache.memoize()
-def _campaign_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return _table_ipc(tables.campaign_table, key, filters, options)
-
-
 def campaign_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return the campaign table of a filter state (``metrics.tables.campaign_table``)."""
-    return from_ipc(_campaign_ipc(key, filters, options))
-
-
-@cache.memoize()
-def _influencer_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return _table_ipc(tables.influencer_table, key, filters, options)
+    return view_table("campaigns", key, filters, options)
 
 
 def influencer_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return the influencer table of a filter state (``metrics.tables.influencer_table``)."""
-    return from_ipc(_influencer_ipc(key, filters, options))
-
-
-@cache.memoize()
-def _trends_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return _table_ipc(tables.trends, key, filters, options)
+    return view_table("influencers", key, filters, options)
 
 
 def trends(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return revenue, orders and spend per (date, campaign) (``metrics.tables.trends``)."""
-    return from_ipc(_trends_ipc(key, filters, options))
-
-
-@cache.memoize()
-def _payout_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return _table_ipc(payouts.payout_ledger, key, filters, options)
+    return view_table("trends", key, filters, options)
 
 
 def payout_ledger(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return the payout ledger (``metrics.payouts.payout_ledger``)."""
-    return from_ipc(_payout_ipc(key, filters, options))
+    return view_table("payouts", key, filters, options)
 
 
 @cache.memoize()

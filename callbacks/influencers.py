@@ -9,7 +9,6 @@ part of ``Options``, so each weighting is its own memo entry; attribution credit
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -37,11 +36,6 @@ SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 DETAIL_HINT = "Click a row of the table to see that influencer's KPIs, score, trend and posts."
 
 
-def unweighted(options: Options) -> Options:
-    """Return ``options`` with the default score weights (tables that do not depend on the score)."""
-    return replace(options, score_weights=Options().score_weights)
-
-
 @cache.cache.memoize()
 def _measured_ipc(key: str, filters: Filters, options: Options) -> bytes:
     table = cache.influencer_table(key, filters, options)
@@ -50,7 +44,7 @@ def _measured_ipc(key: str, filters: Filters, options: Options) -> bytes:
 
 @cache.cache.memoize()
 def _scored_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    measured = cache.from_ipc(_measured_ipc(key, filters, unweighted(options)))
+    measured = cache.from_ipc(_measured_ipc(key, filters, options.with_default_weights()))
     return cache.to_ipc(scoring.score_influencers(measured, options.score_weights))
 
 
@@ -71,7 +65,7 @@ def _personas_ipc(key: str, filters: Filters, options: Options) -> bytes:
 
 def ranked_personas(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return ``metrics.personas.rank_personas`` of the filter state (personas.csv rows plus ranked, rank)."""
-    return cache.from_ipc(_personas_ipc(key, filters, unweighted(options)))
+    return cache.from_ipc(_personas_ipc(key, filters, options.with_default_weights()))
 
 
 @cache.cache.memoize()
@@ -81,7 +75,7 @@ def _weekly_ipc(key: str, filters: Filters, options: Options) -> bytes:
 
 def weekly(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return spend and credited revenue per influencer and ISO week (``metrics.budget.weekly_spend_revenue``)."""
-    return cache.from_ipc(_weekly_ipc(key, filters, unweighted(options)))
+    return cache.from_ipc(_weekly_ipc(key, filters, options.with_default_weights()))
 
 
 # --- score weights -----------------------------------------------------------------------------------
@@ -310,7 +304,7 @@ def update_detail(selected: list | None, store: dict | None, weights: dict | Non
                 className="text-body-secondary small mb-3 tab-note",
             )
         row = match.iloc[0]
-        view = cache.view(state.key, state.filters, unweighted(state.options))
+        view = cache.view(state.key, state.filters, state.options.with_default_weights())
         posts = view.posts[view.posts["influencer_id"] == influencer_id]
         trend = weekly(state.key, state.filters, state.options)
     except datasets.DatasetExpired:

@@ -55,7 +55,7 @@ def update_payouts(store: dict | None) -> tuple[Component, Component]:
     try:
         ledger = cache.payout_ledger(state.key, state.filters, state.options)
         sums = cache.from_ipc(
-            _spend_sums_ipc(state.key, state.filters, replace(state.options, model="last_touch"))
+            _spend_sums_ipc(state.key, state.filters, state.options.with_model("last_touch"))
         )
     except datasets.DatasetExpired:
         notice = expired_notice()

@@ -206,3 +206,7 @@ class Options:
     def with_model(self, model: str) -> Options:
         """Return a copy using another attribution model."""
         return replace(self, model=model)
+
+    def with_default_weights(self) -> Options:
+        """Return a copy with the default score weights (for results the score does not change)."""
+        return replace(self, score_weights=Options().score_weights)
