@@ -7,8 +7,9 @@ influencers : influencer_id (str, unique), name, category, gender, platform (str
               follower_count (int64), plus any extra columns of the file, kept as text
 posts       : influencer_id, platform, url, caption (str), date (datetime64, midnight),
               reach, likes, comments (int64); optional post_id, campaign (str), views, shares, saves (Int64)
-tracking    : source, campaign, influencer_id, user_id, product (str; influencer_id/campaign may be <NA>),
-              date (datetime64, midnight), orders (int64), revenue (float64); optional brand, order_id (str)
+tracking    : source, campaign, influencer_id, product (category of str, in order of first appearance;
+              influencer_id/campaign may be missing), user_id (str), date (datetime64, midnight),
+              orders (int64), revenue (float64); optional brand (category), order_id (str)
 payouts     : influencer_id (str), basis ("post" | "order"), total_payout (float64), rate (float64, NaN when
               not given); optional orders, posts (float64)
 quality     : file, row, column, value, problem, action (all str except row: Int64, the 1-based line number

@@ -18,6 +18,8 @@ import base64
 import binascii
 import codecs
 import csv
+import ctypes
+import ctypes.util
 import datetime as dt
 import io
 import mmap
@@ -66,6 +68,22 @@ VALUE_WIDTH = 200  # longest value quoted in the report (captions can be long)
 STRING = pd.StringDtype("pyarrow")
 # pandas keeps arrow-backed strings as large_string: reading them so saves a conversion per column.
 TEXT = pa.large_string()
+# Categorical text columns are dictionary-encoded by the CSV reader's threads, block by block.
+_DICTIONARY = pa.dictionary(pa.int32(), TEXT)
+# The parse's buffers come from the C allocator, whose freed pages can be handed back to the system (see
+# _release_parse_memory); pyarrow's default pool keeps them counted in the process's memory.
+PARSE_POOL = pa.system_memory_pool()
+
+
+def _find_malloc_trim():
+    """Return glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()
 
 _BINARY_SIGNATURES = (
     (b"PK\x03\x04", "an Excel workbook or zip archive, not a CSV file: save it as CSV (UTF-8) and retry"),
@@ -319,7 +337,8 @@ def _decode(name: str, data: Buffer, filename: str | None, report: _Report) -> B
         head = data[:65536]
     if _NON_BLANK.search(data, len(_BOM) if head.startswith(_BOM) else 0) is None:
         raise InputRejected(name, f"{label} empty")
-    if b"\x00" in head:
+    # The whole file, not just its head: a NUL further down would pass into the text columns unseen.
+    if data.find(b"\x00") >= 0:
         raise InputRejected(name, f"{label} binary, not CSV text")
     if np.frombuffer(data, dtype=np.uint8).max() < 0x80:
         return data
@@ -472,6 +491,91 @@ class _Table:
     rows_read: int
 
 
+# Bytes scanned per step when counting line breaks: bounds the temporary comparison array.
+_COUNT_BLOCK = 1 << 23
+
+
+def _line_count(data: Buffer, start: int) -> int:
+    """Return how many lines the file has from ``start`` on: no more records than this can follow."""
+    view = np.frombuffer(data, dtype=np.uint8)[start:]
+    if view.size == 0:
+        return 0
+    counts = {}
+    for byte in (0x0A, 0x0D):  # LF (and CRLF) files; then old Mac files, whose lines end in CR alone
+        counts[byte] = sum(
+            int(np.count_nonzero(view[i : i + _COUNT_BLOCK] == byte))
+            for i in range(0, view.size, _COUNT_BLOCK)
+        )
+        if counts[byte]:
+            break
+    # The last line needs no line break.
+    return max(counts.values()) + 1
+
+
+def too_many_rows(label: str, max_rows: int) -> str:
+    """
+    Return the rejection message of a file over the row limit.
+
+    Examples
+    --------
+    >>> too_many_rows("big.csv", 1000)
+    'big.csv has more than 1,000 data rows, the upload limit; load bigger files through a server folder (DATA_DIR) or the command line'
+    """
+    noun = "row" if max_rows == 1 else "rows"
+    return (
+        f"{label} has more than {max_rows:,} data {noun}, the upload limit; "
+        "load bigger files through a server folder (DATA_DIR) or the command line"
+    )
+
+
+def _check_row_limit(
+    name: str, data: Buffer, body_start: int, delimiter: str, n_columns: int, max_rows: int, label: str
+) -> None:
+    """
+    Reject a file with more than ``max_rows`` data rows before parsing it.
+
+    Counting line breaks (a few tens of ms for 200 MB) settles most files, as records cannot outnumber lines.
+    Only a file with more lines than the limit has its records counted, by pyarrow's streaming reader
+    with the parse's own options (blank lines skipped, rows with a wrong number of fields counted as
+    read), which stops at the first block past the limit: an oversized file costs the time of
+    ``max_rows`` rows, never of the whole file. A file the reader cannot read is left to the full parse,
+    whose message says why.
+    """
+    if _line_count(data, body_start) <= max_rows:
+        return
+    column_names = [f"c{i}" for i in range(n_columns)]
+    broken = 0
+
+    def on_invalid(row) -> str:
+        nonlocal broken
+        broken += bool(row.text.strip())
+        return "skip"
+
+    try:
+        reader = pacsv.open_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=column_names, skip_rows=1, block_size=1 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=data.find(b'"') >= 0,
+                ignore_empty_lines=True,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=column_names[:1], column_types={column_names[0]: TEXT}
+            ),
+        )
+        rows = 0
+        for batch in reader:
+            rows += batch.num_rows
+            if rows + broken > max_rows:
+                break
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return
+    if rows + broken > max_rows:
+        raise InputRejected(name, too_many_rows(label, max_rows))
+
+
 def _read_table(
     name: str,
     data: Buffer,
@@ -514,6 +618,7 @@ def _read_table(
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),
+            memory_pool=PARSE_POOL,
         )
         return table, invalid
 
@@ -551,13 +656,7 @@ def _read_table(
     report.rows(
         "",
         "wrong number of fields",
-        np.array(
-            [
-                f"row dropped (expected {r.expected_columns} fields, found {r.actual_columns})"
-                for r in invalid
-            ],
-            dtype=object,
-        ),
+        np.array([_wrong_fields_action(r) for r in invalid], dtype=object),
         np.array(broken, dtype=np.int64),
         np.array([r.text for r in invalid], dtype=object),
         numbers,
@@ -574,6 +673,16 @@ def _read_table(
             lines = lines[~empty]
             rows_read -= int(empty.sum())
     return _Table(table, lines, rows_read)
+
+
+def _wrong_fields_action(row) -> str:
+    """Return the action of a row with a wrong field count, pointing at an open quote when it spans lines."""
+    action = f"row dropped (expected {row.expected_columns} fields, found {row.actual_columns})"
+    spanned = len(row.text.splitlines())
+    if spanned > 1:
+        # A quote left open takes in the lines after it, good rows included, until the next quote.
+        action = f"{action[:-1]}; the row runs over {spanned} lines: check for a quote left open)"
+    return action
 
 
 def _has_padding(column: pa.ChunkedArray) -> bool:
@@ -616,6 +725,50 @@ def _string_series(column: pa.ChunkedArray) -> pd.Series:
     return column.to_pandas(types_mapper={pa.string(): STRING, pa.large_string(): STRING}.get)
 
 
+def _category_series(column: pa.ChunkedArray) -> pd.Series:
+    """
+    Return a text column as a pandas ``category``: its values in order of first appearance as categories.
+
+    The codes are then exactly ``pandas.factorize``'s (-1 where missing), which the metrics reuse
+    instead of factorising a million strings again (docs/data-contract.md). The column comes
+    dictionary-encoded from the CSV reader, so only the few distinct values are trimmed.
+    """
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(_to_strings(column, trim=False))
+    if column.num_chunks > 1:
+        # Each block of the file has its own dictionary; unifying them appends the values each block adds,
+        # in block order, so the values stay in order of first appearance.
+        column = column.unify_dictionaries()
+    if column.num_chunks == 0:
+        column = pa.chunked_array([pa.array([], type=_DICTIONARY)])
+    dictionary = pa.chunked_array([column.chunk(0).dictionary])
+    indices = pa.chunked_array([chunk.indices for chunk in column.chunks], type=column.type.index_type)
+    codes = pc.fill_null(indices, -1).to_numpy()
+    if not _has_padding(dictionary):
+        categories = pd.Index(_string_series(_to_strings(dictionary, trim=False)))
+        return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
+    # Trimming can merge values (" A" and "A") or empty one: number the trimmed values afresh.
+    merged, categories = pd.factorize(_string_series(_to_strings(dictionary, trim=True)))
+    codes = np.append(merged, -1)[codes]
+    series = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories), validate=False))
+    return _in_appearance_order(series)
+
+
+def _in_appearance_order(series: pd.Series) -> pd.Series:
+    """Return a categorical with only the values present as categories, in order of first appearance."""
+    codes = series.array.codes
+    found = codes >= 0
+    order, first = pd.factorize(codes[found])
+    if len(first) == len(series.cat.categories) and (first == np.arange(len(first))).all():
+        return series
+    renumbered = np.full(len(codes), -1, dtype=np.int32)
+    renumbered[found] = order
+    return pd.Series(
+        pd.Categorical.from_codes(renumbered, categories=series.cat.categories.take(first)),
+        index=series.index,
+    )
+
+
 # -- numbers
 
 
@@ -641,6 +794,8 @@ _POINT_DECIMAL = r"(?:(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3})(?:\.\d
 # European (1.234.567,89), allowed only in files not delimited by commas.
 _COMMA_DECIMAL = r"(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d*)?"
 _GROUP_SPACE = r"(?<=\d)[ '](?=\d{3}(?!\d))"
+# Whole numbers from here up do not fit an int64 column: casting would wrap them to nonsense.
+INT_LIMIT = 2.0**63
 
 
 def _parse_number_text(text: pd.Series, *, comma_decimal_possible: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -811,9 +966,14 @@ def _convert_text(
     canonical: str, spec: ColumnSpec, column: pa.ChunkedArray, lines, report: _Report
 ) -> _Converted:
     # Padding spaces break joins between files (" A" is not "A").
-    column = _to_strings(column, trim=True)
-    series = _string_series(column)
-    if column.null_count == 0 or spec.blank == "allow":
+    if spec.categorical:
+        series = _category_series(column)
+        has_blanks = bool((series.array.codes < 0).any())
+    else:
+        column = _to_strings(column, trim=True)
+        series = _string_series(column)
+        has_blanks = column.null_count > 0
+    if not has_blanks or spec.blank == "allow":
         return _Converted(series, None)
     blank = series.isna().to_numpy(dtype=bool)
     action = "row dropped" if spec.blank == "drop" else "kept empty"
@@ -833,7 +993,7 @@ def _convert_number(
         clean = numbers.size == 0 or numbers.min() >= 0
         if clean and pa.types.is_floating(kind):
             clean = bool(np.isfinite(numbers).all()) and (
-                not whole or bool((numbers == np.round(numbers)).all())
+                not whole or bool((numbers == np.round(numbers)).all() and numbers.max() < INT_LIMIT)
             )
         if clean:
             return _Converted(pd.Series(numbers).astype(dtype), None)
@@ -859,6 +1019,7 @@ def _convert_number(
         not_whole = finite & ~close
         values = np.where(close, rounded, values)
     negative = finite & ~not_whole & (values < 0)
+    too_large = finite & ~not_whole & (values >= INT_LIMIT) if whole else np.zeros(len(values), bool)
 
     required = spec.required
     action_bad = "row dropped" if required else "value cleared"
@@ -870,7 +1031,9 @@ def _convert_number(
         )
     if negative.any():
         report.rows(canonical, "negative number", action_bad, np.flatnonzero(negative), raw_values(), lines)
-    invalid = bad | not_whole | negative
+    if too_large.any():
+        report.rows(canonical, "number too large", action_bad, np.flatnonzero(too_large), raw_values(), lines)
+    invalid = bad | not_whole | negative | too_large
     drop = invalid.copy() if required else None
     if required and blank.any() and spec.blank != "allow":
         if spec.blank == "zero":
@@ -1017,7 +1180,7 @@ def parse_file(
     filename : str, optional
         The name the user gave the file, quoted in rejection messages.
     max_rows : int, optional
-        Reject a file with more data rows than this (browser uploads).
+        Reject a file with more data rows than this (browser uploads), counted before the file is parsed.
     today : date, optional
         Dates after it are warned about as future dates; default ``date.today()``.
     report_cap : int, default REPORT_CAP
@@ -1055,11 +1218,20 @@ def parse_file(
     for canonical, index in mapping.items():
         kind = specs[canonical].kind
         wanted[index] = TEXT if kind in ("text", "basis") else None
+        if specs[canonical].categorical:
+            wanted[index] = _DICTIONARY
     for index in extras.values():
         wanted[index] = TEXT
+    if max_rows is not None:
+        _check_row_limit(name, data, body_start, delimiter, len(headers), max_rows, filename or f"{name}.csv")
     parsed = _read_table(name, data, delimiter, len(headers), wanted, body_start, report)
+    if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        # The table holds copies of the values: the file's pages need not count in this process's memory
+        # while the columns are converted (its peak).
+        data.madvise(mmap.MADV_DONTNEED)
     if max_rows is not None and parsed.rows_read > max_rows:
-        raise InputRejected(name, f"{parsed.rows_read:,} data rows is more than the limit of {max_rows:,}")
+        # Only lines ending in a lone CR inside an LF file escape the count before parsing.
+        raise InputRejected(name, too_many_rows(filename or f"{name}.csv", max_rows))
     table, lines = parsed.table, parsed.lines
     if parsed.rows_read == 0:
         report.note("no data rows", "read as empty")
@@ -1108,6 +1280,9 @@ def parse_file(
     if drop.any():
         frame = frame.loc[keep].reset_index(drop=True)
         lines = lines[keep]
+        # A dropped row may have held a value's only or first occurrence.
+        for column_name in frame.columns[(frame.dtypes == "category").to_numpy()]:
+            frame[column_name] = _in_appearance_order(frame[column_name])
     return ParsedFile(
         frame=frame,
         quality=report.frame(),
@@ -1120,6 +1295,10 @@ def parse_file(
 
 def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
     """Return ``values.isin(allowed)`` as a numpy bool array (missing values are False), via pyarrow."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # The few categories are looked up, not the million rows; code -1 (missing) picks the last False.
+        found = np.append(_isin(pd.Series(values.cat.categories), allowed), False)
+        return found[values.array.codes]
     column = pa.chunked_array(pa.array(values.astype(STRING)))
     value_set = pa.array(allowed.dropna().unique().astype(object), type=column.type)
     return pc.fill_null(pc.is_in(column, value_set=value_set), False).to_numpy(zero_copy_only=False)
@@ -1218,7 +1397,21 @@ def read_files(
         for name in FILES
         if name in by_name
     }
-    return build_dataset(parsed, report_cap=report_cap)
+    dataset = build_dataset(parsed, report_cap=report_cap)
+    _release_parse_memory()
+    return dataset
+
+
+def _release_parse_memory() -> None:
+    """
+    Hand the memory freed after parsing back to the system.
+
+    The parsed tables are gone once the frames are built, but the allocators keep their pages for reuse:
+    left alone, a loaded dataset would hold about twice its size in memory (docs/data-contract.md).
+    """
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def read_dir(path: str | Path, *, today: dt.date | None = None, report_cap: int = REPORT_CAP) -> Dataset:

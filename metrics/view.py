@@ -71,6 +71,23 @@ FILTER_OF_ATTRIBUTE = {
 TEXT_COLUMNS = ["influencer_id", "name", "platform", "category", "gender"]
 
 
+def factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """
+    Return ``pandas.factorize(column)`` as (codes, values): values in order of first appearance, -1 missing.
+
+    A categorical column whose categories already are its values in order of first appearance (as
+    ``metrics.ingest`` builds them, docs/data-contract.md) gives its own small codes without a copy.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.array.codes  # the categorical's own array: ``.cat.codes`` would copy it
+        present = pd.unique(codes)
+        present = present[present >= 0]
+        if len(present) == len(column.cat.categories) and (present == np.arange(len(present))).all():
+            return codes, pd.Index(column.cat.categories)
+    codes, values = pd.factorize(column, use_na_sentinel=True)
+    return codes, pd.Index(values)
+
+
 def _allowed(codes: np.ndarray, values: pd.Index, selected: tuple[str, ...]) -> np.ndarray:
     """Return a mask of ``codes`` whose value is in ``selected`` (all True without a selection; -1 never)."""
     if not selected:
@@ -178,18 +195,22 @@ class Prepared:
         self.influencers = all_influencers(dataset)
         ids = pd.Index(self.influencers["influencer_id"])
         # Factorize first, then look the few distinct ids up: get_indexer on a million strings is slow.
-        codes, uniques = pd.factorize(tracking["influencer_id"].astype("string"), use_na_sentinel=True)
-        self.influencer = np.append(ids.get_indexer(pd.Index(uniques)), -1)[codes]
+        codes, uniques = factorize(tracking["influencer_id"])
+        lookup = np.append(ids.get_indexer(uniques.astype("string")), -1).astype(np.int32)
+        self.influencer = lookup[codes]
         self.attribute_codes: dict[str, np.ndarray] = {}
         self.attribute_values: dict[str, pd.Index] = {}
         for attribute in ATTRIBUTES:
             attribute_codes, values = pd.factorize(self.influencers[attribute], use_na_sentinel=True)
             self.attribute_codes[attribute] = np.append(attribute_codes, -1)
             self.attribute_values[attribute] = pd.Index(values)
-        self.user, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
+        user, _ = factorize(tracking["user_id"])
+        # int32 codes hold any user count a machine can load, in half the memory of factorize's int64.
+        self.user = user.astype(np.int32) if user.dtype == np.int64 else user
         self.date = tracking["date"].to_numpy(dtype="datetime64[ns]")
         self.is_conversion = attribution.conversion_mask(tracking).fillna(False).to_numpy(dtype=bool)
-        self.orders = tracking["orders"].to_numpy(dtype="float64")
+        # Views of the frame's own arrays, not copies (orders become float per credited row).
+        self.orders = tracking["orders"].to_numpy()
         self.revenue = tracking["revenue"].to_numpy(dtype="float64")
         self._columns: dict[str, tuple[np.ndarray, pd.Index]] = {}
         self._memo: dict[Any, Any] = {}
@@ -200,8 +221,7 @@ class Prepared:
     def column(self, name: str) -> tuple[np.ndarray, pd.Index]:
         """Return the codes and values of a tracking column, factorized once."""
         if name not in self._columns:
-            codes, values = pd.factorize(self._dataset().tracking[name], use_na_sentinel=True)
-            self._columns[name] = (codes, pd.Index(values))
+            self._columns[name] = factorize(self._dataset().tracking[name])
         return self._columns[name]
 
     def group_codes(self, by: str) -> tuple[np.ndarray, pd.Index]:
@@ -462,7 +482,7 @@ class View:
             orders_weight = credit["orders_weight"].to_numpy(dtype="float64")[keep]
             revenue_weight = credit["revenue_weight"].to_numpy(dtype="float64")[keep]
         prepared = self.prepared
-        orders = orders_weight * prepared.orders[conversion_rows]
+        orders = orders_weight * prepared.orders[conversion_rows].astype(np.float64)
         revenue = revenue_weight * prepared.revenue[conversion_rows]
         return conversion_rows, touch_rows, weight, orders, revenue
 
@@ -477,7 +497,9 @@ class View:
         """
         conversion_rows, touch_rows, weight, orders, revenue = self._credited_rows
         tracking = self.dataset.tracking
+        # Text as ``string`` whatever the frame stores it as (categorical in ingested data).
         conversion = tracking[["user_id", "date", "product", "source"]].take(conversion_rows)
+        conversion = conversion.astype({"user_id": "string", "product": "string", "source": "string"})
         touch = tracking[["influencer_id", "campaign"]].take(touch_rows)
         people = self.influencers[ATTRIBUTES].take(self.prepared.influencer[touch_rows])
         frame = pd.concat(
@@ -594,6 +616,9 @@ class View:
                     _distinct(self.prepared.influencer[self.touch_passes].astype(np.int64))
                 )
                 mask = mask & posts["influencer_id"].isin(in_campaigns).to_numpy(dtype=bool)
+        if mask.all():
+            # A shallow copy shares the dataset's posts instead of a second copy (copy-on-write keeps them apart).
+            return posts.copy(deep=False)
         return posts[mask].reset_index(drop=True)
 
     def _posts_with_attributes(self) -> pd.DataFrame:

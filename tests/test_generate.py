@@ -385,6 +385,12 @@ def test_bundled_demo_ingests_clean(demo):
     assert dataset.quality["problem"].tolist() == ["no payout row in payouts.csv"] * 3
     for name in gen.FILES:
         frame = dataset.frame(name)
+        # Repeated tracking text is stored as categories (docs/data-contract.md); the values must match.
+        categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+        assert categorical == (
+            ["source", "campaign", "influencer_id", "product", "brand"] if name == "tracking" else []
+        )
+        frame = frame.astype(dict.fromkeys(categorical, "string"))
         pd.testing.assert_frame_equal(frame, demo[name][frame.columns])
 
 
@@ -455,16 +461,17 @@ def test_harness_keeps_the_best_sample_and_judges_it(tmp_path):
     assert "x2.33" in table  # 7.0 against its 3.0 baseline
 
 
-def test_benchmark_command_reuses_the_workload_and_writes_results(tmp_path, capsys):
+def test_benchmark_command_reuses_the_workload_and_writes_results(tmp_path, capsys, monkeypatch):
     workloads, results = tmp_path / "workloads", tmp_path / "results-XS.json"
     argv = ["--size", "XS", "--repeat", "1", "--workloads", str(workloads), "--results", str(results)]
     assert benchmarks_main(argv) == 0
     assert "generated in" in capsys.readouterr().out
-    assert benchmarks_main(argv) == 0
-    second = capsys.readouterr().out
-    assert "reused" in second
     document = json.loads(results.read_text())
     names = [row["name"] for row in document["measurements"]]
     assert names == [measurement.name for measurement in MEASUREMENTS]
     assert document["measurements"][0]["value"] > 0
     assert document["size"] == "XS" and document["repeat"] == 1
+    # The second run only needs to show the workload is reused, so it times the first row alone.
+    monkeypatch.setattr("benchmarks.__main__.MEASUREMENTS", MEASUREMENTS[:1])
+    assert benchmarks_main(argv) == 0
+    assert "reused" in capsys.readouterr().out

@@ -238,7 +238,7 @@ def test_path_sources(tmp_path):
 
 
 def test_max_rows_rejects_a_bigger_file():
-    with pytest.raises(InputRejected, match="2 data rows is more than the limit of 1"):
+    with pytest.raises(InputRejected, match=r"payouts\.csv has more than 1 data row, the upload limit"):
         parse("payouts", PAYOUTS, max_rows=1)
     assert len(parse("payouts", PAYOUTS, max_rows=2).frame) == 2
 
@@ -650,10 +650,12 @@ def test_frame_contract_dtypes():
     assert dataset.posts[["reach", "likes", "comments"]].dtypes.tolist() == ["int64"] * 3
     assert dataset.tracking["revenue"].dtype == "float64"
     assert dataset.tracking["orders"].dtype == "int64"
-    assert all(
-        isinstance(dataset.tracking[c].dtype, pd.StringDtype) for c in ["source", "campaign", "user_id"]
-    )
-    assert dataset.tracking.loc[1, "campaign"] is pd.NA
+    assert isinstance(dataset.tracking["user_id"].dtype, pd.StringDtype)
+    for column in ["source", "campaign", "influencer_id", "product"]:
+        assert isinstance(dataset.tracking[column].dtype, pd.CategoricalDtype)
+        assert isinstance(dataset.tracking[column].cat.categories.dtype, pd.StringDtype)
+    assert dataset.tracking["campaign"].cat.categories.tolist() == ["Launch"]
+    assert pd.isna(dataset.tracking.loc[1, "campaign"])
     assert dataset.quality["row"].dtype == "Int64"
     assert isinstance(dataset.tracking.index, pd.RangeIndex)
 
