@@ -17,7 +17,7 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import api, health, logs
+from callbacks import api, common, health, logs
 from callbacks import config as settings
 from callbacks.cache import cache
 from layouts import shell
@@ -45,6 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     logging.getLogger().setLevel(options["LOG_LEVEL"])
     server = Flask(__name__)
     server.config.update(options)
+    # Any upload the Data tab allows fits; a bigger request is refused with 413 before it is read.
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes(options)
     if options["CACHE_TYPE"] == "FileSystemCache":
         Path(options["CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
     cache.init_app(server, config=settings.cache_config(options))
@@ -59,6 +61,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
         serve_locally=True,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        # A callback that raises logs its traceback and shows what failed; its outputs stay as they were.
+        on_error=common.callback_error,
     )
     app.layout = shell.layout
     with server.app_context():
@@ -67,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     # Deployment: JSON request/upload logs, /healthz and the HTTP API (docs/deployment.md).
     logs.configure_logging(options["LOG_LEVEL"])
     logs.init_request_logging(server)
+    common.register_request_limit(app)
     health.register(server)
     api.register(server)
     return app

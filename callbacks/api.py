@@ -18,6 +18,7 @@ to a dataset, so there is no ``GET /api/datasets``. An unknown or expired key is
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -26,10 +27,11 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from callbacks import cache, datasets
 from callbacks.config import max_upload_bytes
-from callbacks.logs import log_upload
+from callbacks.logs import log_event, log_upload
 from callbacks.session import effective_dates
 from metrics import export
 from metrics.dataset import FILES, InputRejected
@@ -58,6 +60,21 @@ def _bad_request(error: ApiError):
     return jsonify({"error": str(error), **error.details}), error.status
 
 
+@api.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge):
+    # Reached when the body outgrows MAX_CONTENT_LENGTH while it is read (a request without a
+    # Content-Length); a declared length over the upload limit is refused in create_dataset first.
+    limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    log_event(
+        "request_too_large", logging.WARNING, path=request.path, bytes=request.content_length, limit=limit
+    )
+    body = {
+        "error": f"the request is larger than the server's limit of {limit / 2**20:.0f} MB",
+        "limit": limit,
+    }
+    return jsonify(body), 413
+
+
 @api.errorhandler(datasets.DatasetExpired)
 def _expired(_error: datasets.DatasetExpired):
     return jsonify({"error": "expired"}), 404
@@ -79,12 +96,16 @@ def _max_rows() -> int | None:
 def create_dataset():
     """Parse the four uploaded CSV files, store the dataset and return its key (201)."""
     limit = max_upload_bytes(current_app.config)  # the Data tab's limit
-    megabytes = limit / (1024 * 1024)
+    megabytes = float(current_app.config["MAX_UPLOAD_MB"])  # as configured, not rounded from bytes
     if (
         request.content_length is not None
         and request.content_length > len(FILES) * limit + MULTIPART_OVERHEAD
     ):
-        raise ApiError(f"the upload is larger than {len(FILES)} files of {megabytes:g} MB", status=413)
+        raise ApiError(
+            f"the upload is larger than {len(FILES)} files of {megabytes:g} MB, the upload limit",
+            status=413,
+            limit_mb=megabytes,
+        )
     sent = set(request.files)
     missing = [name for name in FILES if name not in sent]
     unexpected = sorted(sent - set(FILES))
@@ -114,7 +135,10 @@ def create_dataset():
                 status="too_large",
             )
             raise ApiError(
-                f"{name}: the file is larger than the {megabytes:g} MB limit", status=413, file=name
+                f"{name}: the file is larger than the {megabytes:g} MB limit",
+                status=413,
+                file=name,
+                limit_mb=megabytes,
             )
         try:
             # parse_bytes writes the file's upload log line (callbacks/datasets.py), as for the Data tab.

@@ -31,6 +31,14 @@ DEFAULTS: dict[str, Any] = {
     "TESTING": False,
 }
 
+# The upload callback's request: four upload areas, one file each, sent as base64 data URLs
+# ("data:text/csv;base64,..."), with the file names, the dataset summary and Dash's envelope around them.
+# The overhead also covers every other callback's request (the largest, a campaign grid's rows sent back
+# for their iROAS, is tens of kB), so a small MAX_UPLOAD_MB never refuses an ordinary request.
+UPLOAD_AREAS = 4
+DATA_URL_PREFIX_BYTES = 1024
+REQUEST_OVERHEAD_BYTES = 8 * 1024 * 1024
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -121,6 +129,24 @@ def settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, s
 def max_upload_bytes(config: Mapping[str, Any]) -> int:
     """Return the per-file upload limit in bytes (``MAX_UPLOAD_MB`` mebibytes)."""
     return int(float(config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+
+
+def max_request_bytes(config: Mapping[str, Any]) -> int:
+    """
+    Return the largest request body the server accepts (Flask's ``MAX_CONTENT_LENGTH``).
+
+    The biggest request the dashboard itself sends is the upload callback's: the four upload areas, each
+    holding at most one file of ``MAX_UPLOAD_MB`` (the browser refuses a bigger one before reading it) as
+    a base64 data URL, plus the callback's other inputs. Anything larger is refused with 413 before it is
+    read (docs/configuration.md, "Decisions").
+
+    Examples
+    --------
+    >>> max_request_bytes({"MAX_UPLOAD_MB": 3})  # 4 x (4 MiB of base64 + its data-URL prefix) + 8 MiB
+    25169920
+    """
+    per_file = 4 * -(-max_upload_bytes(config) // 3) + DATA_URL_PREFIX_BYTES
+    return UPLOAD_AREAS * per_file + REQUEST_OVERHEAD_BYTES
 
 
 def cache_config(config: Mapping[str, Any]) -> dict[str, Any]:

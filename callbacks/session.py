@@ -48,18 +48,22 @@ class SessionState:
 
     @classmethod
     def from_store(cls, store: dict | None) -> SessionState:
-        """Read a session store (tolerant of None, missing keys and an unknown model)."""
-        store = store or {}
+        """Read a session store (tolerant of None, missing keys, an unknown model and values of the wrong type)."""
+        # The browser's session storage can be edited by hand: anything that is not the expected shape
+        # counts as absent rather than reaching the callbacks.
+        store = store if isinstance(store, dict) else {}
         model = store.get("model") if store.get("model") in MODELS else DEFAULT_MODEL
         try:
-            filters = Filters.from_dict(store.get("filters"))
+            raw_filters = store.get("filters")
+            filters = Filters.from_dict(raw_filters if isinstance(raw_filters, dict) else None)
         except (TypeError, ValueError):
             filters = Filters()
+        key, summary = store.get("key"), store.get("summary")
         return cls(
-            key=store.get("key") or None,
+            key=key if isinstance(key, str) and key else None,
             filters=filters,
             options=Options(model=model),
-            summary=store.get("summary"),
+            summary=summary if isinstance(summary, dict) else None,
             expired=bool(store.get("expired")),
         )
 
@@ -79,11 +83,12 @@ def _iso_date(value: str | None) -> dt.date | None:
 
 
 def period_bounds(summary: dict | None) -> tuple[dt.date, dt.date] | None:
-    """Return the dataset's (first, last) date from its summary, or None."""
-    period = (summary or {}).get("period")
-    if not period:
+    """Return the dataset's (first, last) date from its summary, or None (also for a malformed period)."""
+    period = summary.get("period") if isinstance(summary, dict) else None
+    if not isinstance(period, list | tuple) or len(period) != 2:
         return None
-    return _iso_date(period[0]), _iso_date(period[1])
+    first, last = _iso_date(period[0]), _iso_date(period[1])
+    return None if first is None or last is None else (first, last)
 
 
 def effective_dates(

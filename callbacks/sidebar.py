@@ -9,7 +9,7 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache
+from callbacks import cache, datasets
 from callbacks.session import PAGE_LOAD, SessionState, parse_query, period_bounds
 from layouts import ids
 from layouts.sidebar import LIST_FILTERS
@@ -58,7 +58,10 @@ def update_list_filter(
     key = dataset_store.get("key")
     if key is None:
         return [], []
-    available = cache.filter_options(key)[field]
+    try:
+        available = cache.filter_options(key)[field]
+    except datasets.DatasetExpired:
+        return [], []  # evicted since it was loaded: the KPI row says the data expired
     labels = TIER_LABELS if field == "tiers" else {}
     options = [{"label": labels.get(value, value), "value": value} for value in available]
     if reset:

@@ -7,6 +7,7 @@ the weights are part of every memo key of a scored table and of the influencers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -34,7 +35,8 @@ def valid_percents(percents: Mapping[str, object] | None) -> dict[str, int] | No
         values = {component: float(percents[component]) for component in COMPONENTS}
     except (KeyError, TypeError, ValueError):
         return None
-    if any(value < 0 or value != int(value) for value in values.values()):
+    # "nan" and "inf" parse as floats (the store is the browser's and can be edited): not weights.
+    if any(not math.isfinite(value) or value < 0 or value != int(value) for value in values.values()):
         return None
     whole = {component: int(value) for component, value in values.items()}
     return whole if sum(whole.values()) == 100 else None

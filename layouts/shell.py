@@ -23,6 +23,7 @@ def layout() -> html.Div:
             dcc.Store(id=ids.URL_QUERY, storage_type="memory"),
             dcc.Store(id=ids.SCORE_WEIGHTS_STORE, storage_type="session"),
             dcc.Download(id=ids.DOWNLOAD),
+            error_toast(),
             topbar.layout(),
             dbc.Container(
                 dbc.Row(
@@ -51,6 +52,20 @@ def layout() -> html.Div:
             ),
         ],
         className="app",
+    )
+
+
+def error_toast() -> dbc.Toast:
+    """Return the toast that says what failed when a callback raised (filled by callbacks/common.py)."""
+    return dbc.Toast(
+        id=ids.ERROR_TOAST,
+        header="Something went wrong",
+        icon="danger",
+        is_open=False,
+        dismissable=True,
+        className="error-toast",
+        # Above the page and its dropdowns, in view wherever the page is scrolled.
+        style={"position": "fixed", "top": "4.5rem", "right": "1rem", "zIndex": 1090, "maxWidth": "26rem"},
     )
 
 
