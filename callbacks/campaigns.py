@@ -58,6 +58,41 @@ def campaign_returns(key: str, filters: Filters, options: Options) -> pd.DataFra
     return cache.from_ipc(_campaign_returns_ipc(key, filters, options))
 
 
+@cache.cache.memoize()
+def _campaign_estimates_ipc(key: str, filters: Filters, options: Options) -> bytes:
+    view = cache.view(key, filters, options)
+    table = cache.campaign_table(key, filters, options)
+    return cache.to_ipc(incrementality.add_iroas(table, view, "campaign", interval=False))
+
+
+def campaign_estimates(key: str, filters: Filters, options: Options) -> pd.DataFrame:
+    """
+    Return :func:`campaign_returns` without the bootstrap interval (``iroas_low``/``iroas_high`` empty).
+
+    Incremental revenue, iROAS and ``insufficient_data`` equal :func:`campaign_returns`'s: the interval is
+    the slow part, so a panel showing only the estimate can be drawn in the first paint.
+    """
+    return cache.from_ipc(_campaign_estimates_ipc(key, filters, options))
+
+
+@cache.cache.memoize()
+def campaign_rows(key: str, filters: Filters, options: Options) -> list[dict]:
+    """Return the campaign grid's rows without incrementality columns, once per filter state."""
+    return records(cache.campaign_table(key, filters, options))
+
+
+@cache.cache.memoize()
+def campaign_return_rows(key: str, filters: Filters, options: Options) -> list[dict]:
+    """Return the campaign grid's rows with incrementality and its interval, once per filter state."""
+    return records(campaign_returns(key, filters, options))
+
+
+def _stored_return_rows(key: str, filters: Filters, options: Options) -> list[dict] | None:
+    """Return :func:`campaign_return_rows` if the cache holds it already (never computes it)."""
+    cache_key = campaign_return_rows.make_cache_key(campaign_return_rows.uncached, key, filters, options)
+    return cache.cache.get(cache_key)
+
+
 def graph(figure: go.Figure | dict) -> dcc.Graph:
     """Return a graph as tall as its figure (a responsive graph otherwise takes its container's height)."""
     height = figure["layout"]["height"] if isinstance(figure, dict) else figure.layout.height
@@ -72,24 +107,27 @@ def update_campaigns(store: dict | None) -> tuple[Component | None, list[dict], 
     """
     Return the campaign table's caption (or an empty state), its rows and the grid's style.
 
-    The rows come without their incrementality columns, shown "…" until :func:`update_campaign_iroas`
-    fills them: the bootstrap interval must not hold back the first paint.
+    The rows of a new filter state come without their incrementality columns, shown "…" until
+    :func:`update_campaign_iroas` fills them: the bootstrap interval must not hold back the first paint.
+    A filter state seen before gets its complete rows at once.
     """
     state = SessionState.from_store(store)
     blocked = unavailable(state)
     if blocked is not None:
         return blocked, [], layout.HIDDEN
     try:
-        table = cache.campaign_table(state.key, state.filters, state.options)
+        rows = _stored_return_rows(state.key, state.filters, state.options)
+        if rows is None:
+            rows = campaign_rows(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
         return expired_notice(), [], layout.HIDDEN
-    if table.empty:
+    if not rows:
         return no_rows_state("campaigns"), [], layout.HIDDEN
     caption = _caption(
         f"{model_caption(state.model)}. iROAS: incremental revenue ÷ spend, with its 95% interval "
         "(see the ROI tab)."
     )
-    return caption, records(table), {}
+    return caption, rows, {}
 
 
 def update_campaign_iroas(rows: list[dict] | None, store: dict | None) -> list[dict]:
@@ -102,19 +140,32 @@ def update_campaign_iroas(rows: list[dict] | None, store: dict | None) -> list[d
     if not rows or "iroas" in rows[0] or state.key is None or state.expired:
         raise PreventUpdate
     try:
-        table = campaign_returns(state.key, state.filters, state.options)
+        return campaign_return_rows(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
         raise PreventUpdate from None
-    return records(table)
 
 
 @cache.cache.memoize()
-def trend_figure(key: str, filters: Filters, options: Options) -> str | None:
-    """Return the per-campaign trend figure as JSON (None when the filters leave no trend), cached."""
+def trend_panel(key: str, filters: Filters, options: Options) -> dict:
+    """
+    Return the per-campaign trend panel of a filter state, computed once per (dataset, filters, options).
+
+    Returns
+    -------
+    dict
+        ``{"figure": JSON str, "unit": "day" | "week", "shown": int, "count": int}``, or ``{"figure": None}``
+        when the filters leave no trend.
+    """
     trend = cache.trends(key, filters, options)
     if trend.empty:
-        return None
-    return pio.to_json(charts.trends_by_campaign(trend))
+        return {"figure": None}
+    count = charts.campaign_names(trend).nunique()
+    return {
+        "figure": pio.to_json(charts.trends_by_campaign(trend)),
+        "unit": charts.period_unit(trend),
+        "shown": min(count, charts.SMALL_MULTIPLES),
+        "count": count,
+    }
 
 
 def update_campaign_trends(store: dict | None) -> Component:
@@ -124,21 +175,18 @@ def update_campaign_trends(store: dict | None) -> Component:
     if blocked is not None:
         return blocked
     try:
-        figure = trend_figure(state.key, state.filters, state.options)
-        trend = cache.trends(state.key, state.filters, state.options)
+        panel = trend_panel(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
         return expired_notice()
-    if figure is None:
+    if panel["figure"] is None:
         return no_rows_state("campaign-trends")
-    _, unit = charts.campaign_period_sums(trend)
-    count = charts.campaign_names(trend).nunique()
-    shown = min(count, charts.SMALL_MULTIPLES)
     return html.Div(
         [
-            graph(json.loads(figure)),
+            graph(json.loads(panel["figure"])),
             _caption(
-                f"{model_caption(state.model)}. Revenue (line) and dated spend (bars) per {unit}, "
-                f"{shown} of {count} campaigns by revenue, on one scale. trends.csv holds the daily rows."
+                f"{model_caption(state.model)}. Revenue (line) and dated spend (bars) per {panel['unit']}, "
+                f"{panel['shown']} of {panel['count']} campaigns by revenue, on one scale. "
+                "trends.csv holds the daily rows."
             ),
         ]
     )
@@ -161,9 +209,14 @@ def compared_cell(row: pd.Series, metric: str) -> str:
     return COMPARED_METRICS[metric](value) if not formats.is_undefined(value) else formats.DASH
 
 
-def compared_kpis(table: pd.DataFrame, campaigns: list[str]) -> html.Table:
-    """Return the picked campaigns' KPIs side by side: one column per campaign, one row per metric."""
+def compared_cells(table: pd.DataFrame, campaigns: list[str]) -> list[list[str]]:
+    """Return the comparison's cells: one row per metric of ``COMPARED_METRICS``, one column per campaign."""
     rows = table.set_index(table["campaign"].astype("string"))
+    return [[compared_cell(rows.loc[c], metric) for c in campaigns] for metric in COMPARED_METRICS]
+
+
+def compared_kpis(cells: list[list[str]], campaigns: list[str]) -> html.Div:
+    """Return the picked campaigns' KPIs side by side from :func:`compared_cells`."""
     header = html.Thead(
         html.Tr(
             [html.Th("Metric", scope="col")]
@@ -172,17 +225,39 @@ def compared_kpis(table: pd.DataFrame, campaigns: list[str]) -> html.Table:
     )
     body = html.Tbody(
         [
-            html.Tr(
-                [layout.kpi_name(metric)]
-                + [html.Td(compared_cell(rows.loc[c], metric), className="text-end") for c in campaigns]
-            )
-            for metric in COMPARED_METRICS
+            html.Tr([layout.kpi_name(metric)] + [html.Td(cell, className="text-end") for cell in row])
+            for metric, row in zip(COMPARED_METRICS, cells, strict=True)
         ]
     )
     return html.Div(
         html.Table([header, body], className="table table-sm table-hover compare-table mb-3"),
         className="table-responsive",
     )
+
+
+@cache.cache.memoize()
+def comparison_parts(key: str, filters: Filters, options: Options, picked: tuple[str, ...] | None) -> dict:
+    """
+    Return what the comparison shows for a filter state and a pick, computed once per both.
+
+    iROAS is the point estimate (:func:`campaign_estimates`): the comparison shows no interval, so the
+    bootstrap stays out of the first paint.
+
+    Returns
+    -------
+    dict
+        ``{"names": campaigns offered, "chosen": campaigns compared, "cells": None | list of rows,
+        "figure": None | JSON str}``; cells and figure are None when fewer than two are chosen.
+    """
+    table = campaign_estimates(key, filters, options)
+    names = table["campaign"].astype("string").tolist()
+    chosen = names[:DEFAULT_COMPARED] if picked is None else [name for name in picked if name in names]
+    parts = {"names": names, "chosen": chosen, "cells": None, "figure": None}
+    if len(chosen) >= 2:
+        trend = cache.trends(key, filters, options)
+        parts["cells"] = compared_cells(table, chosen)
+        parts["figure"] = pio.to_json(charts.compare_trends(trend, chosen))
+    return parts
 
 
 def update_comparison(
@@ -209,30 +284,29 @@ def update_comparison(
     blocked = unavailable(state)
     if blocked is not None:
         return [], picked or [], blocked
+    # The dropdown's value comes from the browser: only a list of names can be a pick.
+    pick = None if picked is None else tuple(str(name) for name in picked)
     try:
-        table = campaign_returns(state.key, state.filters, state.options)
-        trend = cache.trends(state.key, state.filters, state.options)
+        parts = comparison_parts(state.key, state.filters, state.options, pick)
     except datasets.DatasetExpired:
         return [], picked or [], expired_notice()
-    if table.empty:
+    names, chosen = parts["names"], parts["chosen"]
+    if not names:
         return [], picked or [], no_rows_state("campaign-compare")
-    names = table["campaign"].astype("string").tolist()
     options = [{"label": name, "value": name} for name in names]
-    chosen = names[:DEFAULT_COMPARED] if picked is None else [name for name in picked if name in names]
-    if len(chosen) < 2:
+    if parts["figure"] is None:
         note = html.P(
             "Pick at least two campaigns above to compare them.",
             className="text-body-secondary mb-0 tab-note",
         )
         return options, chosen, note
-    figure = charts.compare_trends(trend, chosen)
     return (
         options,
         chosen,
         html.Div(
             [
-                compared_kpis(table, chosen),
-                graph(figure),
+                compared_kpis(parts["cells"], chosen),
+                graph(json.loads(parts["figure"])),
                 _caption(
                     f"{model_caption(state.model)}. Running totals: revenue solid, spend dotted; the gap "
                     "between a campaign's two lines is its running profit."

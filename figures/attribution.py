@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
 from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, base_layout
+from figures.text import plain_all
 from metrics import formats
 from metrics.attribution import SHIFT_SUFFIX
 from metrics.filters import MODEL_LABELS
@@ -71,7 +72,7 @@ def credit_shift(
         layout=base_layout(height=max(240, 80 + 30 * len(shown)), showlegend=False, bargap=0.25)
     )
     figure.add_bar(
-        y=shown["name"].tolist(),
+        y=plain_all(shown["name"]),
         x=shown["shift"],
         orientation="h",
         marker_color=[POSITIVE if value > 0 else NEGATIVE for value in shown["shift"]],
@@ -116,7 +117,7 @@ def removal_effects(markov: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
         Groups shown.
     """
     shown = markov.head(top).iloc[::-1]
-    names = shown["group"].astype("string").fillna("(none)").tolist()
+    names = plain_all(shown["group"].astype("string").fillna("(none)"))
     effect = shown["removal_effect"].to_numpy(dtype=np.float64)
     figure = go.Figure(layout=base_layout(height=max(200, 70 + 30 * len(shown)), showlegend=False))
     figure.add_bar(

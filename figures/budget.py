@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.palette import NEGATIVE, POSITIVE, base_layout
+from figures.text import plain_all
 from metrics import formats
 
 SHIFTS_SHOWN = 15
@@ -41,7 +42,7 @@ def biggest_shifts(
         )
     )
     figure.add_bar(
-        y=[f"{n} ({i})" if n != i else n for n, i in zip(label, rows["influencer_id"], strict=True)],
+        y=plain_all(f"{n} ({i})" if n != i else n for n, i in zip(label, rows["influencer_id"], strict=True)),
         x=rows["shift"],
         orientation="h",
         marker_color=np.where(rows["shift"] >= 0, POSITIVE, NEGATIVE).tolist(),

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
 from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, base_layout
+from figures.text import plain_all
 from metrics import formats
 from metrics.scoring import COMPONENT_LABELS, QUADRANT_MEANINGS, QUADRANTS
 
@@ -85,7 +86,7 @@ def performance_matrix(scored: pd.DataFrame, limit: int = MATRIX_POINTS) -> go.F
                 },
                 customdata=np.column_stack(
                     [
-                        names.tolist(),
+                        plain_all(names),
                         [formats.inr_short(v) for v in part_spend],
                         [formats.inr_short(v) for v in part["revenue"]],
                         [formats.number(v, 0) if pd.notna(v) else "insufficient data" for v in part["score"]],
@@ -224,7 +225,7 @@ def persona_extremes(ranked: pd.DataFrame, shown: int = PERSONAS_SHOWN) -> go.Fi
     if len(ranked) > 2 * shown:
         ranked = pd.concat([ranked.head(shown), ranked.tail(shown)])
     best = np.arange(len(ranked)) < (shown if len(ranked) >= 2 * shown else (len(ranked) + 1) // 2)
-    labels = [f"#{int(r['rank'])} {persona_label(r)}" for _, r in ranked.iterrows()]
+    labels = plain_all(f"#{int(r['rank'])} {persona_label(r)}" for _, r in ranked.iterrows())
     roas = ranked["roas"].astype("float64").to_numpy()
     figure = go.Figure(
         layout=base_layout(

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.palette import REVENUE, SPEND, base_layout
+from figures.text import plain_all
 from metrics import formats
 
 # Above this many days a daily series is too dense to read: show weekly sums (weeks start on Monday).
@@ -123,7 +124,7 @@ def revenue_spend_bars(
     """
     shown = table.sort_values(["revenue", "spend"], ascending=False, kind="stable").head(top)
     shown = shown.iloc[::-1]  # plotly draws the first category at the bottom
-    names = shown[label].astype("string").fillna("(none)").tolist()
+    names = plain_all(shown[label].astype("string").fillna("(none)"))
     figure = go.Figure(
         layout=base_layout(
             title={"text": title or "", "x": 0},

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
 from figures.palette import REVENUE, SPEND, base_layout
+from figures.text import plain_all
 from metrics import formats
 
 BASIS_COLOURS = {"post": SPEND, "order": REVENUE}
@@ -44,13 +45,14 @@ def spend_bars(sums: pd.DataFrame) -> go.Figure:
     Draw spend per platform as bars stacked by payout basis (``spend_by_basis_platform`` output).
     """
     platforms = [str(p) for p in sums["platform"].cat.categories] if len(sums) else []
+    labels = plain_all(platforms)
     figure = go.Figure(layout=base_layout(barmode="stack", height=320, bargap=0.35))
     for basis in ("post", "order"):
         part = sums[sums["basis"] == basis].set_index("platform")["spend"].reindex(platforms).fillna(0.0)
         if not part.any():
             continue
         figure.add_bar(
-            x=platforms,
+            x=labels,
             y=part.to_numpy(),
             name=BASIS_LABELS[basis],
             marker_color=BASIS_COLOURS[basis],
@@ -60,7 +62,7 @@ def spend_bars(sums: pd.DataFrame) -> go.Figure:
     totals = sums.groupby("platform", observed=False)["spend"].sum() if len(sums) else pd.Series(dtype=float)
     values, text = rupee_ticks(float(totals.max()) * 1.1 if len(totals) else 0.0, count=4)
     figure.add_scatter(
-        x=platforms,
+        x=labels,
         y=totals.reindex(platforms).to_numpy() if len(totals) else [],
         mode="text",
         text=[formats.inr_short(v) for v in totals.reindex(platforms)] if len(totals) else [],

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
 from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, base_layout
+from figures.text import plain_all
 from metrics import formats
 
 TOP_N = 15
@@ -22,7 +23,7 @@ NO_SPEND = "no spend"
 
 
 def _names(table: pd.DataFrame, label: str) -> list[str]:
-    return table[label].astype("string").fillna("(none)").tolist()
+    return plain_all(table[label].astype("string").fillna("(none)"))
 
 
 def _ratio_ticks(maximum: float) -> dict:

@@ -226,14 +226,14 @@ def test_comparison_overlays_running_totals(loaded):
     """The overlay ends at each campaign's total revenue (solid) and spend (dotted)."""
     _, _, body = campaigns.update_comparison(store_for(loaded), ["Summer", "Spring"])
     figure = next(child.figure for child in body._traverse() if hasattr(child, "figure"))
-    last = {trace.name: trace.y[-1] for trace in figure.data}
+    last = {trace["name"]: decode(trace["y"])[-1] for trace in figure["data"]}
     assert last == {
         "Summer — revenue": 1_000.0,
         "Summer — spend": 1_500.0,
         "Spring — revenue": 3_000.0,
         "Spring — spend": 500.0,
     }
-    dashes = {trace.name: trace.line.dash for trace in figure.data}
+    dashes = {trace["name"]: trace["line"]["dash"] for trace in figure["data"]}
     assert dashes["Spring — spend"] == "dot" and dashes["Spring — revenue"] == "solid"
 
 
@@ -272,3 +272,88 @@ def test_export_buttons_send_the_cli_bytes(loaded, csv_dir, name):
     assert base64.b64decode(download["content"]) == metrics_export.to_csv_bytes(
         metrics_export.build_table(name, view)
     )
+
+
+# --- the filter-change budgets: a repeated state from the cache, no bootstrap in the first paint ---------
+
+
+def test_a_repeated_filter_state_is_served_from_the_cache_without_rebuilding(loaded, monkeypatch):
+    """Drawn once, the same filters and pick redraw every Campaigns output with no table or figure rebuilt."""
+    store = store_for(loaded, model="linear")
+    _, first_rows, _ = campaigns.update_campaigns(store)
+    full_rows = campaigns.update_campaign_iroas(first_rows, store)
+    trends = text_of(campaigns.update_campaign_trends(store))
+    comparison = campaigns.update_comparison(store, ["Summer", "Spring"])
+
+    def rebuilt(*_args, **_kwargs):
+        raise AssertionError("rebuilt on a cache hit")
+
+    for name in ("trends_by_campaign", "compare_trends", "campaign_period_sums"):
+        monkeypatch.setattr(charts, name, rebuilt)
+    for name in ("campaign_returns", "campaign_estimates", "records"):
+        monkeypatch.setattr(campaigns, name, rebuilt)
+    monkeypatch.setattr(campaigns.cache, "view_table", rebuilt)
+    _, rows, style = campaigns.update_campaigns(store)
+    # The grid gets its iROAS columns at once, so its second callback has nothing to do.
+    assert rows == full_rows and "iroas" in rows[0] and style == {}
+    with pytest.raises(PreventUpdate):
+        campaigns.update_campaign_iroas(rows, store)
+    assert text_of(campaigns.update_campaign_trends(store)) == trends
+    options, value, body = campaigns.update_comparison(store, ["Summer", "Spring"])
+    assert (options, value, text_of(body)) == (comparison[0], comparison[1], text_of(comparison[2]))
+    assert "₹3,500" in text_of(body) and "₹500" in text_of(body)  # linear: Spring ₹3,500, Summer ₹500
+
+
+def test_the_comparison_shows_the_iroas_estimate_without_the_bootstrap(loaded, monkeypatch):
+    """The comparison (drawn with the tab) asks for iROAS without its interval, the slow part."""
+    asked = []
+    estimate = campaigns.incrementality.add_iroas
+
+    def spy(*args, interval=True, **kwargs):
+        asked.append(interval)
+        return estimate(*args, interval=interval, **kwargs)
+
+    monkeypatch.setattr(campaigns.incrementality, "add_iroas", spy)
+    _, value, body = campaigns.update_comparison(store_for(loaded), None)
+    assert asked == [False]
+    assert value == ["Spring", "Summer"]
+    cells = [str(td.children) for td in body._traverse() if td.__class__.__name__ == "Td"]
+    iroas_row = list(campaigns.COMPARED_METRICS).index("iroas")
+    assert cells[2 * iroas_row : 2 * iroas_row + 2] == ["insufficient data", "insufficient data"]
+    table = campaigns.campaign_estimates(loaded["key"], Filters(), Options())
+    assert table["iroas_low"].isna().all() and table["insufficient_data"].all()
+
+
+def test_small_multiples_lay_out_the_subplot_grid():
+    """Four campaigns: 2 rows of 3 cells, 0.04 apart across and 0.34 / 2 down; columns share x, rows y."""
+    trends = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-04-01"] * 4 + ["2025-04-02"] * 4),
+            "campaign": pd.array(["A", "B", "C", "D"] * 2, dtype="string"),
+            "revenue": [40.0, 30.0, 20.0, 10.0, 0.0, 0.0, 0.0, 0.0],
+            "orders": [1.0] * 8,
+            "spend": [1.0] * 8,
+        }
+    )
+    figure = charts.trends_by_campaign(trends)
+    layout = figure.layout
+    width = (1 - 2 * 0.04) / 3  # 0.30667
+    assert layout.xaxis.domain == pytest.approx((0, width))
+    assert layout.xaxis3.domain == pytest.approx((2 * (width + 0.04), 1))
+    assert layout.yaxis.domain == pytest.approx((0.585, 1)) and layout.yaxis4.domain == pytest.approx(
+        (0, 0.415)
+    )
+    assert (layout.xaxis.matches, layout.xaxis3.matches, layout.xaxis4.matches) == ("x4", "x6", None)
+    assert (layout.yaxis2.matches, layout.yaxis5.matches, layout.yaxis2.showticklabels) == ("y", "y4", False)
+    titles = [(a.text, a.x, a.y) for a in layout.annotations]
+    assert titles == [
+        ("A", 0, 1),
+        ("B", pytest.approx(width + 0.04), 1),
+        ("C", pytest.approx(2 * (width + 0.04)), 1),
+        ("D", 0, pytest.approx(0.415)),
+    ]
+    cells = {(trace.type, trace.xaxis): trace for trace in figure.data}
+    assert list(cells[("scatter", "x4")].y) == [10.0, 0.0]  # D, the fourth by revenue, bottom left
+    assert list(cells[("bar", "x4")].customdata) == ["₹1", "₹1"]
+    assert [trace.showlegend for trace in figure.data[:3]] == [True, True, False]
+    assert layout.height == 100 + 190 * 2 and list(layout.yaxis.tickvals) == [0, 20, 40]
