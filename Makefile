@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
+SIZE ?= M
+REPEAT ?= 3
 
 .PHONY: run test install install-test system-deps lint bench export clean
 
@@ -43,8 +45,10 @@ test: install-test system-deps lint
 export: install
 	$(BIN)/python -m metrics export --data data/demo --out out
 
+# The benchmark table (docs/benchmarks.md): M by default, its workload generated on the first run and
+# cached in benchmarks/workloads/; `make bench SIZE=S REPEAT=1` for a quick look.
 bench: install-test
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --size $(SIZE) --repeat $(REPEAT)
 
 clean:
 	rm -rf $(VENV) out tests/artifacts .pytest_cache .ruff_cache

@@ -6,14 +6,17 @@ measurement of the same run, or the previous committed result) and its budget.
 ``benchmarks/measurements.py`` lists them; adding one is adding an entry there.
 
 Workloads are generated once by ``data.generate`` into ``benchmarks/workloads/<size>/`` (not committed)
-and reused while the generator is unchanged. Each run writes ``benchmarks/results-<size>.json``; the
-next run reads the committed copy of that file as the baseline of the rows that have no baseline of
-their own in the run.
+and reused while the generator is unchanged. Each run writes ``benchmarks/results-<size>.json``, whose
+committed copy the next run reads as the baseline of the rows that have no baseline of their own in the
+run, and replaces its own size's section of ``benchmarks/results.md`` (the printed table, with the
+machine described).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -364,8 +367,56 @@ def describe_load(averages: list[float] | None) -> str:
     return f"load average {shown} (1, 5, 15 min) on {os.cpu_count()} cores"
 
 
+def cpu_model() -> str:
+    """Return the processor's model name (``/proc/cpuinfo`` on Linux, else what ``platform`` knows)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def memory_bytes() -> int | None:
+    """Return the machine's physical memory in bytes (None where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def describe_machine() -> dict:
+    """
+    Return what a reader needs to judge the figures: CPU, cores, RAM, OS, Python and library versions.
+
+    Load averages are not included: they belong to a run (:func:`load_average`).
+    """
+    versions = {}
+    for package in ("pandas", "pyarrow", "numpy"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "cpu": cpu_model(),
+        "cpus": os.cpu_count(),
+        "memory_bytes": memory_bytes(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        **versions,
+    }
+
+
 def results_document(
-    results: list[Result], workload: Workload, repeat: int, load: dict[str, list[float] | None] | None = None
+    results: list[Result],
+    workload: Workload,
+    repeat: int,
+    load: dict[str, list[float] | None] | None = None,
+    *,
+    when: dt.datetime | None = None,
+    command: str | None = None,
 ) -> dict:
     """
     Return the JSON document written to ``results-<size>.json``.
@@ -380,18 +431,20 @@ def results_document(
         Samples per repeated measurement.
     load : dict, optional
         Load averages taken during the run, e.g. ``{"start": [...], "end": [...]}``.
+    when : datetime, optional
+        When the run ended (default now, in UTC).
+    command : str, optional
+        The command line that ran it.
     """
+    when = when or dt.datetime.now(dt.UTC)
     return {
         "size": workload.size,
         "seed": SEED,
         "repeat": repeat,
+        "date": when.isoformat(timespec="seconds"),
+        "command": command,
         "input_megabytes": round(workload.megabytes, 2),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average": load or {},
-        },
+        "machine": {**describe_machine(), "load_average": load or {}},
         "measurements": [
             {
                 "name": result.name,
@@ -408,6 +461,109 @@ def results_document(
             for result in results
         ],
     }
+
+
+RESULTS_MARKDOWN_TITLE = "# Benchmark results"
+RESULTS_MARKDOWN_INTRO = (
+    "Written by `python -m benchmarks` (what each row measures and how to read the table: "
+    "docs/benchmarks.md). A run replaces only the section of its own size; "
+    "`benchmarks/results-<size>.json` keeps every sample."
+)
+
+
+def describe_machine_line(machine: dict) -> str:
+    """
+    Return the machine of a results document in one line.
+
+    Examples
+    --------
+    >>> describe_machine_line({"cpu": "AMD EPYC", "cpus": 2, "memory_bytes": 25_276_063_744,
+    ...     "platform": "Linux-6.1", "python": "3.11.7", "pandas": "3.1.1", "pyarrow": "26.0.1",
+    ...     "numpy": "2.4.6"})
+    'AMD EPYC, 2 cores, 25.3 GB RAM, Linux-6.1; Python 3.11.7, pandas 3.1.1, pyarrow 26.0.1, numpy 2.4.6'
+    """
+    memory = machine.get("memory_bytes")
+    hardware = [
+        machine.get("cpu") or "unknown CPU",
+        f"{machine.get('cpus')} cores",
+        f"{memory / 1e9:.1f} GB RAM" if memory else "RAM not reported",
+        machine.get("platform") or "unknown system",
+    ]
+    software = [f"Python {machine.get('python')}"] + [
+        f"{package} {machine[package]}" for package in ("pandas", "pyarrow", "numpy") if machine.get(package)
+    ]
+    return f"{', '.join(hardware)}; {', '.join(software)}"
+
+
+def markdown_section(document: dict, table: str, details: str) -> str:
+    """
+    Return one size's section of ``results.md``: heading, command, date, machine, load, table, details.
+
+    Parameters
+    ----------
+    document : dict
+        The run's results document (:func:`results_document`).
+    table : str
+        The printed table (:func:`format_table`).
+    details : str
+        The printed detail lines (:func:`format_details`), possibly empty.
+    """
+    load = document["machine"].get("load_average") or {}
+    command = document.get("command") or f"python -m benchmarks --size {document['size']}"
+    lines = [
+        f"## {document['size']}",
+        "",
+        f"`{command}` on {document['date']}: {document['input_megabytes']:g} MB of CSV (seed "
+        f"{document['seed']}), best of {document['repeat']}.",
+        "",
+        f"Machine: {describe_machine_line(document['machine'])}.",
+        f"Before the run: {describe_load(load.get('start'))}; after: {describe_load(load.get('end'))}.",
+        "",
+        "```text",
+        table,
+        "```",
+    ]
+    if details:
+        lines += ["", details]
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(text: str, size: str, section: str) -> str:
+    """
+    Return ``results.md``'s text with the section of ``size`` replaced by ``section`` (added if missing).
+
+    Sections are the ``## <size>`` headings, kept in the order of ``data.generate.SIZES``; anything
+    before the first heading is kept, or the title and introduction are written when there is none.
+
+    Examples
+    --------
+    >>> text = replace_section("", "M", "## M\\n\\nm table\\n")
+    >>> text = replace_section(text, "S", "## S\\n\\ns table\\n")
+    >>> [line for line in replace_section(text, "M", "## M\\n\\nnew\\n").splitlines() if line]
+    ... # doctest: +ELLIPSIS
+    ['# Benchmark results', 'Written by ...', '## S', 's table', '## M', 'new']
+    """
+    preamble: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current = preamble
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = sections.setdefault(line[3:].split()[0] if line[3:].split() else "", [])
+        current.append(line)
+    if not "".join(preamble).strip():
+        preamble = [RESULTS_MARKDOWN_TITLE, "", RESULTS_MARKDOWN_INTRO, ""]
+    sections[size] = section.rstrip("\n").splitlines()
+    order = list(data.generate.SIZES)
+    ranked = sorted(sections, key=lambda name: (order.index(name) if name in order else len(order), name))
+    blocks = ["\n".join(preamble).rstrip("\n")] + ["\n".join(sections[name]).rstrip("\n") for name in ranked]
+    return "\n\n".join(blocks) + "\n"
+
+
+def write_markdown(path: Path, document: dict, table: str, details: str) -> None:
+    """Replace the run's size section of the markdown results file ``path`` (created when missing)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    section = markdown_section(document, table, details)
+    path.write_text(replace_section(text, document["size"], section), encoding="utf-8")
 
 
 def _number(value: float, unit: str) -> str:

@@ -7,13 +7,16 @@ sample (seconds, or a :class:`~benchmarks.Sample` with a line of detail); raise
 Inputs shared by several rows (the ingested dataset, a dashboard with the dataset stored in its cache)
 are built once per workload and process, outside the timed code: a row times its own work only. Rows
 that a per-dataset memo would otherwise shortcut (the View's prepared codes, the incrementality panel)
-run on a fresh copy of the dataset's frames, so every sample pays the full cost.
+run on a fresh copy of the dataset's frames, so every sample pays the full cost. Rows that are views of
+one pass (the percentiles of the 20 filter combinations, the memory probe, the figure sizes) read that
+pass, taken once per workload and process.
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
+import contextlib
 import datetime as dt
 import importlib.util
 import inspect
@@ -26,15 +29,23 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from importlib import import_module
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import pyarrow.csv as pacsv
 
 from benchmarks import ROOT, Budget, Measurement, Sample, Unavailable, Workload, timed
+from layouts.tabs import TABS
 from metrics.dataset import FILES, Dataset
-from metrics.filters import HEURISTIC_MODELS, LIST_FIELDS, Filters, Options
+from metrics.filters import HEURISTIC_MODELS, LIST_FIELDS, MODELS, Filters, Options
+from metrics.view import View
+
+if TYPE_CHECKING:
+    from dash import Dash
+    from dash.development.base_component import Component
 
 PYARROW_READ = "pyarrow read_csv (4 files)"
 COMBINATIONS = 20
@@ -59,6 +70,10 @@ DASHBOARD_CONFIG = {
     "LOG_LEVEL": "WARNING",
     "TESTING": True,
 }
+MONEY_CARDS = "money cards"
+IROAS_CARD = "iROAS card"
+FILTER_CHANGE_TABS = ("Overview", "Campaigns")
+"""Tabs drawn for every filter combination; the visible one alternates between them."""
 
 
 # --- ingest ----------------------------------------------------------------------------------------
@@ -147,10 +162,34 @@ def heuristic_models(workload: Workload) -> Sample:
     )
 
 
+def attribution_model(model: str) -> Callable[[Workload], Sample]:
+    """
+    Return the measurement of one attribution model: its credit frame from the tracking rows alone.
+
+    What choosing ``model`` costs on a dataset nothing has been computed for: sorting the touches,
+    the journey pairs, then the model's weights (the data-driven model also fits its chain, by
+    platform, over every conversion).
+    """
+
+    def measure(workload: Workload) -> Sample:
+        from metrics import attribution
+
+        dataset = loaded_dataset(workload)
+        started = time.perf_counter()
+        frame = attribution.credit(
+            dataset.tracking, Options(model=model), Filters(), attributes=dataset.influencers
+        )
+        seconds = time.perf_counter() - started
+        conversions = frame["conversion_row"].nunique()
+        return Sample(seconds, f"{len(frame):,} credited touches of {conversions:,} conversions")
+
+    measure.__name__ = f"attribution_{model}"
+    return measure
+
+
 def markov_by_platform(workload: Workload) -> Sample:
     """Time attribution_markov.csv's table (the data-driven model by platform) given the journeys."""
     from metrics import attribution
-    from metrics.view import View
 
     view = View(fresh_copy(loaded_dataset(workload)), options=Options(markov_by="platform"))
     # Computed untimed: the export shares them with every other table.
@@ -158,13 +197,12 @@ def markov_by_platform(workload: Workload) -> Sample:
     started = time.perf_counter()
     table = attribution.markov_table(view)
     seconds = time.perf_counter() - started
-    return Sample(seconds, f"{len(table)} platforms credited; journeys precomputed (see the row above)")
+    return Sample(seconds, f"{len(table)} platforms credited; journeys precomputed")
 
 
 def incrementality(workload: Workload) -> Sample:
     """Time incremental revenue and iROAS overall, by campaign and by influencer, with the interval."""
     from metrics import incrementality as lift
-    from metrics.view import View
 
     view = View(fresh_copy(loaded_dataset(workload)))
     _ = (view.spend, view.influencers)  # untimed: spend allocation is not incrementality's own work
@@ -176,6 +214,66 @@ def incrementality(workload: Workload) -> Sample:
         seconds,
         f"{eligible:,} eligible exposures, {lift.RESAMPLES} bootstrap resamples, "
         f"{len(tables[1])} campaigns and {len(tables[2]):,} influencers",
+    )
+
+
+@dataclass
+class PreparedView:
+    """An unfiltered last-touch view with its shared pieces computed, and its influencer table."""
+
+    view: View
+    influencer_table: pd.DataFrame
+    table_seconds: float
+
+
+_prepared: dict[Path, PreparedView] = {}
+
+
+def prepared_view(workload: Workload) -> PreparedView:
+    """
+    Return the workload's unfiltered view with spend, credit and the influencer table computed (untimed).
+
+    Scoring and the budget optimizer read these shared pieces without changing them, so one view per
+    workload and process serves every sample of their rows.
+    """
+    if workload.path not in _prepared:
+        from metrics import tables
+
+        view = View(fresh_copy(loaded_dataset(workload)))
+        _ = (view.spend, view.credited)
+        started = time.perf_counter()
+        table = tables.influencer_table(view)
+        _prepared[workload.path] = PreparedView(view, table, time.perf_counter() - started)
+    return _prepared[workload.path]
+
+
+def scoring(workload: Workload) -> Sample:
+    """Time ``metrics.scoring.score_influencers`` on the unfiltered influencer table (built untimed)."""
+    from metrics import scoring as score
+
+    prepared = prepared_view(workload)
+    started = time.perf_counter()
+    scored = score.score_influencers(prepared.influencer_table, prepared.view.options.score_weights)
+    seconds = time.perf_counter() - started
+    return Sample(
+        seconds,
+        f"{int(scored['score'].notna().sum()):,} of {len(scored):,} influencers scored; "
+        f"the influencer table it ranks took {prepared.table_seconds:.3f} s (untimed)",
+    )
+
+
+def budget_optimizer(workload: Workload) -> Sample:
+    """Time ``metrics.budget.recommend`` (weekly sums, exponent fit, optimizer) on the unfiltered view."""
+    from metrics import budget
+
+    view = prepared_view(workload).view
+    started = time.perf_counter()
+    result = budget.recommend(view)
+    seconds = time.perf_counter() - started
+    return Sample(
+        seconds,
+        f"{len(result.table):,} influencers in the plan, b = {result.b:.3f}; spend allocation and "
+        "last-touch credit precomputed",
     )
 
 
@@ -288,25 +386,91 @@ def figure_sizes(output: object) -> Iterator[tuple[str, int]]:
     yield from found
 
 
-def store_updates() -> dict[str, Callable[[dict | None], object]]:
-    """
-    Return every callback function that draws from the session store alone (``update_*(store)``).
+_STORE = object()
+"""Placeholder for the session store among a tab callback's arguments."""
 
-    Taken from the modules of ``callbacks.MODULES``: every tab, the KPI row, the top bar, the data
-    statuses: whatever redraws when the filters change (in the browser, only the visible tab's do).
-    """
-    import callbacks
 
+@dataclass(frozen=True)
+class TabCallback:
+    """
+    One callback a tab fires when the session store changes, with the tab's other inputs as first drawn.
+
+    Parameters
+    ----------
+    name : str
+        ``module.function``, e.g. ``campaigns.update_campaign_trends``.
+    function : callable
+        The plain ``update_*`` function the callback registers.
+    arguments : tuple
+        Its inputs then states, in order: ``_STORE`` where the session store goes, the other controls'
+        values as the tab's layout sets them (None where it sets none).
+    """
+
+    name: str
+    function: Callable[..., object]
+    arguments: tuple
+
+    def __call__(self, store: dict) -> object:
+        """Call the callback with ``store`` as the session store."""
+        return self.function(*(store if argument is _STORE else argument for argument in self.arguments))
+
+
+def component_values(root: Component) -> dict[tuple[str, str], object]:
+    """
+    Return ``(id, property) -> value`` for every property set on a component with a string id.
+
+    Examples
+    --------
+    >>> from dash import dcc, html
+    >>> component_values(html.Div([dcc.Dropdown(id="by", value="campaign")]))[("by", "value")]
+    'campaign'
+    """
+    values = {}
+    for node in [root, *root._traverse()]:
+        component_id = getattr(node, "id", None)
+        if not isinstance(component_id, str):
+            continue
+        for prop in node._prop_names:
+            values[(component_id, prop)] = getattr(node, prop, None)
+    return values
+
+
+def _output_id(output: object) -> str:
+    component_id = getattr(output, "component_id", None)
+    return component_id if component_id is not None else str(output).rsplit(".", 1)[0]
+
+
+def tab_callbacks(app: Dash) -> dict[str, list[TabCallback]]:
+    """
+    Return, per tab label, the callbacks its body runs when the session store changes.
+
+    Found in the app's own callback map: a callback belongs to a tab when the session store is one of
+    its inputs and one of its outputs is a component of the tab's layout, so a new chart is measured as
+    soon as its callback is registered. Its other inputs take the values the layout gives them (the
+    dropdowns' defaults, nothing selected, no clicks), as when the tab is first drawn.
+    """
+    from layouts import ids
+
+    store_input = (ids.SESSION_STORE, "data")
+    page = app.layout() if callable(app.layout) else app.layout
+    page_values = component_values(page)
     found = {}
-    for module_name in callbacks.MODULES:
-        module = import_module(f"callbacks.{module_name}")
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if (
-                name.startswith("update_")
-                and function.__module__ == module.__name__
-                and list(inspect.signature(function).parameters) == ["store"]
-            ):
-                found[f"{module_name}.{name}"] = function
+    for tab in TABS:
+        body_values = component_values(tab.layout())
+        in_tab = {component_id for component_id, _ in body_values}
+        values = {**page_values, **body_values}
+        callbacks = []
+        for entry in app.callback_map.values():
+            inputs = [(item["id"], item["property"]) for item in entry["inputs"]]
+            outputs = entry["output"] if isinstance(entry["output"], list) else [entry["output"]]
+            if store_input not in inputs or not any(_output_id(output) in in_tab for output in outputs):
+                continue
+            states = [(item["id"], item["property"]) for item in entry["state"]]
+            arguments = tuple(_STORE if key == store_input else values.get(key) for key in [*inputs, *states])
+            function = inspect.unwrap(entry["callback"])
+            name = f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}"
+            callbacks.append(TabCallback(name, function, arguments))
+        found[tab.label] = callbacks
     return found
 
 
@@ -319,22 +483,26 @@ class Dashboard:
 
     The first paint of a filter state is the KPI row's money cards and the visible tab; the iROAS card
     has a callback of its own (``callbacks.kpis.update_iroas``) whose bootstrap interval may arrive
-    later, so it is timed apart (``iroas_update`` is None when the dashboard has no such callback).
+    later.
     """
 
     def __init__(self, workload: Workload) -> None:
         try:
             from app import create_app
-            from callbacks import cache, campaigns, datasets, kpis, overview
+            from callbacks import cache, datasets, kpis
         except ImportError as missing:
             raise Unavailable(f"the dashboard cannot be imported ({missing})") from missing
         self.cache_dir = tempfile.mkdtemp(prefix="bench-cache-")
         atexit.register(shutil.rmtree, self.cache_dir, ignore_errors=True)
         self.app = create_app({**DASHBOARD_CONFIG, "CACHE_DIR": self.cache_dir})
         self.datasets = datasets
-        self.filter_change_updates = [kpis.update_kpis, campaigns.update_campaigns]
-        self.first_view_updates = [kpis.update_kpis, overview.update_overview]
-        self.iroas_update: Callable | None = getattr(kpis, "update_iroas", None)
+        self.money_cards: Callable[[dict], object] = kpis.update_kpis
+        self.iroas_card: Callable[[dict], object] = kpis.update_iroas
+        self.tabs = tab_callbacks(self.app)
+        missing_tabs = [tab for tab in FILTER_CHANGE_TABS if not self.tabs.get(tab)]
+        if missing_tabs:
+            raise Unavailable(f"no callback draws the {' and '.join(missing_tabs)} tab")
+        self.first_view_updates = [self.money_cards, *self.tabs["Overview"]]
         self.dataset = loaded_dataset(workload)
         bounds = self.dataset.date_range
         if bounds is None:
@@ -343,14 +511,23 @@ class Dashboard:
         with self.context():
             self.key = datasets.save(self.dataset)
             self.choices = cache.filter_options(self.key)
-            self.render([*self.first_view_updates, *self.later_updates], Filters())
+            self.render_parts(self.parts(FILTER_CHANGE_TABS[0]), Filters())
         self.visited: list[Filters] = []
         self._drawn = 0
 
-    @property
-    def later_updates(self) -> list[Callable]:
-        """Return the callbacks that may finish after the first paint (the iROAS card)."""
-        return [] if self.iroas_update is None else [self.iroas_update]
+    def parts(self, visible: str) -> dict[str, list[Callable[[dict], object]]]:
+        """
+        Return the callbacks drawn for one filter state, by part, in the order they are timed.
+
+        The money cards and the ``visible`` tab first (the first paint), then the other tabs of
+        ``FILTER_CHANGE_TABS``, then the iROAS card.
+        """
+        tabs = [visible, *[tab for tab in FILTER_CHANGE_TABS if tab != visible]]
+        return {
+            MONEY_CARDS: [self.money_cards],
+            **{tab: self.tabs[tab] for tab in tabs},
+            IROAS_CARD: [self.iroas_card],
+        }
 
     def context(self) -> AbstractContextManager:
         """Return the Flask app context the cached functions need."""
@@ -370,6 +547,12 @@ class Dashboard:
         """Time the callbacks ``updates`` for one filter state (see :meth:`render_each`); return the total."""
         return sum(self.render_each(updates, filters, key))
 
+    def render_parts(
+        self, parts: Mapping[str, Sequence[Callable]], filters: Filters, key: str | None = None
+    ) -> dict[str, float]:
+        """Time each part of ``parts`` (see :meth:`parts`) for one filter state, in order."""
+        return {name: self.render(updates, filters, key) for name, updates in parts.items()}
+
     def render_each(
         self, updates: Sequence[Callable], filters: Filters, key: str | None = None
     ) -> list[float]:
@@ -381,13 +564,16 @@ class Dashboard:
         RuntimeError
             When the dataset is no longer stored: the callbacks would have drawn an "expired" notice.
         """
+        from dash.exceptions import PreventUpdate
         from plotly.io.json import to_json_plotly
 
         store = self.store(filters, key)
         seconds = []
         for update in updates:
             started = time.perf_counter()
-            to_json_plotly(update(store))
+            # A callback that decides there is nothing to send still costs the time it took to decide.
+            with contextlib.suppress(PreventUpdate):
+                to_json_plotly(update(store))
             seconds.append(time.perf_counter() - started)
         if not self.datasets.exists(key or self.key):
             raise RuntimeError("the benchmark dataset was evicted from the cache")
@@ -417,6 +603,82 @@ def dashboard(workload: Workload) -> Dashboard:
     return _dashboards[workload.path]
 
 
+@dataclass(frozen=True)
+class LatencyPass:
+    """
+    The timings of one pass over filter combinations: per combination, seconds per part.
+
+    Parameters
+    ----------
+    combinations : list of Filters
+        The combinations, in the order drawn.
+    visible : list of str
+        The tab drawn first (the visible one) for each combination.
+    seconds : list of dict of str to float
+        For each combination, the seconds of each part (see :meth:`Dashboard.parts`).
+    """
+
+    combinations: list[Filters]
+    visible: list[str]
+    seconds: list[dict[str, float]]
+
+    def milliseconds(self, parts: Sequence[str] | None = None) -> list[float]:
+        """Return, per combination, the milliseconds of ``parts`` together (every part when None)."""
+        return [
+            1000 * sum(value for name, value in timing.items() if parts is None or name in parts)
+            for timing in self.seconds
+        ]
+
+    def first_paint(self) -> list[float]:
+        """Return, per combination, the milliseconds of the money cards and the visible tab."""
+        return [
+            1000 * (timing[MONEY_CARDS] + timing[tab])
+            for timing, tab in zip(self.seconds, self.visible, strict=True)
+        ]
+
+
+_passes: dict[tuple[Path, str], LatencyPass] = {}
+
+
+def cold_pass(workload: Workload) -> LatencyPass:
+    """
+    Draw ``COMBINATIONS`` filter combinations never seen before, each timed part by part (once per process).
+
+    Every combination draws the money cards, the Overview and Campaigns tabs and the iROAS card, the
+    visible tab first (Overview for even combinations, Campaigns for odd ones); one untimed combination
+    comes first. The journeys and credit of the loaded dataset exist already (they do not depend on the
+    filters).
+    """
+    memo = (workload.path, "cold")
+    if memo not in _passes:
+        board = dashboard(workload)
+        with board.context():
+            board.render_parts(board.parts(FILTER_CHANGE_TABS[0]), board.new_combinations(1)[0])  # warm-up
+            combinations = board.new_combinations(COMBINATIONS)
+            visible = [FILTER_CHANGE_TABS[index % len(FILTER_CHANGE_TABS)] for index in range(COMBINATIONS)]
+            seconds = [
+                board.render_parts(board.parts(tab), filters)
+                for filters, tab in zip(combinations, visible, strict=True)
+            ]
+        _passes[memo] = LatencyPass(combinations, visible, seconds)
+    return _passes[memo]
+
+
+def warm_pass(workload: Workload) -> LatencyPass:
+    """Draw the combinations of :func:`cold_pass` again, every part a cache hit (once per process)."""
+    memo = (workload.path, "warm")
+    if memo not in _passes:
+        cold = cold_pass(workload)
+        board = dashboard(workload)
+        with board.context():
+            seconds = [
+                board.render_parts(board.parts(tab), filters)
+                for filters, tab in zip(cold.combinations, cold.visible, strict=True)
+            ]
+        _passes[memo] = LatencyPass(cold.combinations, cold.visible, seconds)
+    return _passes[memo]
+
+
 def _latency_detail(milliseconds: list[float], combinations: list[Filters], what: str) -> str:
     slowest = int(np.argmax(milliseconds))
     return (
@@ -425,62 +687,74 @@ def _latency_detail(milliseconds: list[float], combinations: list[Filters], what
     )
 
 
-def filter_change(workload: Workload) -> Sample:
-    """
-    Return the p95 in ms of new filter combinations: KPI row + Campaigns tab, cache misses.
+def _part_medians(latencies: LatencyPass) -> str:
+    names = list(latencies.seconds[0]) if latencies.seconds else []
+    ordered = [MONEY_CARDS, *FILTER_CHANGE_TABS, IROAS_CARD]
+    names = [name for name in ordered if name in names] + [name for name in names if name not in ordered]
+    return ", ".join(f"{name} {percentile(latencies.milliseconds([name]), 50):.0f} ms" for name in names)
 
-    Each combination is new to the cache (memoized tables are computed), on a loaded dataset whose
-    journeys and credit exist (they do not depend on the filters).
-    """
-    board = dashboard(workload)
-    with board.context():
-        board.render(board.filter_change_updates, board.new_combinations(1)[0])  # warm-up
-        combinations = board.new_combinations(COMBINATIONS)
-        milliseconds = [1000 * board.render(board.filter_change_updates, f) for f in combinations]
+
+def filter_change_p50(workload: Workload) -> Sample:
+    """Return the median ms of a new filter combination: all KPIs + Overview + Campaigns (cache misses)."""
+    cold = cold_pass(workload)
     return Sample(
-        percentile(milliseconds), _latency_detail(milliseconds, combinations, "KPI row + Campaigns tab")
+        percentile(cold.milliseconds(), 50),
+        f"over {len(cold.combinations)} new combinations; median of each part: {_part_medians(cold)}",
     )
 
 
-def cache_hit(workload: Workload) -> Sample:
-    """
-    Return the p95 in ms of filter combinations seen before: every callback of the view hits the cache.
-
-    Timed: the money cards, the Campaigns tab and the iROAS card, each combination drawn once untimed
-    first (the card may not have been computed yet).
-    """
-    board = dashboard(workload)
-    updates = [*board.filter_change_updates, *board.later_updates]
-    with board.context():
-        if len(board.visited) < COMBINATIONS:
-            board.new_combinations(COMBINATIONS - len(board.visited))
-        combinations = board.visited[-COMBINATIONS:]
-        for filters in combinations:
-            board.render(updates, filters)
-        milliseconds = [1000 * board.render(updates, f) for f in combinations]
+def filter_change_p95(workload: Workload) -> Sample:
+    """Return the p95 in ms of a new filter combination: all KPIs + Overview + Campaigns (cache misses)."""
+    cold = cold_pass(workload)
+    milliseconds = cold.milliseconds()
     return Sample(
-        percentile(milliseconds), _latency_detail(milliseconds, combinations, "same combinations again")
+        percentile(milliseconds),
+        _latency_detail(milliseconds, cold.combinations, "all KPIs + Overview + Campaigns"),
+    )
+
+
+def first_paint_p95(workload: Workload) -> Sample:
+    """Return the p95 in ms of the first paint of a new combination: money cards + the visible tab."""
+    cold = cold_pass(workload)
+    milliseconds = cold.first_paint()
+    by_tab = []
+    for tab in FILTER_CHANGE_TABS:
+        shown = [value for value, seen in zip(milliseconds, cold.visible, strict=True) if seen == tab]
+        if shown:
+            by_tab.append(f"{tab} visible p95 {percentile(shown):.0f} ms over {len(shown)}")
+    return Sample(
+        percentile(milliseconds),
+        f"{'; '.join(by_tab)}; "
+        + _latency_detail(milliseconds, cold.combinations, "money cards + visible tab"),
     )
 
 
 def iroas_after_filter_change(workload: Workload) -> Sample:
-    """
-    Return the p95 in ms of the iROAS card for new filter combinations, after their first paint.
-
-    The money cards and the Campaigns tab of each combination are drawn first (untimed), as the browser
-    fires them together; the card's own callback then estimates incrementality with the interval.
-    """
-    board = dashboard(workload)
-    if board.iroas_update is None:
-        raise Unavailable("the KPI row has no separate iROAS callback")
-    with board.context():
-        combinations = board.new_combinations(COMBINATIONS)
-        milliseconds = []
-        for filters in combinations:
-            board.render(board.filter_change_updates, filters)
-            milliseconds.append(1000 * board.render(board.later_updates, filters))
+    """Return the p95 in ms of the iROAS card for new filter combinations, after the tabs are drawn."""
+    cold = cold_pass(workload)
+    milliseconds = cold.milliseconds([IROAS_CARD])
     return Sample(
-        percentile(milliseconds), _latency_detail(milliseconds, combinations, "iROAS card after first paint")
+        percentile(milliseconds),
+        _latency_detail(milliseconds, cold.combinations, "iROAS card after the tabs"),
+    )
+
+
+def cache_hit_p50(workload: Workload) -> Sample:
+    """Return the median ms of the same combinations again: all KPIs + Overview + Campaigns, cache hits."""
+    warm = warm_pass(workload)
+    return Sample(
+        percentile(warm.milliseconds(), 50),
+        f"the same {len(warm.combinations)} combinations again; median of each part: {_part_medians(warm)}",
+    )
+
+
+def cache_hit_p95(workload: Workload) -> Sample:
+    """Return the p95 in ms of the same combinations again: all KPIs + Overview + Campaigns, cache hits."""
+    warm = warm_pass(workload)
+    milliseconds = warm.milliseconds()
+    return Sample(
+        percentile(milliseconds),
+        _latency_detail(milliseconds, warm.combinations, "all KPIs + Overview + Campaigns again"),
     )
 
 
@@ -494,12 +768,12 @@ def first_view(workload: Workload) -> Sample:
     board = dashboard(workload)
     with board.context():
         key = board.datasets.save(board.dataset)
-        kpi_row, tab = board.render_each(board.first_view_updates, Filters(), key)
-        later = board.render(board.later_updates, Filters(), key)
-    then = f"; the iROAS card follows in {later:.3f} s" if board.later_updates else ""
+        kpi_row, *tab = board.render_each(board.first_view_updates, Filters(), key)
+        later = board.render([board.iroas_card], Filters(), key)
     return Sample(
-        kpi_row + tab,
-        f"money cards {kpi_row:.3f} s (load, codes, journeys, credit) + Overview tab {tab:.3f} s{then}",
+        kpi_row + sum(tab),
+        f"money cards {kpi_row:.3f} s (load, codes, journeys, credit) + Overview tab {sum(tab):.3f} s; "
+        f"the iROAS card follows in {later:.3f} s",
     )
 
 
@@ -531,19 +805,60 @@ def upload_to_first_view(workload: Workload) -> Sample:
     return Sample(uploaded + viewed, f"upload callback {uploaded:.3f} s + first view {viewed:.3f} s")
 
 
-def largest_figure(workload: Workload) -> Sample:
-    """Return the largest figure JSON (KB) any store-driven callback sends for the unfiltered view."""
-    from dash.exceptions import PreventUpdate
+_figures: dict[Path, dict[str, list[tuple[str, int]]]] = {}
 
-    board = dashboard(workload)
-    sizes = []
-    with board.context():
-        for name, update in store_updates().items():
-            try:
-                output = update(board.store(Filters()))
-            except PreventUpdate:
-                continue
-            sizes.extend((f"{name}: {graph}", size) for graph, size in figure_sizes(output))
+
+def tab_figures(workload: Workload) -> dict[str, list[tuple[str, int]]]:
+    """
+    Return, per tab label, the (``callback: graph``, bytes) of every figure its callbacks send.
+
+    Every callback of every tab (:func:`tab_callbacks`) is drawn once for the unfiltered view; taken
+    once per workload and process.
+    """
+    if workload.path not in _figures:
+        from dash.exceptions import PreventUpdate
+
+        board = dashboard(workload)
+        store = board.store(Filters())
+        found = {}
+        with board.context():
+            for label, callbacks in board.tabs.items():
+                sizes = []
+                for callback in callbacks:
+                    try:
+                        output = callback(store)
+                    except PreventUpdate:
+                        continue
+                    sizes.extend((f"{callback.name}: {graph}", size) for graph, size in figure_sizes(output))
+                found[label] = sizes
+        _figures[workload.path] = found
+    return _figures[workload.path]
+
+
+def tab_figure_json(label: str) -> Callable[[Workload], Sample]:
+    """Return the measurement of one tab's figures: their JSON together, in KB, the largest in the detail."""
+
+    def measure(workload: Workload) -> Sample:
+        sizes = tab_figures(workload).get(label)
+        if sizes is None:
+            raise Unavailable(f"the dashboard has no {label} tab")
+        if not sizes:
+            return Sample(0.0, "no figure on this tab")
+        name, largest = max(sizes, key=lambda item: item[1])
+        total = sum(size for _, size in sizes)
+        return Sample(total / KILOBYTE, f"{len(sizes)} figures; largest {name} {largest / KILOBYTE:.1f} KB")
+
+    measure.__name__ = f"figure_json_{label.lower()}"
+    return measure
+
+
+def largest_figure(workload: Workload) -> Sample:
+    """Return the largest figure JSON (KB) any tab sends for the unfiltered view."""
+    sizes = [
+        (f"{label} tab, {name}", size)
+        for label, found in tab_figures(workload).items()
+        for name, size in found
+    ]
     if not sizes:
         raise Unavailable("no callback output holds a figure")
     name, size = max(sizes, key=lambda item: item[1])
@@ -557,14 +872,15 @@ def resident_memory_probe(path: str | Path) -> dict[str, float]:
     """
     Measure the RSS one loaded dataset adds to this process, and print it as JSON.
 
-    Run in a process of its own (:func:`resident_memory` starts one): RSS after the imports, then after
+    Run in a process of its own (:func:`memory_report` starts one): RSS after the imports, then after
     ingesting ``path`` and preparing a View with the first view's tables (KPIs, campaign table: codes,
     journeys, credit, spend pieces).
 
     Returns
     -------
     dict
-        ``csv_bytes``, ``added_bytes`` (RSS after - before) and ``peak_added_bytes`` (peak RSS - before).
+        ``csv_bytes``, ``before_bytes`` (RSS after the imports), ``added_bytes`` (RSS after - before),
+        ``peak_added_bytes`` (peak RSS - before) and ``peak_bytes`` (the process's peak RSS).
     """
     import gc
     import resource
@@ -572,7 +888,6 @@ def resident_memory_probe(path: str | Path) -> dict[str, float]:
     import psutil
 
     from metrics import ingest, kpis, tables
-    from metrics.view import View
 
     process = psutil.Process()
     gc.collect()
@@ -583,36 +898,59 @@ def resident_memory_probe(path: str | Path) -> dict[str, float]:
     tables.campaign_table(view)
     gc.collect()
     after = process.memory_info().rss
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, after)  # Linux reports KiB
     report = {
         "csv_bytes": float(sum(Path(path, f"{name}.csv").stat().st_size for name in FILES)),
+        "before_bytes": float(before),
         "added_bytes": float(after - before),
-        "peak_added_bytes": float(max(peak - before, after - before)),
+        "peak_added_bytes": float(peak - before),
+        "peak_bytes": float(peak),
     }
     print(json.dumps(report))
     return report
 
 
+_memory: dict[Path, dict[str, float]] = {}
+
+
+def memory_report(workload: Workload) -> dict[str, float]:
+    """Return :func:`resident_memory_probe`'s report for the workload, probed once per process."""
+    if workload.path not in _memory:
+        if importlib.util.find_spec("psutil") is None:
+            raise Unavailable("psutil is not installed")
+        code = (
+            "from benchmarks.measurements import resident_memory_probe; "
+            f"resident_memory_probe({str(workload.path)!r})"
+        )
+        finished = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT.parent, capture_output=True, text=True, check=False
+        )
+        if finished.returncode != 0:
+            last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+            raise RuntimeError(f"the memory probe exited with {finished.returncode}: {last}")
+        _memory[workload.path] = json.loads(finished.stdout.strip().splitlines()[-1])
+    return _memory[workload.path]
+
+
 def resident_memory(workload: Workload) -> Sample:
     """Return the RSS a loaded dataset adds, as a multiple of its CSV size (measured in a new process)."""
-    if importlib.util.find_spec("psutil") is None:
-        raise Unavailable("psutil is not installed")
-    code = (
-        "from benchmarks.measurements import resident_memory_probe; "
-        f"resident_memory_probe({str(workload.path)!r})"
-    )
-    finished = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT.parent, capture_output=True, text=True, check=False
-    )
-    if finished.returncode != 0:
-        last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(f"the memory probe exited with {finished.returncode}: {last}")
-    report = json.loads(finished.stdout.strip().splitlines()[-1])
+    report = memory_report(workload)
     csv = report["csv_bytes"]
     return Sample(
         report["added_bytes"] / csv,
-        f"+{report['added_bytes'] / MEGABYTE:.0f} MB RSS for {csv / MEGABYTE:.1f} MB of CSV "
-        f"(peak +{report['peak_added_bytes'] / MEGABYTE:.0f} MB during ingest)",
+        f"+{report['added_bytes'] / MEGABYTE:.0f} MB RSS kept for {csv / MEGABYTE:.1f} MB of CSV",
+    )
+
+
+def peak_memory(workload: Workload) -> Sample:
+    """Return the peak RSS above the starting point while loading a dataset, as a multiple of its CSV size."""
+    report = memory_report(workload)
+    csv = report["csv_bytes"]
+    return Sample(
+        report["peak_added_bytes"] / csv,
+        f"peak +{report['peak_added_bytes'] / MEGABYTE:.0f} MB above the {report['before_bytes'] / MEGABYTE:.0f} MB "
+        f"after the imports (process peak {report['peak_bytes'] / MEGABYTE:.0f} MB) for {csv / MEGABYTE:.1f} MB "
+        "of CSV",
     )
 
 
@@ -626,17 +964,42 @@ MEASUREMENTS = [
     ),
     Measurement("full export (python -m metrics export)", export_command, budget=Budget(4.0)),
     Measurement("heuristic models (journeys + 5 credit frames)", heuristic_models, budget=Budget(1.5)),
+    *[Measurement(f"attribution model: {model}", attribution_model(model)) for model in MODELS],
     Measurement("Markov model by platform", markov_by_platform),
     Measurement("incrementality (3 tables, bootstrap)", incrementality, budget=Budget(1.0)),
+    Measurement("scoring (score_influencers)", scoring),
+    Measurement("budget optimizer (recommend)", budget_optimizer),
     Measurement(
-        "filter change p95 (KPIs + Campaigns)", filter_change, unit="ms", budget=Budget(300), repeats=False
+        "filter change p50 (all KPIs + Overview + Campaigns)", filter_change_p50, unit="ms", repeats=False
     ),
-    Measurement("cache hit p95 (same filters again)", cache_hit, unit="ms", budget=Budget(50)),
+    Measurement(
+        "filter change p95 (all KPIs + Overview + Campaigns)", filter_change_p95, unit="ms", repeats=False
+    ),
+    Measurement(
+        "first paint p95 (money cards + visible tab)",
+        first_paint_p95,
+        unit="ms",
+        budget=Budget(300),
+        repeats=False,
+    ),
     Measurement("iROAS card after filter change p95", iroas_after_filter_change, unit="ms", repeats=False),
+    Measurement("cache hit p50 (all KPIs + Overview + Campaigns)", cache_hit_p50, unit="ms", repeats=False),
+    Measurement(
+        "cache hit p95 (all KPIs + Overview + Campaigns)",
+        cache_hit_p95,
+        unit="ms",
+        budget=Budget(50),
+        repeats=False,
+    ),
     Measurement("first view after upload (KPIs + Overview)", first_view, budget=Budget(2.0)),
     Measurement("upload + first view (upload callback)", upload_to_first_view, repeats=False),
     Measurement(
         "resident memory per dataset", resident_memory, unit="x CSV size", budget=Budget(4.0), repeats=False
     ),
+    Measurement("peak resident memory (ingest + view)", peak_memory, unit="x CSV size", repeats=False),
+    *[
+        Measurement(f"figure JSON: {tab.label} tab", tab_figure_json(tab.label), unit="KB", repeats=False)
+        for tab in TABS
+    ],
     Measurement("largest figure JSON", largest_figure, unit="KB", budget=Budget(300), repeats=False),
 ]

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import data.generate
 from benchmarks import WORKLOADS, ensure_workload
+from benchmarks.serving import BACKENDS, filter_states, missing_backend, percentile, served
 from tests import servers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,29 +46,6 @@ APP_PATHS = (
     "data",
     "assets",
 )
-BACKENDS = ("file", "redis")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Return the ``q`` quantile (0-1) of ``values`` by linear interpolation, as numpy's default does."""
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-def filter_states(first: dt.date, last: dt.date, campaigns: list[str], count: int) -> list[dict]:
-    """Return ``count`` distinct query strings: sliding 60-day windows, every other one with a campaign."""
-    span = max((last - first).days - 60, 1)
-    states = []
-    for index in range(count):
-        start = first + dt.timedelta(days=1 + (index * span) // max(count, 1))
-        params: dict = {"start": start.isoformat(), "end": (start + dt.timedelta(days=60)).isoformat()}
-        if campaigns and index % 2:
-            params["campaign"] = campaigns[index % len(campaigns)]
-        states.append(params)
-    return states
 
 
 def timed_get(url: str, params: dict) -> float:
@@ -82,16 +60,7 @@ def timed_get(url: str, params: dict) -> float:
 
 def measure_backend(name: str, workload_dir: Path, requests: int, work: Path) -> dict:
     """Start gunicorn (2 workers) on one cache backend, upload the workload and time filter changes."""
-    started_servers: list[servers.Server] = []
-    try:
-        env = {"CACHE_DIR": str(work / f"cache-{name}"), "AUTOLOAD_DEMO": "false", "LOG_LEVEL": "WARNING"}
-        if name == "redis":
-            redis_server = servers.start_redis(work)
-            started_servers.append(redis_server)
-            env["CACHE_REDIS_URL"] = f"redis://127.0.0.1:{redis_server.port}/0"
-        app = servers.start_gunicorn(work, env, workers=2, threads=4)
-        started_servers.append(app)
-
+    with served(name, work, workers=2, threads=4) as app:
         files = {f: (workload_dir / f"{f}.csv").read_bytes() for f in servers.INPUT_FILES}
         started = time.perf_counter()
         upload = servers.upload_dataset(app.url, files, timeout_s=600)
@@ -118,9 +87,6 @@ def measure_backend(name: str, workload_dir: Path, requests: int, work: Path) ->
             samples["kpis again"].append(kpis_ms)
             samples["view again"].append(kpis_ms + table_ms)
         return {"backend": name, "upload_s": upload_s, "first_view_ms": first_view_ms, "samples": samples}
-    finally:
-        for server in reversed(started_servers):
-            servers.stop(server)
 
 
 def _period(workload_dir: Path) -> tuple[str, str]:
@@ -212,10 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --requests must be at least 2", file=sys.stderr)
         return 2
     backends = [] if args.no_latency else (args.backend or list(BACKENDS))
-    if "redis" in backends and shutil.which("redis-server") is None:
-        print(
-            "error: redis-server is not installed (make system-deps), or pass --backend file", file=sys.stderr
-        )
+    problem = missing_backend(backends)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     if backends:
         workload = ensure_workload(args.size)

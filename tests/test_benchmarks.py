@@ -15,7 +15,9 @@ import benchmarks
 from benchmarks import FAILED, Budget, Measurement, Sample, Unavailable, Workload
 from benchmarks import measurements as bench
 from benchmarks.__main__ import main as benchmarks_main
-from metrics.filters import Filters
+from data.generate import FILES
+from metrics import attribution, scoring
+from metrics.filters import Filters, Options
 from metrics.view import prepare
 
 
@@ -108,6 +110,67 @@ def test_command_exits_1_on_a_failed_row_and_records_load_and_details(tmp_path, 
     assert (failed["value"], failed["verdict"]) == (None, "failed: RuntimeError: no data")
 
 
+def test_each_run_replaces_only_its_own_sizes_section_of_results_md(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(
+        "benchmarks.__main__.MEASUREMENTS",
+        [Measurement("row", lambda workload: Sample(1.5, "made of two parts"), repeats=False)],
+    )
+    (tmp_path / "workloads").mkdir()
+    for size in ("XS", "S"):
+        (tmp_path / "workloads" / size).mkdir()  # any directory: the one row reads no file
+        for name in FILES:
+            (tmp_path / "workloads" / size / f"{name}.csv").write_text("x\n")
+
+    def run(size: str) -> None:
+        monkeypatch.setattr(
+            "benchmarks.__main__.ensure_workload", lambda size, root: Workload(size, root / size)
+        )
+        argv = ["--size", size, "--repeat", "1", "--workloads", str(tmp_path / "workloads")]
+        assert benchmarks_main([*argv, "--results", str(tmp_path / f"results-{size}.json")]) == 0
+        capsys.readouterr()
+
+    run("S")
+    run("XS")
+    text = (tmp_path / "results.md").read_text()
+    assert text.startswith("# Benchmark results\n")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## XS", "## S"]  # in the order of the sizes, whichever ran first
+    xs, s_section = text.split("## S\n")
+    assert "--size XS --repeat 1" in xs and "--size S --repeat 1" in s_section
+    assert re.search(r"^row +1\.500 s", s_section, re.MULTILINE) and "- row: made of two parts" in s_section
+    machine = json.loads((tmp_path / "results-S.json").read_text())["machine"]
+    assert f"Machine: {machine['cpu']}, {machine['cpus']} cores" in s_section
+    assert f"pandas {pd.__version__}" in s_section and "Before the run: load average" in s_section
+    # A second S run replaces the S section and leaves the XS one as it was.
+    monkeypatch.setattr(
+        "benchmarks.__main__.MEASUREMENTS", [Measurement("row", lambda workload: 2.25, repeats=False)]
+    )
+    run("S")
+    again = (tmp_path / "results.md").read_text()
+    assert again.split("## S\n")[0] == xs
+    # The first S run's results file is the second one's baseline.
+    assert re.search(r"^row +2\.250 s +1\.500 s \(previous result\), x1\.50", again, re.MULTILINE)
+    assert again.count("## S\n") == 1
+
+
+def test_markdown_sections_keep_the_size_order_and_the_preamble():
+    text = benchmarks.replace_section("", "L", "## L\n\nl\n")
+    text = benchmarks.replace_section(text, "XS", "## XS\n\nxs\n")
+    text = benchmarks.replace_section(text.replace("Written by", "Edited. Written by"), "M", "## M\n\nm\n")
+    lines = [line for line in text.splitlines() if line]
+    assert lines[0] == "# Benchmark results" and lines[1].startswith("Edited. Written by")
+    assert lines[2:] == ["## XS", "xs", "## M", "m", "## L", "l"]
+
+
+def test_machine_is_described_with_cpu_memory_and_library_versions():
+    import pyarrow
+
+    machine = benchmarks.describe_machine()
+    assert machine["cpus"] >= 1 and machine["cpu"]
+    assert machine["pandas"] == pd.__version__ and machine["pyarrow"] == pyarrow.__version__
+    assert machine["memory_bytes"] is None or machine["memory_bytes"] > 100_000_000
+
+
 # --- building blocks of the measurements--------------------------------------------------------------
 
 
@@ -158,11 +221,47 @@ def test_figure_sizes_are_the_json_dash_sends_for_every_graph():
     assert list(bench.figure_sizes(output)) == [("trend", 47), ("graph 2", 23)]
 
 
-def test_store_driven_callbacks_are_found_and_others_left_out():
-    updates = bench.store_updates()
-    assert {"kpis.update_kpis", "campaigns.update_campaigns", "overview.update_overview"} <= set(updates)
-    assert "session.update_session" not in updates  # takes the sidebar's values, not the store
-    assert "session.update_url_query" not in updates
+def test_tab_callbacks_are_found_with_the_inputs_the_tab_first_draws_with():
+    from app import create_app
+
+    found = bench.tab_callbacks(create_app({"CACHE_TYPE": "SimpleCache", "AUTOLOAD_DEMO": False}))
+    assert list(found) == ["Overview", "Campaigns", "ROI", "Influencers", "Payouts", "Data"]
+    names = {label: [callback.name for callback in callbacks] for label, callbacks in found.items()}
+    assert names["Overview"] == ["overview.update_overview"]
+    # The campaign grid's iROAS columns wait for its rows (the store is only a State): not a store redraw.
+    assert names["Campaigns"] == [
+        "campaigns.update_campaigns",
+        "campaigns.update_campaign_trends",
+        "campaigns.update_comparison",
+    ]
+    every = [name for callbacks in names.values() for name in callbacks]
+    assert "session.update_session" not in every and "kpis.update_kpis" not in every
+    roi = {callback.name: callback for callback in found["ROI"]}
+    assert roi["roi.update_roi"].arguments == (bench._STORE, "campaign")  # the "By" radio's default
+    comparison = found["Campaigns"][2]
+    assert comparison.arguments == (bench._STORE, None)  # nothing picked yet
+    assert comparison.function.__name__ == "update_comparison"
+
+
+def test_a_tab_callback_puts_the_store_where_the_session_store_goes():
+    seen = []
+    callback = bench.TabCallback("m.f", lambda *args: seen.append(args) or "drawn", (None, bench._STORE, 2))
+    assert callback({"key": "k"}) == "drawn"
+    assert seen == [(None, {"key": "k"}, 2)]
+
+
+def test_latency_pass_sums_parts_and_takes_the_visible_tab_as_first_paint():
+    latencies = bench.LatencyPass(
+        combinations=[Filters(), Filters.make(platforms=["X"])],
+        visible=["Overview", "Campaigns"],
+        seconds=[
+            {"money cards": 0.010, "Overview": 0.020, "Campaigns": 0.040, "iROAS card": 0.005},
+            {"money cards": 0.012, "Campaigns": 0.050, "Overview": 0.001, "iROAS card": 0.030},
+        ],
+    )
+    assert latencies.milliseconds() == pytest.approx([75.0, 93.0])
+    assert latencies.first_paint() == pytest.approx([30.0, 62.0])  # money cards + the visible tab
+    assert latencies.milliseconds(["iROAS card"]) == pytest.approx([5.0, 30.0])
 
 
 def test_a_fresh_copy_shares_the_data_but_starts_cold(xs_workload):
@@ -176,20 +275,50 @@ def test_a_fresh_copy_shares_the_data_but_starts_cold(xs_workload):
 # --- measurements on XS ----------------------------------------------------------------------------
 
 
-def test_dashboard_rows_time_new_and_repeated_filter_states(xs_workload, monkeypatch):
+def test_dashboard_rows_read_one_pass_of_new_and_one_of_repeated_filter_states(xs_workload, monkeypatch):
     monkeypatch.setattr(bench, "COMBINATIONS", 4)
-    changed = bench.filter_change(xs_workload)
-    again = bench.cache_hit(xs_workload)
+    monkeypatch.setattr(bench, "_passes", {})
+    cold = bench.cold_pass(xs_workload)
     board = bench.dashboard(xs_workload)
     assert len(board.visited) == 5 and len(set(board.visited)) == 5  # a warm-up plus four
-    assert "over 4 combinations" in changed.detail and "over 4 combinations" in again.detail
-    assert 0 < again.value < changed.value  # a cache hit skips every computation
+    assert cold.visible == ["Overview", "Campaigns", "Overview", "Campaigns"]
+    assert all(
+        list(timing)
+        == ["money cards", tab, *[t for t in ("Overview", "Campaigns") if t != tab], "iROAS card"]
+        for timing, tab in zip(cold.seconds, cold.visible, strict=True)
+    )
+    totals = cold.milliseconds()
+    p50, p95 = bench.filter_change_p50(xs_workload), bench.filter_change_p95(xs_workload)
+    assert (p50.value, p95.value) == (bench.percentile(totals, 50), bench.percentile(totals, 95))
+    assert p50.detail.startswith("over 4 new combinations; median of each part: money cards ")
+    first = bench.first_paint_p95(xs_workload)
+    assert first.value == bench.percentile(cold.first_paint(), 95) and first.value < p95.value
+    assert "Overview visible p95" in first.detail and "Campaigns visible p95" in first.detail
     later = bench.iroas_after_filter_change(xs_workload)
-    assert later.value > 0 and "iROAS card after first paint over 4 combinations" in later.detail
-    assert len(set(board.visited)) == 9  # its own four new combinations
-    figure = bench.largest_figure(xs_workload)
-    # The row names the callback whose figure was largest, whichever tab it belongs to.
-    assert figure.value > 0 and re.match(r"^\w+\.update_\w+: graph \d+ of \d+ figures", figure.detail)
+    assert later.value == bench.percentile(cold.milliseconds(["iROAS card"]))
+    assert bench.cold_pass(xs_workload) is cold and len(board.visited) == 5  # rows share the pass
+    hit = bench.cache_hit_p50(xs_workload)
+    warm = bench.warm_pass(xs_workload)
+    assert warm.combinations == cold.combinations and len(board.visited) == 5  # the same four again
+    assert 0 < hit.value < p50.value  # a cache hit skips every computation
+    assert bench.cache_hit_p95(xs_workload).value == bench.percentile(warm.milliseconds(), 95)
+
+
+def test_figure_rows_give_each_tabs_figures_and_the_largest(xs_workload, monkeypatch):
+    monkeypatch.setattr(bench, "_figures", {})
+    by_tab = bench.tab_figures(xs_workload)
+    assert set(by_tab) == {"Overview", "Campaigns", "ROI", "Influencers", "Payouts", "Data"}
+    assert by_tab["Data"] == [] and len(by_tab["Overview"]) == 3  # trend, top campaigns, top influencers
+    overview = bench.tab_figure_json("Overview")(xs_workload)
+    assert overview.value == sum(size for _, size in by_tab["Overview"]) / 1000
+    assert overview.detail.startswith("3 figures; largest overview.update_overview: graph ")
+    assert bench.tab_figure_json("Data")(xs_workload) == Sample(0.0, "no figure on this tab")
+    every = [size for sizes in by_tab.values() for size in sizes]
+    largest = bench.largest_figure(xs_workload)
+    assert largest.value == max(size for _, size in every) / 1000
+    assert re.match(rf"^\w+ tab, \w+\.update_\w+: graph \d+ of {len(every)} figures", largest.detail)
+    with pytest.raises(Unavailable, match="no Reports tab"):
+        bench.tab_figure_json("Reports")(xs_workload)
 
 
 def test_first_view_rows_split_their_time_into_parts(xs_workload):
@@ -207,7 +336,47 @@ def test_memory_probe_reports_the_csv_size_and_the_added_rss(xs_workload, capsys
     report = bench.resident_memory_probe(xs_workload.path)
     assert report["csv_bytes"] == sum(path.stat().st_size for path in xs_workload.files)
     assert report["peak_added_bytes"] >= report["added_bytes"]
+    assert report["peak_bytes"] == report["before_bytes"] + report["peak_added_bytes"]
     assert json.loads(capsys.readouterr().out) == report
+
+
+def test_memory_rows_divide_the_kept_and_the_peak_rss_by_the_csv_size(monkeypatch, tmp_path):
+    workload = Workload("XS", tmp_path)
+    report = {
+        "csv_bytes": 2e6,
+        "before_bytes": 150e6,
+        "added_bytes": 6e6,
+        "peak_added_bytes": 20e6,
+        "peak_bytes": 170e6,
+    }
+    monkeypatch.setattr(bench, "_memory", {tmp_path: report})  # one probe serves both rows
+    assert bench.resident_memory(workload) == Sample(3.0, "+6 MB RSS kept for 2.0 MB of CSV")
+    peak = bench.peak_memory(workload)
+    assert peak.value == 10.0
+    assert (
+        peak.detail
+        == "peak +20 MB above the 150 MB after the imports (process peak 170 MB) for 2.0 MB of CSV"
+    )
+
+
+def test_attribution_scoring_and_budget_rows_measure_what_they_name(xs_workload):
+    dataset = bench.loaded_dataset(xs_workload)
+    conversions = int((dataset.tracking["orders"] > 0).sum())
+    last = bench.attribution_model("last_touch")(xs_workload)
+    # Last touch credits exactly one touch, the conversion itself, per conversion with a touch.
+    credited = attribution.credit(dataset.tracking, Options(), Filters())
+    assert last.detail == f"{len(credited):,} credited touches of {len(credited):,} conversions"
+    assert 0 < len(credited) <= conversions
+    markov = bench.attribution_model("markov")(xs_workload)
+    assert markov.value > 0 and " credited touches of " in markov.detail
+    prepared = bench.prepared_view(xs_workload)
+    scored = scoring.score_influencers(prepared.influencer_table)
+    sample = bench.scoring(xs_workload)
+    assert sample.detail.startswith(
+        f"{int(scored['score'].notna().sum())} of {len(scored)} influencers scored"
+    )
+    plan = bench.budget_optimizer(xs_workload)
+    assert plan.value > 0 and re.match(r"^\d+ influencers in the plan, b = 0\.\d{3}", plan.detail)
 
 
 def test_export_row_runs_the_command_and_fails_loudly_on_bad_input(xs_workload, tmp_path):
