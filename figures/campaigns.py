@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.overview import DAILY_LIMIT_DAYS, rupee_ticks
-from figures.palette import REVENUE, SEQUENCE, SPEND, base_layout
+from figures.palette import REVENUE, SEQUENCE, SPEND, base_layout, date_ticks
 from figures.text import plain
 from metrics import formats
 
@@ -148,12 +148,14 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     # The legend sits above the first row's titles: 36 px over the plotting area, in paper units.
     layout["margin"] = {"l": 10, "r": 10, "t": 80, "b": 10}
     layout["legend"] = {**layout["legend"], "y": 1 + 36 / (height - 90), "yanchor": "bottom"}
+    # Months label a weekly series (over three months); a daily one needs its days.
+    x_ticks = {"tickformat": "%b"} if unit == "week" else date_ticks(sums["period"].drop_duplicates())
     annotations = []
     for cell in range(rows * columns):
         row, col = divmod(cell, columns)
         name = "" if cell == 0 else str(cell + 1)
         bottom = (rows - 1) * columns + col + 1
-        x_axis = {"anchor": f"y{name}", "domain": x_domains[col], "tickformat": "%b", "showticklabels": True}
+        x_axis = {"anchor": f"y{name}", "domain": x_domains[col], **x_ticks, "showticklabels": True}
         if row < rows - 1:
             x_axis["matches"] = f"x{bottom}"
         y_axis = {"anchor": f"x{name}", "domain": y_domains[row], **y_ticks}
@@ -267,7 +269,7 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
     }
     layout["xaxis"] = {
         **layout["xaxis"],
-        "tickformat": "%d %b",
+        **date_ticks(sums["period"].drop_duplicates(), unit),
         "hoverformat": "%d %b %Y" if unit == "day" else "Week of %d %b %Y",
     }
     return go.Figure(data=data, layout=layout)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
-from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, base_layout
+from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, base_layout, date_ticks
 from figures.text import plain_all
 from metrics import formats
 from metrics.scoring import COMPONENT_LABELS, QUADRANT_MEANINGS, QUADRANTS
@@ -200,7 +200,7 @@ def weekly_trend(weekly: pd.DataFrame) -> go.Figure:
     top = float(np.nanmax([weeks["revenue"].max(), weeks["spend"].max(), 0.0])) if len(weeks) else 0.0
     values, text = rupee_ticks(top, count=4)
     figure.update_yaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
-    figure.update_xaxes(tickformat="%d %b", hoverformat="Week of %d %b %Y")
+    figure.update_xaxes(**date_ticks(weeks["week"], "week"), hoverformat="Week of %d %b %Y")
     return figure
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.palette import REVENUE, SPEND, base_layout
+from figures.palette import REVENUE, SPEND, base_layout, date_ticks
 from figures.text import plain_all
 from metrics import formats
 
@@ -100,7 +100,7 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
     top = float(np.nanmax([sums["revenue"].max(), sums["spend"].max(), 0.0])) if len(sums) else 0.0
     values, text = rupee_ticks(top)
     figure.update_yaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
-    figure.update_xaxes(tickformat="%d %b")
+    figure.update_xaxes(**date_ticks(sums["period"], unit))
     figure.update_layout(bargap=0.25, hovermode="x unified")
     return figure
 

@@ -6,6 +6,7 @@ spend keep the same colours on every chart so a reader learns them once.
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 REVENUE = "#0072B2"  # blue
@@ -44,3 +45,26 @@ def base_layout(**overrides) -> go.Layout:
     )
     layout.update(**overrides)
     return layout
+
+
+DAY_MS = 86_400_000
+FEW_PERIODS = 8
+
+
+def date_ticks(periods: pd.Series, unit: str = "day") -> dict:
+    """
+    Return x-axis settings for a series of days or weeks (Mondays): day-month labels, none repeated.
+
+    Over a few days plotly ticks every few hours, and "%d %b" would then print each day twice; a
+    short series gets one tick per period instead, starting on its first period.
+
+    Examples
+    --------
+    >>> date_ticks(pd.Series(pd.to_datetime(["2025-04-01", "2025-04-03"])))
+    {'tickformat': '%d %b', 'dtick': 86400000, 'tick0': '2025-04-01'}
+    """
+    axis: dict = {"tickformat": "%d %b"}
+    if 0 < len(periods) <= FEW_PERIODS:
+        axis["dtick"] = DAY_MS * (7 if unit == "week" else 1)
+        axis["tick0"] = pd.Timestamp(periods.min()).strftime("%Y-%m-%d")
+    return axis

@@ -32,6 +32,15 @@ def test_long_ranges_are_summed_per_monday_week():
     assert sums["revenue"].sum() == 15.0
 
 
+def test_a_few_days_get_one_tick_per_day_so_no_label_repeats():
+    """Three days would get 12-hourly ticks, each day's "%d %b" label twice; a long range is left to plotly."""
+    short = overview.revenue_spend_over_time(trends(["2025-04-01", "2025-04-03"], [10.0, 30.0], [5.0, 0.0]))
+    assert (short.layout.xaxis.dtick, short.layout.xaxis.tick0) == (86_400_000, "2025-04-01")
+    days = pd.date_range("2025-04-01", periods=30).strftime("%Y-%m-%d").tolist()
+    month = overview.revenue_spend_over_time(trends(days, [1.0] * 30, [1.0] * 30))
+    assert month.layout.xaxis.dtick is None and month.layout.xaxis.tickformat == "%d %b"
+
+
 def test_rupee_ticks_use_lakh_labels():
     """Axis ticks are round steps labelled like the cards (₹1.5L), never 150k."""
     values, labels = overview.rupee_ticks(230_000)
