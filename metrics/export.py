@@ -77,7 +77,8 @@ def campaigns_file(view: View) -> pd.DataFrame:
 
 def influencers_file(view: View) -> pd.DataFrame:
     """Build influencers.csv: one row per influencer passing the influencer filters, scored."""
-    table = incrementality.add_iroas(tables.influencer_table(view), view, "influencer_id")
+    # influencers.csv has no interval columns, so the bootstrap is not drawn for it.
+    table = incrementality.add_iroas(tables.influencer_table(view), view, "influencer_id", interval=False)
     return conform(scoring.score_influencers(table, view.options.score_weights), "influencers")
 
 

@@ -10,15 +10,19 @@ group's total scales their summed effect up to all its exposures.
 
 Everything is computed on integer codes and day numbers: a user's revenue over any day range is a
 difference of two prefix sums found with one ``searchsorted``, so no step loops over users or exposures.
-The bootstrap draws one matrix of resample counts per dataset (users x resamples) and reduces it with one
-product per block of a group's users. The per-dataset arrays are kept while the tracking frame lives, so
-the overall, campaign and influencer tables of one export share them.
+An exposure's effect only depends on its touch (user and day) and the window, so the effect of every touch
+is computed once per window and each grouping picks its first touches' effects. The bootstrap draws one
+matrix of resample counts per dataset (users x resamples) and reduces it with one product per block of a
+group's users. The per-dataset arrays are kept while the tracking frame lives, so the overall, campaign
+and influencer tables of one export share them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,10 +45,53 @@ RESULT_COLUMNS = [
     "iroas_high",
     "insufficient_data",
 ]
-# Resamples drawn per step: their counts are transposed into users' rows together.
-_RESAMPLES_PER_DRAW = 32
-# Users per step of the bootstrap: 16k users x 200 resamples is 3.2 MB of counts.
-_BLOCK_ROWS = 16_384
+# Resamples drawn per step, and resamples whose counts are transposed into users' rows together.
+_RESAMPLES_PER_DRAW = 20
+_RESAMPLES_PER_COPY = 100
+# Units per product of the bootstrap: 4k rows of 200 one-byte counts stay in the core's cache.
+_BLOCK_ROWS = 4_096
+# Bootstrap units below which a second thread costs more than it saves.
+_PARALLEL_SIZE = 20_000
+
+
+def _sort_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Return the stable sorting order of non-negative int64 ``keys`` and the sorted keys.
+
+    The position is packed into the low bits of each key and the packed values are sorted: numpy sorts
+    plain integers several times faster than it argsorts them, and distinct values make any sort stable.
+    """
+    shift = max(len(keys) - 1, 1).bit_length()
+    if len(keys) and int(keys.max()) >= 1 << (62 - shift):
+        order = np.argsort(keys, kind="stable")
+        return order, keys[order]
+    packed = np.sort((keys << shift) | np.arange(len(keys)))
+    return packed & ((1 << shift) - 1), packed >> shift
+
+
+def _first_of_codes(codes: np.ndarray) -> np.ndarray:
+    """Return where each code first occurs, in code order, for codes numbered by first appearance."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    seen_before = np.maximum.accumulate(np.r_[-1, codes[:-1]])
+    return np.flatnonzero(codes > seen_before)
+
+
+def _split_work(task: Callable[[range], None], count: int, split: int, size: int) -> None:
+    """
+    Run ``task`` over items ``0 .. count-1``: those from ``split`` on in a second thread when ``size``
+    (the work the items stand for) is worth it.
+
+    numpy's heavy loops release the GIL, so the two halves run on two cores; each item writes its own
+    output, so the result does not depend on the split.
+    """
+    if size < _PARALLEL_SIZE or not 0 < split < count:
+        task(range(count))
+        return
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        second = helper.submit(task, range(split, count))
+        task(range(split))
+        second.result()
 
 
 @dataclass(frozen=True)
@@ -64,18 +111,32 @@ class _RevenuePanel:
     touch_influencers: np.ndarray  # codes into `influencers`
     influencers: pd.Index
     touch_pairs: np.ndarray  # code of the (user, influencer) pair
+    first_of_pair: np.ndarray  # whether the touch is its pair's first (the pair's first exposure)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def user_revenue_change(self, users: np.ndarray, days: np.ndarray, window: int) -> np.ndarray:
-        """Return each user's revenue on days [t, t+L) minus days [t-L, t) (windows inside the data)."""
-        keys = users.astype(np.int64) * self.n_days + days
-        # Sorted needles make the binary searches walk the sorted keys in order (far fewer cache misses).
-        order = np.argsort(keys, kind="stable")
-        change = np.empty(len(keys))
-        before = self.revenue_before_key
-        at = [before[np.searchsorted(self.day_keys, keys[order] + shift)] for shift in (-window, 0, window)]
-        change[order] = (at[2] - at[1]) - (at[1] - at[0])
-        return change
+    def touch_effects(self, window: int) -> np.ndarray:
+        """
+        Return per touch the effect of an exposure first made by it: Δ - c(t), computed once per window.
+
+        Δ is the user's revenue on days [t, t+L) minus days [t-L, t); NaN for touches whose windows leave
+        the data (never eligible) and when there is no control user.
+        """
+        key = ("effects", window)
+        if key not in self._cache:
+            effects = np.full(len(self.touch_rows), np.nan)
+            eligible = np.flatnonzero((self.touch_days >= window) & (self.touch_days + window <= self.n_days))
+            if self.n_control > 0 and len(eligible):
+                days = self.touch_days[eligible]
+                # Sorted needles make the binary searches walk the sorted keys in order (far fewer cache
+                # misses).
+                order, keys = _sort_keys(self.touch_users[eligible] * self.n_days + days)
+                before = self.revenue_before_key
+                at = [before[np.searchsorted(self.day_keys, keys + shift)] for shift in (-window, 0, window)]
+                change = np.empty(len(keys))
+                change[order] = (at[2] - at[1]) - (at[1] - at[0])
+                effects[eligible] = change - self.control_change(days, window)
+            self._cache[key] = effects
+        return self._cache[key]
 
     def control_change(self, days: np.ndarray, window: int) -> np.ndarray:
         """Return the control users' mean post-window minus pre-window revenue for exposures on ``days``."""
@@ -83,13 +144,27 @@ class _RevenuePanel:
         change = (before[days + window] - before[days]) - (before[days] - before[days - window])
         return change / self.n_control
 
-    def touch_values(self, tracking: pd.DataFrame, column: str) -> tuple[np.ndarray, pd.Index]:
-        """Return the codes of ``column`` at every touch (-1 when missing) and the values, computed once."""
+    def touch_values(
+        self, tracking: pd.DataFrame, column: str, codes: tuple[np.ndarray, pd.Index] | None = None
+    ) -> tuple[np.ndarray, pd.Index]:
+        """
+        Return the codes of ``column`` at every touch (-1 when missing) and the values, computed once.
+
+        ``codes`` are the column's ``pandas.factorize`` codes and values over the whole frame when the
+        caller has them (a view's prepared codes): the values no touch has are dropped.
+        """
         key = ("column", column)
         if key not in self._cache:
-            values = tracking[column].take(self.touch_rows)
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            self._cache[key] = (codes.astype(np.int64), pd.Index(uniques))
+            if codes is None:
+                values = tracking[column].take(self.touch_rows)
+                touch_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+                self._cache[key] = (touch_codes.astype(np.int64), pd.Index(uniques))
+            else:
+                frame_codes, uniques = codes
+                touch_codes = np.asarray(frame_codes, dtype=np.int64)[self.touch_rows]
+                present = np.bincount(touch_codes[touch_codes >= 0], minlength=len(uniques)) > 0
+                renumber = np.append(np.cumsum(present) - 1, -1)
+                self._cache[key] = (renumber[touch_codes], pd.Index(uniques)[present])
         return self._cache[key]
 
     def resample_weights(self, resamples: int, seed: int) -> np.ndarray:
@@ -105,17 +180,41 @@ class _RevenuePanel:
             n_exposed = int((self.exposed_row >= 0).sum())
             rng = np.random.default_rng(seed)
             weights = np.empty((n_exposed, resamples), dtype=np.uint8)
-            counts = np.empty((_RESAMPLES_PER_DRAW, n_exposed), dtype=np.uint8)
-            for first in range(0, resamples if n_exposed else 0, _RESAMPLES_PER_DRAW):
-                count = min(_RESAMPLES_PER_DRAW, resamples - first)
-                draws = rng.integers(0, n_exposed, size=(count, n_exposed), dtype=np.int32)
-                for resample in range(count):
-                    # One resample's counts fit in cache; drawing a user 256 times in n draws from n
-                    # users has probability below 1/256!, so uint8 holds every count.
-                    counts[resample] = np.bincount(draws[resample], minlength=n_exposed)
-                weights[:, first : first + count] = counts[:count].T
+            # numpy draws without holding the GIL: the next resamples are drawn while a second thread
+            # counts the previous ones. The draws are the same, in the same order, as on one thread.
+            # Whole draws per copy, so a draw's rows never straddle two copies.
+            per_copy = max(_RESAMPLES_PER_COPY // _RESAMPLES_PER_DRAW, 1) * _RESAMPLES_PER_DRAW
+            counts = np.empty((min(per_copy, resamples), n_exposed), dtype=np.uint8)
+            with ThreadPoolExecutor(max_workers=1) as counter:
+                counting = None
+                for first in range(0, resamples if n_exposed else 0, _RESAMPLES_PER_DRAW):
+                    stop = min(first + _RESAMPLES_PER_DRAW, resamples)
+                    draws = rng.integers(0, n_exposed, size=(stop - first, n_exposed), dtype=np.int32)
+                    if counting is not None:
+                        counting.result()
+                    counting = counter.submit(_count_draws, draws, first, stop == resamples, counts, weights)
+                if counting is not None:
+                    counting.result()
             self._cache[key] = weights
         return self._cache[key]
+
+
+def _count_draws(draws: np.ndarray, first: int, last: bool, counts: np.ndarray, weights: np.ndarray) -> None:
+    """
+    Count how often each user is among each row of ``draws`` (resamples ``first`` on) into ``counts``.
+
+    ``counts`` holds the rows of one copy; when it is full, or at the ``last`` draws, its rows are
+    transposed into their columns of ``weights``: fewer, wider copies transpose much faster.
+    """
+    row = first % len(counts)
+    for resample, drawn in enumerate(draws, start=row):
+        # One resample's counts fit in cache; drawing a user 256 times in n draws from n users has
+        # probability below 1/256!, so uint8 holds every count.
+        counts[resample] = np.bincount(drawn, minlength=draws.shape[1])
+    filled = row + len(draws)
+    if filled == len(counts) or last:
+        stop = first + len(draws)
+        weights[:, stop - filled : stop] = counts[:filled].T
 
 
 _PANELS: dict[int, tuple[weakref.ref, _RevenuePanel]] = {}
@@ -144,28 +243,35 @@ def _panel(
 def _build_panel(
     tracking: pd.DataFrame, user_codes: np.ndarray | None, influencer_codes: np.ndarray | None
 ) -> _RevenuePanel:
-    dates = tracking["date"]
     if user_codes is None:
         user_codes, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
-    users = np.asarray(user_codes).astype(np.int64)
-    usable = (users >= 0) & dates.notna().to_numpy()
+    users = np.asarray(user_codes, dtype=np.int64)
+    dates = tracking["date"].to_numpy(dtype="datetime64[D]")
+    usable = (users >= 0) & ~np.isnat(dates)
     if usable.any():
-        first_day = dates[usable].min()
-        n_days = int((dates[usable].max() - first_day).days) + 1
-        day_numbers = dates.to_numpy(dtype="datetime64[D]") - np.datetime64(first_day.date(), "D")
-        days = np.where(usable, day_numbers.astype(np.int64), 0)
+        day_numbers = dates.view(np.int64)
+        first = int(day_numbers.min(where=usable, initial=np.iinfo(np.int64).max))
+        first_day = pd.Timestamp(np.datetime64(first, "D"))
+        n_days = int(day_numbers.max(where=usable, initial=first)) - first + 1
+        days = np.where(usable, day_numbers - first, 0)
     else:
         first_day, n_days = pd.Timestamp("1970-01-01"), 0
         days = np.zeros(len(tracking), dtype=np.int64)
     revenue = tracking["revenue"].to_numpy(dtype=np.float64, na_value=0.0)
     n_users = int(users.max()) + 1 if len(users) else 0
 
-    keys = users[usable] * n_days + days[usable]
-    order = np.argsort(keys)
-    day_keys = keys[order]
-    revenue_before_key = np.concatenate([[0.0], np.cumsum(revenue[usable][order])])
+    if usable.all():  # the usual case: no row to leave out, no copies of the columns
+        order, day_keys = _sort_keys(users * n_days + days)
+    else:
+        kept = np.flatnonzero(usable)
+        order, day_keys = _sort_keys(users[kept] * n_days + days[kept])
+        order = kept[order]
+    revenue_before_key = np.concatenate([[0.0], np.cumsum(revenue[order])])
 
-    is_touch = tracking["influencer_id"].notna().to_numpy() & usable
+    if influencer_codes is None:
+        is_touch = tracking["influencer_id"].notna().to_numpy() & usable
+    else:
+        is_touch = (np.asarray(influencer_codes) >= 0) & usable
     touched_user = np.bincount(users[is_touch], minlength=n_users) > 0
     exposed_row = np.where(touched_user, np.cumsum(touched_user) - 1, -1)
     control_row = usable & ~touched_user[np.where(usable, users, 0)]
@@ -173,17 +279,25 @@ def _build_panel(
     control_before_day = np.concatenate([[0.0], np.cumsum(control_daily)])
 
     touch_rows = np.flatnonzero(is_touch)
-    touch_rows = touch_rows[np.argsort(days[touch_rows], kind="stable")]
+    touch_days = days[touch_rows]
+    if np.any(touch_days[1:] < touch_days[:-1]):  # tracking files are usually in date order already
+        by_day = _sort_keys(touch_days)[0]
+        touch_rows, touch_days = touch_rows[by_day], touch_days[by_day]
     if influencer_codes is None:
         influencer_codes, influencers = pd.factorize(tracking["influencer_id"].take(touch_rows))
     else:
         # Codes in first-appearance order, as factorising the ids themselves would number them.
         influencer_codes, _ = pd.factorize(np.asarray(influencer_codes)[touch_rows])
-        first_touch = np.unique(influencer_codes, return_index=True)[1]
-        influencers = tracking["influencer_id"].array.take(touch_rows[first_touch])
+        influencers = tracking["influencer_id"].array.take(touch_rows[_first_of_codes(influencer_codes)])
     influencer_codes = influencer_codes.astype(np.int64)
     touch_users = users[touch_rows]
-    pairs, _ = pd.factorize(touch_users * max(len(influencers), 1) + influencer_codes)
+    # Pairs numbered in (user, influencer) order; the stable sort puts each pair's first touch first.
+    pair_order, pair_keys = _sort_keys(touch_users * max(len(influencers), 1) + influencer_codes)
+    new_pair = np.r_[True, pair_keys[1:] != pair_keys[:-1]] if len(pair_keys) else np.zeros(0, dtype=bool)
+    pairs = np.empty(len(touch_rows), dtype=np.int64)
+    pairs[pair_order] = np.cumsum(new_pair) - 1
+    first_of_pair = np.zeros(len(touch_rows), dtype=bool)
+    first_of_pair[pair_order[new_pair]] = True
     return _RevenuePanel(
         first_day=first_day,
         n_days=n_days,
@@ -193,11 +307,12 @@ def _build_panel(
         n_control=int(n_users - touched_user.sum()),
         exposed_row=exposed_row,
         touch_rows=touch_rows,
-        touch_days=days[touch_rows],
+        touch_days=touch_days,
         touch_users=touch_users,
         touch_influencers=influencer_codes,
         influencers=pd.Index(influencers),
-        touch_pairs=pairs.astype(np.int64),
+        touch_pairs=pairs,
+        first_of_pair=first_of_pair,
     )
 
 
@@ -244,33 +359,49 @@ def _bootstrap_per_exposure(
     NaN for groups not wanted, or when a resample drew none of the group's users.
     """
     n_groups = len(wanted)
-    sums = np.zeros((resamples, n_groups))
-    counts = np.zeros((resamples, n_groups))
+    # Per group and resample: summed effect (row 0) and number of eligible exposures (row 1).
+    totals = np.zeros((n_groups, 2, resamples))
     keep = wanted[groups]
     if keep.any():
-        rows = panel.exposed_row[users[keep]]
-        unit_keys = groups[keep] * len(panel.exposed_row) + rows
-        units, unit_of_exposure = np.unique(unit_keys, return_inverse=True)
-        unit_group = units // len(panel.exposed_row)
-        unit_row = units % len(panel.exposed_row)
-        # Per unit: summed effect (row 0) and number of eligible exposures (row 1).
+        n_rows = len(panel.exposed_row)
+        # A unit is a (group, exposed user) pair, numbered in the order of (group, user row).
+        order, unit_keys = _sort_keys(groups[keep] * n_rows + panel.exposed_row[users[keep]])
+        new_unit = np.r_[True, unit_keys[1:] != unit_keys[:-1]]
+        unit_of_exposure = np.empty(len(order), dtype=np.int64)
+        unit_of_exposure[order] = np.cumsum(new_unit) - 1
+        units = unit_keys[new_unit]
+        unit_group = units // n_rows
+        unit_row = units % n_rows
         per_unit = np.vstack(
             [np.bincount(unit_of_exposure, weights=effects[keep]), np.bincount(unit_of_exposure)]
         )
         weights = panel.resample_weights(resamples, seed)
-        # Blocks of one group's users, at most _BLOCK_ROWS long. einsum multiplies the uint8 counts
-        # directly: converting them to float first would cost several times the arithmetic.
+        # Blocks of at most _BLOCK_ROWS units of one group, counted from the group's first unit: a group's
+        # sums do not depend on which other groups are measured, nor on which thread summed a block.
         group_start = np.flatnonzero(np.r_[True, unit_group[1:] != unit_group[:-1]])
-        block_start = np.unique(np.r_[group_start, np.arange(0, len(units), _BLOCK_ROWS)])
-        block_end = np.r_[block_start[1:], len(units)]
-        for first, stop in zip(block_start, block_end, strict=True):
-            drawn = np.take(weights, unit_row[first:stop], axis=0)
-            total = np.einsum("ur,cu->cr", drawn, per_unit[:, first:stop])
-            group = unit_group[first]
-            sums[:, group] += total[0]
-            counts[:, group] += total[1]
+        group_end = np.r_[group_start[1:], len(units)]
+        blocks = -(-(group_end - group_start) // _BLOCK_ROWS)
+        first_block = np.cumsum(blocks) - blocks
+        block_start = (
+            np.repeat(group_start, blocks)
+            + (np.arange(blocks.sum()) - np.repeat(first_block, blocks)) * _BLOCK_ROWS
+        )
+        block_end = np.minimum(block_start + _BLOCK_ROWS, np.repeat(group_end, blocks))
+        block_totals = np.empty((len(block_start), 2, resamples))
+        starts, ends = block_start.tolist(), block_end.tolist()
+
+        def reduce_blocks(blocks: range) -> None:
+            for block in blocks:
+                first, stop = starts[block], ends[block]
+                # einsum multiplies the uint8 counts directly: converting them to float first would cost
+                # several times the arithmetic.
+                drawn = np.take(weights, unit_row[first:stop], axis=0)
+                np.einsum("ur,cu->cr", drawn, per_unit[:, first:stop], out=block_totals[block])
+
+        _split_work(reduce_blocks, len(starts), int(np.searchsorted(block_end, len(units) // 2)), len(units))
+        totals[unit_group[group_start]] = np.add.reduceat(block_totals, first_block, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        per_exposure = sums / counts
+        per_exposure = (totals[:, 0] / totals[:, 1]).T
     per_exposure[:, ~wanted] = np.nan
     return per_exposure
 
@@ -330,28 +461,33 @@ def estimate_iroas(
     group_codes, group_values = _touch_groups(tracking, panel, by, influencer_attributes)
 
     selected = group_codes >= 0
+    every_touch = True
     if touch_mask is not None:
-        selected &= np.asarray(touch_mask, dtype=bool)[panel.touch_rows]
-    # Touches are in day order, so the first of each (group, user, influencer) is its first exposure.
-    exposure_key = group_codes * (int(panel.touch_pairs.max(initial=0)) + 1) + panel.touch_pairs
-    first_touch = selected.copy()
-    first_touch[selected] = ~pd.Series(exposure_key[selected]).duplicated().to_numpy()
+        passes = np.asarray(touch_mask, dtype=bool)[panel.touch_rows]
+        every_touch = bool(passes.all())
+        selected &= passes
+    if every_touch and (by is None or by == "influencer_id" or by not in tracking.columns):
+        # The group is the pair's influencer (or one of its attributes): a pair's first touch is its
+        # first exposure in the group.
+        first_touch = np.flatnonzero(panel.first_of_pair & selected)
+    else:
+        # Touches are in day order, so the first of each (group, user, influencer) is its first exposure.
+        exposure_key = group_codes * (int(panel.touch_pairs.max(initial=0)) + 1) + panel.touch_pairs
+        first_touch = np.flatnonzero(selected)
+        first_touch = first_touch[~pd.Series(exposure_key[first_touch]).duplicated().to_numpy()]
     groups = group_codes[first_touch]
-    users = panel.touch_users[first_touch]
     days = panel.touch_days[first_touch]
 
     in_dates = (days >= _day_number(panel, start, 0)) & (days <= _day_number(panel, end, panel.n_days))
-    groups, users, days = groups[in_dates], users[in_dates], days[in_dates]
+    first_touch, groups, days = first_touch[in_dates], groups[in_dates], days[in_dates]
     eligible = (days >= window) & (days + window <= panel.n_days)
     n_groups = len(group_values)
     exposures = np.bincount(groups, minlength=n_groups)
     eligible_exposures = np.bincount(groups[eligible], minlength=n_groups)
 
-    groups, users, days = groups[eligible], users[eligible], days[eligible]
-    if panel.n_control > 0:
-        effects = panel.user_revenue_change(users, days, window) - panel.control_change(days, window)
-    else:
-        effects = np.full(len(days), np.nan)
+    first_touch, groups = first_touch[eligible], groups[eligible]
+    users = panel.touch_users[first_touch]
+    effects = panel.touch_effects(window)[first_touch]
     effect_sum = np.bincount(groups, weights=effects, minlength=n_groups)
 
     measurable = (eligible_exposures >= min_eligible) & (panel.n_control > 0)
@@ -385,8 +521,10 @@ def estimate_iroas(
     )
     if by is None:
         return table
-    table.insert(0, by, group_values.astype(object))
-    table = table[(exposures > 0) | group_values.isin(spend.index)]
+    # Object values: pandas' isin on Arrow strings walks its argument in Python.
+    values = group_values.astype(object)
+    table.insert(0, by, values)
+    table = table[(exposures > 0) | values.isin(spend.index)]
     table = _add_spend_only_groups(table, by, spend)
     return table.sort_values(by, kind="stable").reset_index(drop=True)
 
@@ -419,7 +557,7 @@ def _spend_by_group(spend: pd.Series | float) -> pd.Series:
 
 def _add_spend_only_groups(table: pd.DataFrame, by: str, spend: pd.Series) -> pd.DataFrame:
     """Append groups with spend but no exposure in the dates (nothing to measure there)."""
-    missing = spend[~spend.index.isin(table[by]) & spend.index.notna()]
+    missing = spend[~spend.index.astype(object).isin(table[by]) & spend.index.notna()]
     if missing.empty:
         return table
     extra = pd.DataFrame(
@@ -480,7 +618,10 @@ def iroas_table(view: View, by: str | None = None, *, interval: bool = True) -> 
     filters = view.filters
     tracking = view.dataset.tracking
     # The view's codes: the panel reuses them instead of factorising the ids again.
-    _panel(tracking, view.prepared.user, view.prepared.influencer)
+    prepared = view.prepared
+    panel = _panel(tracking, prepared.user, prepared.influencer)
+    if by is not None and by != "influencer_id" and by in tracking.columns:
+        panel.touch_values(tracking, by, prepared.column(by))
     attributes = view.influencers.set_index("influencer_id")
     return estimate_iroas(
         tracking,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from metrics import incrementality
 from metrics.__main__ import main
 from metrics.filters import Filters, Options
 from metrics.incrementality import estimate_iroas, iroas_table
@@ -335,3 +336,159 @@ def test_matches_a_literal_reading_of_the_definition_on_random_data(make_dataset
         measured = table.dropna(subset=["incremental_revenue"]).set_index(by)["incremental_revenue"]
         assert len(expected) >= 3
         assert measured.to_dict() == pytest.approx(expected)
+
+
+# --- how it is computed --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_campaigns(tracking_of):
+    # u0..u39 meet I1 in campaign A on day 10 and buy 40 + i on day 11: effect 40 + i.
+    # u20..u59 meet I2 in campaign B on day 16 and buy 2i on day 17: effect 2i (outside A's windows).
+    # Every effect is a whole number, so every resampled sum is exact whatever the order of addition.
+    rows = []
+    for i in range(60):
+        if i < 40:
+            rows += [touch(f"u{i}", 10, "I1", "A"), purchase(f"u{i}", 11, 40.0 + i)]
+        if i >= 20:
+            rows += [touch(f"u{i}", 16, "I2", "B"), purchase(f"u{i}", 17, 2.0 * i)]
+    return tracking_of(rows)
+
+
+def test_resample_counts_are_the_seeded_draws_of_the_exposed_users(two_campaigns):
+    weights = incrementality._panel(two_campaigns).resample_weights(130, 3)
+    # Resample r draws 60 exposed users with replacement: row r of one (130, 60) draw from the seeded rng.
+    draws = np.random.default_rng(3).integers(0, 60, size=(130, 60), dtype=np.int32)
+    expected = np.stack([np.bincount(row, minlength=60) for row in draws], axis=1)
+    assert weights.shape == (60, 130)
+    assert np.array_equal(weights, expected)
+    assert (weights.sum(axis=0) == 60).all()
+
+
+def test_interval_is_the_percentile_of_the_resampled_estimate(two_campaigns):
+    spend = pd.Series({"A": 1000.0, "B": 500.0})
+    table = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50, seed=4)
+    panel = incrementality._panel(two_campaigns)
+    weights = panel.resample_weights(50, 4)
+    users = pd.factorize(two_campaigns["user_id"])[1]
+    row_of = dict(zip(users, panel.exposed_row, strict=True))
+    # Each drawn user brings its one exposure of the group: the literal resampled statistic.
+    groups = {
+        "A": ([row_of[f"u{i}"] for i in range(40)], [40.0 + i for i in range(40)], 1000.0),
+        "B": ([row_of[f"u{i}"] for i in range(20, 60)], [2.0 * i for i in range(20, 60)], 500.0),
+    }
+    for campaign, (rows, effects, group_spend) in groups.items():
+        drawn = weights[rows].astype(float)  # exposures x resamples
+        mean_effect = (drawn * np.array(effects)[:, None]).sum(axis=0) / drawn.sum(axis=0)
+        low, high = np.percentile(40 * mean_effect / group_spend, [2.5, 97.5])
+        row = table.set_index("campaign").loc[campaign]
+        assert row["incremental_revenue"] == pytest.approx(sum(effects))
+        assert (row["iroas_low"], row["iroas_high"]) == pytest.approx((low, high), rel=1e-12)
+
+
+def test_interval_does_not_depend_on_how_the_bootstrap_blocks_the_users(two_campaigns, monkeypatch):
+    spend = pd.Series({"A": 1000.0, "B": 500.0})
+    whole = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
+    monkeypatch.setattr(incrementality, "_BLOCK_ROWS", 3)  # 40 users per group: 14 blocks each
+    blocked = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
+    pd.testing.assert_frame_equal(blocked, whole)
+
+
+def test_the_bootstrap_sums_on_two_threads_as_on_one(two_campaigns, monkeypatch):
+    spend = pd.Series({"A": 1000.0, "B": 500.0})
+    monkeypatch.setattr(incrementality, "_BLOCK_ROWS", 7)
+    one_thread = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
+    monkeypatch.setattr(incrementality, "_PARALLEL_SIZE", 0)  # the second thread takes the later blocks
+    two_threads = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
+    pd.testing.assert_frame_equal(two_threads, one_thread)
+    assert one_thread["iroas_low"].notna().all()
+
+
+def test_row_order_of_the_tracking_file_does_not_change_the_estimates(tracking_of):
+    rows = [
+        touch("u1", 12, "I1", "B"),  # listed first, but the pair's first exposure is on day 5
+        purchase("u1", 13, 9.0),
+        touch("u1", 5, "I1", "A"),
+        purchase("u1", 6, 4.0),
+        touch("u2", 9, "I2", "A"),
+        purchase("u2", 10, 7.0),
+    ]
+    in_file_order = tracking_of(rows)
+    by_date = in_file_order.sort_values("date", kind="stable").reset_index(drop=True)
+    for by in (None, "campaign", "influencer_id"):
+        tables = [
+            estimate_iroas(tracking, 0.0, by=by, window=3, min_eligible=1, resamples=0)
+            for tracking in (in_file_order, by_date)
+        ]
+        pd.testing.assert_frame_equal(tables[0], tables[1])
+    overall = estimate_iroas(in_file_order, 0.0, window=3, min_eligible=1).iloc[0]
+    # Pair (u1, I1) first exposed on day 5 (effect 4), pair (u2, I2) on day 9 (effect 7).
+    assert overall["incremental_revenue"] == pytest.approx(4.0 + 7.0)
+    by_campaign = estimate_iroas(in_file_order, 0.0, by="campaign", window=3, min_eligible=1)
+    assert by_campaign.set_index("campaign")["incremental_revenue"].to_dict() == pytest.approx(
+        {"A": 11.0, "B": 9.0}
+    )
+
+
+def test_a_tracking_column_grouping_like_the_influencer_gives_the_influencer_table(make_dataset):
+    # Influencer groups take each pair's first touch directly; other tracking columns find first
+    # exposures per (group, user, influencer). A copy of the influencer column must agree.
+    rng = np.random.default_rng(11)
+    rows = [*RANGE]
+    for _ in range(300):
+        user = f"u{rng.integers(0, 40)}"
+        touched = rng.random() < 0.6 and user < "u3"
+        rows.append(
+            {
+                "user_id": user,
+                "date": day(int(rng.integers(0, 30))),
+                "revenue": float(rng.integers(0, 5) * 10),
+                "orders": 1,
+                "influencer_id": f"I{rng.integers(0, 4)}" if touched else None,
+                "campaign": f"C{rng.integers(0, 3)}" if touched else None,
+            }
+        )
+    tracking = make_dataset(tracking=rows).tracking
+    tracking["creator"] = tracking["influencer_id"]
+    spend = pd.Series({"I0": 50.0, "I1": 70.0, "I2": 20.0, "I3": 10.0})
+    common = {"window": 4, "start": day(3), "min_eligible": 2, "resamples": 30}
+    by_influencer = estimate_iroas(tracking, spend, by="influencer_id", **common)
+    by_copy = estimate_iroas(tracking, spend, by="creator", **common)
+    assert by_influencer["eligible_exposures"].sum() >= 20
+    pd.testing.assert_frame_equal(by_copy.rename(columns={"creator": "influencer_id"}), by_influencer)
+
+
+def test_iroas_table_by_campaign_matches_the_estimate_on_the_plain_frame(make_dataset):
+    rows = [*RANGE]
+    for i in range(40):
+        rows += [touch(f"u{i}", 10, "I1", "A"), purchase(f"u{i}", 11, 5.0 + i)]
+        rows += [touch(f"u{i}", 14, "I2", "B" if i % 2 else "A"), purchase(f"u{i}", 15, 2.0 * i)]
+    dataset = make_dataset(
+        influencers=[{"influencer_id": "I1"}, {"influencer_id": "I2"}],
+        posts=[
+            {"influencer_id": "I1", "date": day(9), "campaign": "A"},
+            {"influencer_id": "I2", "date": day(13), "campaign": "B"},
+        ],
+        tracking=rows,
+        payouts=[
+            {"influencer_id": "I1", "basis": "post", "total_payout": 300.0},
+            {"influencer_id": "I2", "basis": "post", "total_payout": 100.0},
+        ],
+    )
+    for filters in (Filters(), Filters.make(campaigns=["A"])):
+        view = View(dataset, filters, Options(window=3))
+        table = iroas_table(view, "campaign")
+        spend = view.spend.groupby("campaign")["spend"].sum()
+        plain = estimate_iroas(
+            dataset.tracking.copy(), spend, by="campaign", window=3, touch_mask=view.touch_passes
+        )
+        pd.testing.assert_frame_equal(table, plain)
+        assert table["eligible_exposures"].sum() == (80 if not filters.campaigns else 60)
+
+
+@pytest.mark.parametrize("largest", [1_000, 2**60])
+def test_sort_keys_gives_a_stable_order_with_and_without_packing(largest):
+    keys = np.array([5, 3, largest, 3, 0, 5, 3], dtype=np.int64)
+    order, ordered = incrementality._sort_keys(keys)
+    assert order.tolist() == [4, 1, 3, 6, 0, 5, 2]
+    assert ordered.tolist() == [0, 3, 3, 3, 5, 5, largest]
