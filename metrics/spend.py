@@ -99,7 +99,8 @@ def touch_campaigns(tracking: pd.DataFrame) -> pd.DataFrame:
 
     A touch without a campaign counts as ``(unassigned)``.
     """
-    touches = tracking.loc[tracking["influencer_id"].notna(), ["influencer_id", "campaign"]]
+    # Distinct pairs first: on the tracking file's categorical columns that is a pass over small codes.
+    touches = tracking.loc[tracking["influencer_id"].notna(), ["influencer_id", "campaign"]].drop_duplicates()
     pairs = touches.assign(
         influencer_id=touches["influencer_id"].astype("string"),
         campaign=touches["campaign"].astype("string").fillna(UNASSIGNED),
