@@ -128,6 +128,7 @@ VIEW_TABLES: dict[str, Callable[[View], pd.DataFrame]] = {
     "base_kpis": kpis.kpi_table,
     "campaigns": tables.campaign_table,
     "influencers": tables.influencer_table,
+    "influencer_returns": tables.influencer_returns,
     "trends": tables.trends,
     "payouts": payouts.payout_ledger,
 }
@@ -174,6 +175,11 @@ def campaign_table(key: str, filters: Filters, options: Options) -> pd.DataFrame
 def influencer_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return the influencer table of a filter state (``metrics.tables.influencer_table``)."""
     return view_table("influencers", key, filters, options)
+
+
+def influencer_returns(key: str, filters: Filters, options: Options) -> pd.DataFrame:
+    """Return revenue, orders and spend of the influencers with either (``metrics.tables.influencer_returns``)."""
+    return view_table("influencer_returns", key, filters, options)
 
 
 def trends(key: str, filters: Filters, options: Options) -> pd.DataFrame:

@@ -46,11 +46,11 @@ def overview_figures(key: str, filters: Filters, options: Options) -> str:
     """
     trend = cache.trends(key, filters, options)
     campaigns = cache.campaign_table(key, filters, options)
-    influencers = cache.influencer_table(key, filters, options)
+    influencers = cache.influencer_returns(key, filters, options)
     parts: dict = {"trend": None, "campaigns": None, "influencers": None}
     if not trend.empty:
-        unit = charts.period_sums(trend)[1]
-        parts["trend"] = {"figure": pio.to_json(charts.revenue_spend_over_time(trend)), "unit": unit}
+        figure = pio.to_json(charts.revenue_spend_over_time(trend))
+        parts["trend"] = {"figure": figure, "unit": charts.period_unit(trend)}
     active = campaigns[(campaigns["revenue"] > 0) | (campaigns["spend"] > 0)]
     if not active.empty:
         figure = charts.revenue_spend_bars(active, "campaign")

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.overview import DAILY_LIMIT_DAYS, rupee_ticks
-from figures.palette import REVENUE, SEQUENCE, SPEND, base_layout, date_ticks
+from figures.overview import period_unit, rupee_ticks
+from figures.palette import REVENUE, SEQUENCE, SPEND, base_layout, base_layout_json, date_ticks
 from figures.text import plain
 from metrics import formats
 
@@ -27,21 +27,6 @@ FACET_COLUMNS = 3
 def campaign_names(trends: pd.DataFrame) -> pd.Series:
     """Return the trend's campaign column with a missing name shown as ``(no campaign)``."""
     return trends["campaign"].astype("string").fillna(NO_CAMPAIGN)
-
-
-def period_unit(trends: pd.DataFrame) -> str:
-    """
-    Return ``"week"`` when the trend spans more than 92 days, else ``"day"``: the period of its charts.
-
-    Examples
-    --------
-    >>> period_unit(pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-04-03"])}))
-    'day'
-    """
-    if trends.empty:
-        return "day"
-    dates = pd.to_datetime(trends["date"])
-    return "week" if (dates.max() - dates.min()).days > DAILY_LIMIT_DAYS else "day"
 
 
 def campaign_period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -144,7 +129,7 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     values, text = rupee_ticks(top_value, count=3)
     y_ticks = {"tickvals": values, "ticktext": text, "range": [0, values[-1] * 1.05 if values[-1] else 1]}
     height = 100 + 190 * rows
-    layout = base_layout(height=height, bargap=0.2).to_plotly_json()
+    layout = base_layout_json(height=height, bargap=0.2)
     # The legend sits above the first row's titles: 36 px over the plotting area, in paper units.
     layout["margin"] = {"l": 10, "r": 10, "t": 80, "b": 10}
     layout["legend"] = {**layout["legend"], "y": 1 + 36 / (height - 90), "yanchor": "bottom"}
@@ -234,7 +219,7 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
         values; the gap between a campaign's two lines is its running profit.
     """
     sums, unit = campaign_period_sums(trends)
-    layout = base_layout(height=380, hovermode="x unified").to_plotly_json()
+    layout = base_layout_json(height=380, hovermode="x unified")
     data = []
     top = 0.0
     parts = _campaign_arrays(sums)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.palette import REVENUE, SPEND, base_layout, date_ticks
+from figures.palette import REVENUE, SPEND, base_layout_json, date_ticks
 from figures.text import plain_all
 from metrics import formats
 
@@ -40,6 +40,21 @@ def rupee_ticks(maximum: float, count: int = 5) -> tuple[list[float], list[str]]
     return values, [formats.inr_short(v) for v in values]
 
 
+def period_unit(trends: pd.DataFrame) -> str:
+    """
+    Return ``"week"`` when the trend spans more than 92 days, else ``"day"``: the period of its charts.
+
+    Examples
+    --------
+    >>> period_unit(pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-04-03"])}))
+    'day'
+    """
+    if trends.empty:
+        return "day"
+    dates = pd.to_datetime(trends["date"])
+    return "week" if (dates.max() - dates.min()).days > DAILY_LIMIT_DAYS else "day"
+
+
 def period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """
     Sum revenue and spend per day, or per week (Monday) when the trend spans more than 92 days.
@@ -58,7 +73,7 @@ def period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     if trends.empty:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "revenue": [], "spend": []}), "day"
     dates = pd.to_datetime(trends["date"])
-    weekly = (dates.max() - dates.min()).days > DAILY_LIMIT_DAYS
+    weekly = period_unit(trends) == "week"
     period = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D") if weekly else dates
     sums = trends[["revenue", "spend"]].groupby(period.rename("period")).sum()
     full = pd.date_range(sums.index.min(), sums.index.max(), freq="W-MON" if weekly else "D")
@@ -79,30 +94,41 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
     """
     sums, unit = period_sums(trends)
     label = "Week of %{x|%d %b %Y}" if unit == "week" else "%{x|%d %b %Y}"
-    figure = go.Figure(layout=base_layout(title={"text": title or "", "x": 0}))
-    figure.add_bar(
-        x=sums["period"],
-        y=sums["spend"],
-        name="Spend",
-        marker_color=SPEND,
-        customdata=[formats.inr(v) for v in sums["spend"]],
-        hovertemplate=f"{label}<br>Spend %{{customdata}}<extra></extra>",
-    )
-    figure.add_scatter(
-        x=sums["period"],
-        y=sums["revenue"],
-        name="Revenue",
-        mode="lines+markers" if len(sums) <= 40 else "lines",
-        line={"color": REVENUE, "width": 2.5},
-        customdata=[formats.inr(v) for v in sums["revenue"]],
-        hovertemplate=f"{label}<br>Revenue %{{customdata}}<extra></extra>",
-    )
+    # One Figure built from plain dicts: adding traces and updating axes one call at a time re-validates
+    # the figure each time, which a filter change pays for every chart.
+    layout = base_layout_json(title={"text": title or "", "x": 0}, bargap=0.25, hovermode="x unified")
+    periods = sums["period"].to_numpy()
+    data = [
+        {
+            "type": "bar",
+            "x": periods,
+            "y": sums["spend"].to_numpy(),
+            "name": "Spend",
+            "marker": {"color": SPEND},
+            "customdata": [formats.inr(v) for v in sums["spend"]],
+            "hovertemplate": f"{label}<br>Spend %{{customdata}}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": periods,
+            "y": sums["revenue"].to_numpy(),
+            "name": "Revenue",
+            "mode": "lines+markers" if len(sums) <= 40 else "lines",
+            "line": {"color": REVENUE, "width": 2.5},
+            "customdata": [formats.inr(v) for v in sums["revenue"]],
+            "hovertemplate": f"{label}<br>Revenue %{{customdata}}<extra></extra>",
+        },
+    ]
     top = float(np.nanmax([sums["revenue"].max(), sums["spend"].max(), 0.0])) if len(sums) else 0.0
     values, text = rupee_ticks(top)
-    figure.update_yaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
-    figure.update_xaxes(**date_ticks(sums["period"], unit))
-    figure.update_layout(bargap=0.25, hovermode="x unified")
-    return figure
+    layout["yaxis"] = {
+        **layout["yaxis"],
+        "tickvals": values,
+        "ticktext": text,
+        "range": [0, values[-1] * 1.02 if values[-1] else 1],
+    }
+    layout["xaxis"] = {**layout["xaxis"], **date_ticks(sums["period"], unit)}
+    return go.Figure(data=data, layout=layout)
 
 
 def revenue_spend_bars(
@@ -125,32 +151,37 @@ def revenue_spend_bars(
     shown = table.sort_values(["revenue", "spend"], ascending=False, kind="stable").head(top)
     shown = shown.iloc[::-1]  # plotly draws the first category at the bottom
     names = plain_all(shown[label].astype("string").fillna("(none)"))
-    figure = go.Figure(
-        layout=base_layout(
-            title={"text": title or "", "x": 0},
-            height=max(260, 60 + 44 * len(shown)),
-            barmode="group",
-            bargap=0.3,
-        )
+    layout = base_layout_json(
+        title={"text": title or "", "x": 0},
+        height=max(260, 60 + 44 * len(shown)),
+        barmode="group",
+        bargap=0.3,
     )
-    for column, name, colour in (("spend", "Spend", SPEND), ("revenue", "Revenue", REVENUE)):
-        text = [formats.inr_short(v) for v in shown[column]]
-        figure.add_bar(
-            y=names,
-            x=shown[column],
-            name=name,
-            orientation="h",
-            marker_color=colour,
-            text=text,
-            textposition="outside",
-            textfont={"size": 11},
-            cliponaxis=False,
-            customdata=[formats.inr(v) for v in shown[column]],
-            hovertemplate=f"%{{y}}<br>{name} %{{customdata}}<extra></extra>",
-        )
+    data = [
+        {
+            "type": "bar",
+            "y": names,
+            "x": shown[column].to_numpy(),
+            "name": name,
+            "orientation": "h",
+            "marker": {"color": colour},
+            "text": [formats.inr_short(v) for v in shown[column]],
+            "textposition": "outside",
+            "textfont": {"size": 11},
+            "cliponaxis": False,
+            "customdata": [formats.inr(v) for v in shown[column]],
+            "hovertemplate": f"%{{y}}<br>{name} %{{customdata}}<extra></extra>",
+        }
+        for column, name, colour in (("spend", "Spend", SPEND), ("revenue", "Revenue", REVENUE))
+    ]
     top_value = float(np.nanmax([shown["revenue"].max(), shown["spend"].max(), 0.0])) if len(shown) else 0.0
     values, text = rupee_ticks(top_value * 1.15, count=4)  # room for the labels outside the bars
-    figure.update_xaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
-    figure.update_yaxes(automargin=True)
-    figure.update_layout(legend={"traceorder": "reversed"})
-    return figure
+    layout["xaxis"] = {
+        **layout["xaxis"],
+        "tickvals": values,
+        "ticktext": text,
+        "range": [0, values[-1] * 1.02 if values[-1] else 1],
+    }
+    layout["yaxis"] = {**layout["yaxis"], "automargin": True}
+    layout["legend"] = {**layout["legend"], "traceorder": "reversed"}
+    return go.Figure(data=data, layout=layout)

@@ -6,6 +6,9 @@ spend keep the same colours on every chart so a reader learns them once.
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -45,6 +48,30 @@ def base_layout(**overrides) -> go.Layout:
     )
     layout.update(**overrides)
     return layout
+
+
+@functools.cache
+def _base_layout_json() -> dict:
+    return base_layout().to_plotly_json()
+
+
+def _merged(base: dict, overrides: dict) -> dict:
+    for name, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(name), dict):
+            base[name] = _merged(base[name], value)
+        else:
+            base[name] = value
+    return base
+
+
+def base_layout_json(**overrides) -> dict:
+    """
+    Return :func:`base_layout` as a plain dict, for figures built in one go from dicts.
+
+    Equal to ``base_layout(**overrides).to_plotly_json()`` (overrides merge into nested properties as
+    ``Layout.update`` does) without validating a Layout: a filter change draws several charts.
+    """
+    return _merged(copy.deepcopy(_base_layout_json()), overrides)
 
 
 DAY_MS = 86_400_000

@@ -75,14 +75,14 @@ def kpi_table(view: View) -> pd.DataFrame:
         One row with the kpis.csv columns up to ``conversion_rate`` (``KPI_COLUMNS``); sums are 0 and
         ratios NaN when nothing matches the filters.
     """
-    credited, posts = view.credited_totals().iloc[0], view.posts
+    credited, posts = view.credited_totals().iloc[0], view.post_totals(["reach", "likes", "comments"])
     sums = pd.DataFrame(
         {
             "revenue": [float(credited["revenue"])],
             "orders": [float(credited["orders"])],
             "spend": [float(view.spend_totals().iloc[0]["spend"])],
-            "reach": [int(posts["reach"].sum())],
-            "engagements": [int(posts["likes"].sum() + posts["comments"].sum())],
+            "reach": [int(posts["reach"])],
+            "engagements": [int(posts["likes"] + posts["comments"])],
         }
     )
     funnel = view.user_funnel().reset_index(drop=True)

@@ -22,11 +22,27 @@ def ratio_of_sums(num: pd.Series | float, den: pd.Series | float) -> pd.Series |
     >>> ratio_of_sums(3.0, 0.0)
     nan
     """
+    if isinstance(num, pd.Series) and isinstance(den, pd.Series) and not num.index.equals(den.index):
+        den_series = den.astype("float64")
+        return num.astype("float64").div(den_series.where(den_series != 0))
     if isinstance(num, pd.Series) or isinstance(den, pd.Series):
-        den_series = den if isinstance(den, pd.Series) else pd.Series(den, index=num.index)
-        den_series = den_series.astype("float64")
-        return pd.Series(num, dtype="float64").div(den_series.where(den_series != 0))
+        # Same index: plain numpy, several times faster than aligned pandas arithmetic (the KPI cards and
+        # every metric table compute dozens of ratios per filter change).
+        shape = num if isinstance(num, pd.Series) else den
+        num_values = _floats(num, len(shape))
+        den_values = _floats(den, len(shape))
+        out = np.full(len(shape), np.nan)
+        np.divide(num_values, den_values, out=out, where=den_values != 0)
+        name = num.name if isinstance(num, pd.Series) and getattr(den, "name", num.name) == num.name else None
+        return pd.Series(out, index=shape.index, name=name)
     num_f, den_f = float(num), float(den)
     if den_f == 0 or np.isnan(den_f):
         return float("nan")
     return num_f / den_f
+
+
+def _floats(values: pd.Series | float, size: int) -> np.ndarray:
+    """Return ``values`` as float64 (missing as NaN), a scalar repeated ``size`` times."""
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+    return np.full(size, float(values))

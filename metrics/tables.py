@@ -131,6 +131,30 @@ def influencer_table(view: View) -> pd.DataFrame:
     return table[INFLUENCER_COLUMNS].reset_index(drop=True)
 
 
+def influencer_returns(view: View) -> pd.DataFrame:
+    """
+    Compute revenue, orders and spend of the influencers with either, passing the influencer filters.
+
+    The returns part of :func:`influencer_table` (no posts, no funnel), for charts that rank influencers by
+    revenue: its rows are that table's rows with non-zero revenue or spend, in the same order.
+
+    Returns
+    -------
+    DataFrame
+        influencer_id, name, revenue, orders, spend; ordered by revenue (highest first), then spend, then id.
+    """
+    ids = view.selected_ids
+    credited = view.credited_totals("influencer_id")[["orders", "revenue"]].reindex(ids).fillna(0.0)
+    table = credited.join(view.spend_totals("influencer_id").reindex(ids).fillna(0.0))
+    table = table[(table["revenue"] != 0) | (table["spend"] != 0)]
+    table.insert(0, "name", view.influencers.set_index("influencer_id")["name"].reindex(table.index))
+    table = table.rename_axis("influencer_id").reset_index()
+    table = table.sort_values(
+        ["revenue", "spend", "influencer_id"], ascending=[False, False, True], kind="stable"
+    )
+    return table[["influencer_id", "name", "revenue", "orders", "spend"]].reset_index(drop=True)
+
+
 def trends(view: View) -> pd.DataFrame:
     """
     Compute revenue, orders and spend per (date, campaign), sparse.
@@ -143,7 +167,7 @@ def trends(view: View) -> pd.DataFrame:
     DataFrame
         ``TREND_COLUMNS`` ordered by date, then campaign.
     """
-    credited = view.credited.groupby(["date", "campaign"], dropna=False)[["revenue", "orders"]].sum()
+    credited = view.credited_daily("campaign")
     dated = view.spend[view.spend["date"].notna()]
     spend = dated.groupby(["date", "campaign"], dropna=False)[["spend"]].sum()
     table = credited.join(spend, how="outer").fillna(0.0).reset_index()

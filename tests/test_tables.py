@@ -11,6 +11,7 @@ from metrics.tables import (
     INFLUENCER_COLUMNS,
     TREND_COLUMNS,
     campaign_table,
+    influencer_returns,
     influencer_table,
     trends,
 )
@@ -130,6 +131,19 @@ def test_influencer_table_values(dataset):
     assert a["conversion_rate"] == 1.0
     assert table.loc["B", "conversion_rate"] == 0.5
     assert list(influencer_table(View(dataset)).columns) == INFLUENCER_COLUMNS
+
+
+def test_influencer_returns_are_the_influencer_rows_with_revenue_or_spend(dataset):
+    """A: 3 orders, 900 revenue, 300 spend (as above); Z is unknown (no name) with 50 revenue; the rows and
+    their order are the influencer table's, less any row with neither revenue nor spend."""
+    returns = influencer_returns(View(dataset))
+    full = influencer_table(View(dataset))
+    active = full[(full["revenue"] != 0) | (full["spend"] != 0)]
+    assert returns["influencer_id"].tolist() == active["influencer_id"].tolist()
+    a = returns.set_index("influencer_id").loc["A"]
+    assert (a["name"], a["orders"], a["revenue"], a["spend"]) == ("Name A", 3, 900, 300)
+    assert pd.isna(returns.set_index("influencer_id").loc["Z", "name"])
+    assert influencer_returns(View(dataset, Filters.make(platforms=["Nowhere"]))).empty
 
 
 def test_zero_reach_and_zero_followers_give_undefined_rates(dataset):
