@@ -8,8 +8,8 @@ Cached getters (each returns a fresh frame):
 
 * ``journeys(key, lookback)`` and ``credit(key, options, filters)`` — the attribution inputs, shared by
   every table of a dataset and model (filters only matter to the data-driven model);
-* ``base_kpi_table`` (no incrementality), ``kpi_table`` (kpis.csv, iROAS included),
-  ``previous_kpi_table``, ``campaign_table``, ``influencer_table``, ``trends``,
+* ``money_table`` (the money cards' KPIs), ``kpi_table`` (kpis.csv, iROAS included),
+  ``previous_money_table``, ``campaign_table``, ``influencer_table``, ``trends``,
   ``payout_ledger`` — one per (key, filters, options);
 * ``export_csv(key, filters, options, name)`` — the bytes of one export file, equal to
   ``python -m metrics export``'s file for the same filters and options;
@@ -125,7 +125,7 @@ def credit(key: str, options: Options, filters: Filters) -> pd.DataFrame:
 # The tables of one filter state, by name; each is computed once per (dataset key, filters, options).
 VIEW_TABLES: dict[str, Callable[[View], pd.DataFrame]] = {
     "kpis": lambda v: export.build_table("kpis", v),
-    "base_kpis": kpis.kpi_table,
+    "money": kpis.money_table,
     "campaigns": tables.campaign_table,
     "influencers": tables.influencer_table,
     "influencer_returns": tables.influencer_returns,
@@ -149,22 +149,22 @@ def kpi_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     return view_table("kpis", key, filters, options)
 
 
-def base_kpi_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the KPIs without incrementality (``metrics.kpis.kpi_table``): fast, for the money cards."""
-    return view_table("base_kpis", key, filters, options)
+def money_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
+    """Return the money KPIs (``metrics.kpis.money_table``): revenue to AOV, for the money cards."""
+    return view_table("money", key, filters, options)
 
 
-def previous_kpi_table(key: str, filters: Filters, options: Options) -> tuple[Filters, pd.DataFrame] | None:
+def previous_money_table(key: str, filters: Filters, options: Options) -> tuple[Filters, pd.DataFrame] | None:
     """
-    Return the previous period of equal length and its KPIs (``metrics.kpis.kpi_table``).
+    Return the previous period of equal length and its money KPIs (``metrics.kpis.money_table``).
 
-    None when that period lies entirely before the data. Incrementality is not computed for it: the
-    cards compare revenue, orders, spend, ROAS and ROI.
+    None when that period lies entirely before the data. The cards compare revenue, orders, spend, ROAS
+    and ROI.
     """
     previous = kpis.previous_period(filters, datasets.load(key))
     if previous is None:
         return None
-    return previous, base_kpi_table(key, previous, options)
+    return previous, money_table(key, previous, options)
 
 
 def campaign_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:

@@ -53,8 +53,8 @@ def update_kpis(store: dict | None) -> list[Component]:
     if state.key is None:
         return kpi_layout.notice(no_data_state("kpis"))
     try:
-        current = cache.base_kpi_table(state.key, state.filters, state.options)
-        previous = cache.previous_kpi_table(state.key, state.filters, state.options)
+        current = cache.money_table(state.key, state.filters, state.options)
+        previous = cache.previous_money_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
         return kpi_layout.notice(expired_state("kpis"))
     row = current.iloc[0].to_dict()

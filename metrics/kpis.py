@@ -61,6 +61,29 @@ def money_ratios(revenue: pd.Series, orders: pd.Series, spend: pd.Series) -> pd.
     )
 
 
+MONEY_COLUMNS = ["revenue", "orders", "spend", "roas", "roi", "cpa", "aov"]
+
+
+def money_table(view: View) -> pd.DataFrame:
+    """
+    Compute the money KPIs of a view as one row: the part of :func:`kpi_table` without posts and users.
+
+    Returns
+    -------
+    DataFrame
+        One row with ``MONEY_COLUMNS``, equal to those columns of :func:`kpi_table`.
+    """
+    credited = view.credited_totals().iloc[0]
+    sums = pd.DataFrame(
+        {
+            "revenue": [float(credited["revenue"])],
+            "orders": [float(credited["orders"])],
+            "spend": [float(view.spend_totals().iloc[0]["spend"])],
+        }
+    )
+    return pd.concat([sums, money_ratios(sums["revenue"], sums["orders"], sums["spend"])], axis=1)
+
+
 def kpi_table(view: View) -> pd.DataFrame:
     """
     Compute the headline KPIs of a view as one row.
@@ -75,25 +98,11 @@ def kpi_table(view: View) -> pd.DataFrame:
         One row with the kpis.csv columns up to ``conversion_rate`` (``KPI_COLUMNS``); sums are 0 and
         ratios NaN when nothing matches the filters.
     """
-    credited, posts = view.credited_totals().iloc[0], view.post_totals(["reach", "likes", "comments"])
-    sums = pd.DataFrame(
-        {
-            "revenue": [float(credited["revenue"])],
-            "orders": [float(credited["orders"])],
-            "spend": [float(view.spend_totals().iloc[0]["spend"])],
-            "reach": [int(posts["reach"])],
-            "engagements": [int(posts["likes"] + posts["comments"])],
-        }
-    )
+    posts = view.post_totals(["reach", "likes", "comments"])
     funnel = view.user_funnel().reset_index(drop=True)
-    table = pd.concat(
-        [
-            sums,
-            money_ratios(sums["revenue"], sums["orders"], sums["spend"]),
-            funnel.astype({"touched_users": "int64"}),
-        ],
-        axis=1,
-    )
+    table = pd.concat([money_table(view), funnel.astype({"touched_users": "int64"})], axis=1)
+    table["reach"] = int(posts["reach"])
+    table["engagements"] = int(posts["likes"] + posts["comments"])
     table["engagement_rate"] = ratio_of_sums(table["engagements"], table["reach"])
     table["cpm"] = 1000 * ratio_of_sums(table["spend"], table["reach"])
     table["cpe"] = ratio_of_sums(table["spend"], table["engagements"])

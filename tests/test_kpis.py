@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.filters import Filters
-from metrics.kpis import KPI_COLUMNS, kpi_table, previous_period
+from metrics.kpis import KPI_COLUMNS, MONEY_COLUMNS, kpi_table, money_table, previous_period
 from metrics.view import View
 
 INFLUENCERS = [
@@ -73,6 +73,16 @@ def test_kpis_follow_their_definitions(dataset):
     assert row["cpe"] == pytest.approx(1.0)
     assert (row["touched_users"], row["converting_users"]) == (4, 2)
     assert row["conversion_rate"] == pytest.approx(0.5)
+
+
+def test_money_table_is_the_money_part_of_the_kpis(dataset):
+    """Revenue 4,000, orders 4, spend 2,000 as above; with a filter too, the same as kpi_table's columns."""
+    row = money_table(View(dataset)).iloc[0]
+    assert list(row.index) == MONEY_COLUMNS
+    assert row.tolist() == pytest.approx([4_000.0, 4.0, 2_000.0, 2.0, 1.0, 500.0, 1_000.0])
+    for filters in [Filters(), Filters.make(platforms=["Instagram"])]:
+        view = View(dataset, filters)
+        pd.testing.assert_frame_equal(money_table(view), kpi_table(view)[MONEY_COLUMNS])
 
 
 def test_kpi_table_has_the_contract_columns(dataset):
