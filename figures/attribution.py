@@ -89,7 +89,8 @@ def credit_shift(
             f"%{{y}}<br>Last touch %{{customdata[0]}}<br>{label} %{{customdata[1]}}<extra></extra>"
         ),
     )
-    reach = float(np.nanmax(np.abs(shown["shift"]), initial=0.0)) * 1.3
+    # fmax skips NaN shifts without nanmax's all-NaN warning.
+    reach = float(np.fmax.reduce(np.abs(shown["shift"].to_numpy(dtype="float64")), initial=0.0)) * 1.3
     values, text = rupee_ticks(reach, count=3)
     ticks = [-v for v in values[:0:-1]] + values
     tick_text = ["−" + t for t in text[:0:-1]] + text
