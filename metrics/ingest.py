@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from metrics.dataset import FILES, QUALITY_COLUMNS, Dataset, InputRejected, empty_quality
+from metrics.lookup import isin
 from metrics.schema import (
     ALWAYS_PRESENT,
     BASIS_VALUES,
@@ -1293,17 +1294,6 @@ def parse_file(
     )
 
 
-def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """Return ``values.isin(allowed)`` as a numpy bool array (missing values are False), via pyarrow."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        # The few categories are looked up, not the million rows; code -1 (missing) picks the last False.
-        found = np.append(_isin(pd.Series(values.cat.categories), allowed), False)
-        return found[values.array.codes]
-    column = pa.chunked_array(pa.array(values.astype(STRING)))
-    value_set = pa.array(allowed.dropna().unique().astype(object), type=column.type)
-    return pc.fill_null(pc.is_in(column, value_set=value_set), False).to_numpy(zero_copy_only=False)
-
-
 def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_CAP) -> Dataset:
     """
     Combine parsed files into a Dataset, running the checks that span files.
@@ -1336,7 +1326,7 @@ def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_
             if name not in parsed:
                 continue
             ids = frames[name]["influencer_id"]
-            stranger = ids.notna().to_numpy(dtype=bool) & ~_isin(ids, known)
+            stranger = ids.notna().to_numpy(dtype=bool) & ~isin(ids, known)
             cross[name].rows(
                 "influencer_id",
                 UNKNOWN_INFLUENCER,
@@ -1347,7 +1337,7 @@ def build_dataset(parsed: Mapping[str, ParsedFile], *, report_cap: int = REPORT_
             )
     if "influencers" in parsed and "payouts" in parsed:
         ids = frames["influencers"]["influencer_id"]
-        unpaid = ~_isin(ids, frames["payouts"]["influencer_id"])
+        unpaid = ~isin(ids, frames["payouts"]["influencer_id"])
         cross["influencers"].rows(
             "influencer_id",
             NO_PAYOUT,

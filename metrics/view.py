@@ -32,6 +32,7 @@ from metrics import attribution
 from metrics.dataset import Dataset
 from metrics.filters import Filters, Options
 from metrics.lazy import lazy
+from metrics.lookup import isin
 from metrics.ratios import ratio_of_sums
 from metrics.spend import SpendParts, SpendRows, allocate_rows, spend_frame, spend_parts
 from metrics.tiers import follower_tier
@@ -96,22 +97,11 @@ def factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(values)
 
 
-def _isin(values: pd.Series | pd.Index, candidates: object) -> np.ndarray:
-    """
-    Return ``values.isin(candidates)`` as a bool array.
-
-    pandas' isin on arrow-backed strings builds one arrow scalar per candidate in Python (a few ms for
-    the two thousand ids of an influencer filter); object arrays go through its hash table instead.
-    """
-    objects = pd.Series(np.asarray(values, dtype=object), dtype=object)
-    return objects.isin(np.asarray(list(candidates), dtype=object)).to_numpy(dtype=bool)
-
-
 def _allowed(codes: np.ndarray, values: pd.Index, selected: tuple[str, ...]) -> np.ndarray:
     """Return a mask of ``codes`` whose value is in ``selected`` (all True without a selection; -1 never)."""
     if not selected:
         return np.ones(len(codes), dtype=bool)
-    lookup = np.append(_isin(values, selected), False)
+    lookup = np.append(isin(values, selected), False)
     return lookup[codes]
 
 
@@ -603,9 +593,9 @@ class View:
         rows = allocate_rows(parts, self.filters)
         mask = np.ones(len(rows), dtype=bool)
         if self.filters.campaigns:
-            mask &= np.append(_isin(parts.campaigns, self.filters.campaigns), False)[rows.campaign]
+            mask &= np.append(isin(parts.campaigns, self.filters.campaigns), False)[rows.campaign]
         if self.filters.has_influencer_filter:
-            mask &= _isin(parts.ids, self.selected_ids)[rows.influencer]
+            mask &= isin(parts.ids, self.selected_ids)[rows.influencer]
         return rows.take(mask)
 
     @lazy
@@ -668,15 +658,15 @@ class View:
         posts = self._all_posts
         mask = self._date_mask(posts["date"].to_numpy(dtype="datetime64[ns]"))
         if self.filters.has_influencer_filter:
-            mask = mask & _isin(posts["influencer_id"], self.selected_ids)
+            mask = mask & isin(posts["influencer_id"], self.selected_ids)
         if self.filters.campaigns:
             if "campaign" in posts:
-                mask = mask & _isin(posts["campaign"], self.filters.campaigns)
+                mask = mask & isin(posts["campaign"], self.filters.campaigns)
             else:
                 in_campaigns = self.influencers["influencer_id"].take(
                     _distinct(self.prepared.influencer[self.touch_passes].astype(np.int64))
                 )
-                mask = mask & _isin(posts["influencer_id"], in_campaigns)
+                mask = mask & isin(posts["influencer_id"], in_campaigns)
         return mask
 
     def _posts_with_attributes(self) -> pd.DataFrame:
