@@ -16,6 +16,7 @@ from callbacks.common import expired_notice, no_rows_state, records, unavailable
 from callbacks.overview import GRAPH_CONFIG
 from callbacks.session import SessionState
 from figures import campaigns as charts
+from figures.overview import period_unit
 from layouts import campaigns as layout
 from layouts import ids
 from layouts.common import model_caption
@@ -162,7 +163,7 @@ def trend_panel(key: str, filters: Filters, options: Options) -> dict:
     count = charts.campaign_names(trend).nunique()
     return {
         "figure": pio.to_json(charts.trends_by_campaign(trend)),
-        "unit": charts.period_unit(trend),
+        "unit": period_unit(trend),
         "shown": min(count, charts.SMALL_MULTIPLES),
         "count": count,
     }

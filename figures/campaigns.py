@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.overview import period_unit, rupee_ticks
+from figures.overview import every_period, rupee_ticks, trend_periods
 from figures.palette import REVENUE, SEQUENCE, SPEND, base_layout, base_layout_json, date_ticks
 from figures.text import plain
 from metrics import formats
@@ -57,15 +57,14 @@ def campaign_period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     columns = ["campaign", "period", "revenue", "orders", "spend"]
     if trends.empty:
         return pd.DataFrame(columns=columns), "day"
-    dates = pd.to_datetime(trends["date"])
-    weekly = period_unit(trends) == "week"
-    period = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D") if weekly else dates
+    period, unit = trend_periods(trends)
     keyed = trends[["revenue", "orders", "spend"]].assign(campaign=campaign_names(trends), period=period)
     sums = keyed.groupby(["campaign", "period"])[["revenue", "orders", "spend"]].sum()
-    periods = pd.date_range(period.min(), period.max(), freq="W-MON" if weekly else "D", name="period")
-    full = pd.MultiIndex.from_product([sums.index.levels[0], periods], names=["campaign", "period"])
+    full = pd.MultiIndex.from_product(
+        [sums.index.levels[0], every_period(period, unit)], names=["campaign", "period"]
+    )
     sums = sums.reindex(full, fill_value=0.0).reset_index()
-    return sums[columns], "week" if weekly else "day"
+    return sums[columns], unit
 
 
 def _period_label(unit: str) -> str:

@@ -72,13 +72,22 @@ def period_sums(trends: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """
     if trends.empty:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "revenue": [], "spend": []}), "day"
-    dates = pd.to_datetime(trends["date"])
-    weekly = period_unit(trends) == "week"
-    period = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D") if weekly else dates
+    period, unit = trend_periods(trends)
     sums = trends[["revenue", "spend"]].groupby(period.rename("period")).sum()
-    full = pd.date_range(sums.index.min(), sums.index.max(), freq="W-MON" if weekly else "D")
-    sums = sums.reindex(full, fill_value=0.0).rename_axis("period").reset_index()
-    return sums, "week" if weekly else "day"
+    sums = sums.reindex(every_period(period, unit), fill_value=0.0).rename_axis("period").reset_index()
+    return sums, unit
+
+
+def trend_periods(trends: pd.DataFrame) -> tuple[pd.Series, str]:
+    """Return each trend row's period (its day, or the Monday of its week) and the unit, ``day`` or ``week``."""
+    dates = pd.to_datetime(trends["date"])
+    unit = period_unit(trends)
+    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D") if unit == "week" else dates), unit
+
+
+def every_period(period: pd.Series, unit: str) -> pd.DatetimeIndex:
+    """Return every day or Monday from the first of ``period`` to the last (for zero-filled series)."""
+    return pd.date_range(period.min(), period.max(), freq="W-MON" if unit == "week" else "D", name="period")
 
 
 def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> go.Figure:
