@@ -47,6 +47,8 @@ from metrics.schema import (
 )
 
 __all__ = [
+    "MAX_COLUMNS",
+    "MAX_EXTRA_COLUMNS",
     "REPORT_CAP",
     "InputRejected",
     "ParsedFile",
@@ -61,6 +63,18 @@ __all__ = [
 
 REPORT_CAP = 1_000
 """Most report rows listed per (file, column, problem); one more row counts the rest."""
+MAX_COLUMNS = 1_000
+"""A header with more columns is rejected before anything else is read (docs/data-contract.md)."""
+MAX_EXTRA_COLUMNS = 50
+"""Most columns outside the contract kept from influencers.csv; the rest are reported and dropped."""
+NOT_HTTP_URL = "not an http(s) URL"
+# A post link is only ever a web page: a value with any other scheme (javascript:, data:, file:...) is
+# kept as text and reported. Browsers ignore spaces, tabs and control characters around and inside a
+# scheme ("java\tscript:"), so they are removed before looking at it; a value without a scheme ("u",
+# "instagram.com/p/1") is a plain text note, not a link, and is left alone.
+_URL_IGNORED = r"[\x00-\x20]"
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.\-]*:"
+_HTTP_SCHEME = r"(?i)https?:"
 
 # Cells pyarrow reads as empty. "none" is left out: it can be a real category or source value.
 NULL_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "#N/A", "-", "—"]
@@ -1155,6 +1169,14 @@ def _warn_engagement(frame: dict[str, pd.Series], keep: np.ndarray, lines, repor
     report.rows("reach", "likes + comments exceed reach", "kept", positions, shown, lines)
 
 
+def _warn_url(urls: pd.Series, keep: np.ndarray, lines, report: _Report) -> None:
+    """Report links that are not web addresses (``javascript:``, ``data:``...): kept, never made a link."""
+    bare = urls.str.replace(_URL_IGNORED, "", regex=True)
+    schemed = bare.str.match(_SCHEME) & ~bare.str.match(_HTTP_SCHEME)
+    other = keep & schemed.fillna(False).to_numpy(dtype=bool)
+    report.rows("url", NOT_HTTP_URL, "kept as text", np.flatnonzero(other), urls, lines)
+
+
 # --------------------------------------------------------------------------------------------------
 # Public API
 
@@ -1204,16 +1226,36 @@ def parse_file(
     report = _Report(name, report_cap)
     data = _decode(name, _load(name, source), filename, report)
 
+    label = filename or f"{name}.csv"
     header, body_start = _first_line(data)
     header = header.removeprefix("\ufeff")
     delimiter = _sniff_delimiter(header)
-    headers = _split(header, delimiter)
-    if headers and not headers[-1].strip():
-        # A header ending in empty cells over rows that stop earlier: the empty cells are not columns.
-        width = len(_first_record(data, body_start, delimiter))
-        if 0 < width < len(headers) and not any(h.strip() for h in headers[width:]):
-            headers = headers[:width]
+    try:
+        headers = _split(header, delimiter)
+        if headers and not headers[-1].strip():
+            # A header ending in empty cells over rows that stop earlier: the empty cells are not columns.
+            width = len(_first_record(data, body_start, delimiter))
+            if 0 < width < len(headers) and not any(h.strip() for h in headers[width:]):
+                headers = headers[:width]
+    except csv.Error as exc:
+        # e.g. a header cell over the csv module's field limit: the message holds no cell content.
+        raise InputRejected(name, f"{label} cannot be read as CSV ({_one_line(exc)})") from None
+    if len(headers) > MAX_COLUMNS:
+        # Checked before the columns are matched: a very wide header costs time in every step after this.
+        raise InputRejected(
+            name,
+            f"{label} has {len(headers):,} columns, over the limit of {MAX_COLUMNS:,}; "
+            "remove the columns the dashboard does not use",
+        )
     mapping, extras = _map_columns(name, headers)
+    if len(extras) > MAX_EXTRA_COLUMNS:
+        dropped = list(extras)[MAX_EXTRA_COLUMNS:]
+        extras = dict(list(extras.items())[:MAX_EXTRA_COLUMNS])
+        report.note(
+            f"{len(dropped):,} extra columns beyond the first {MAX_EXTRA_COLUMNS} (columns outside the contract)",
+            "columns dropped",
+            value=_show(", ".join(dropped)),
+        )
 
     wanted: dict[int, pa.DataType | None] = {}
     for canonical, index in mapping.items():
@@ -1224,7 +1266,7 @@ def parse_file(
     for index in extras.values():
         wanted[index] = TEXT
     if max_rows is not None:
-        _check_row_limit(name, data, body_start, delimiter, len(headers), max_rows, filename or f"{name}.csv")
+        _check_row_limit(name, data, body_start, delimiter, len(headers), max_rows, label)
     parsed = _read_table(name, data, delimiter, len(headers), wanted, body_start, report)
     if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
         # The table holds copies of the values: the file's pages need not count in this process's memory
@@ -1232,7 +1274,7 @@ def parse_file(
         data.madvise(mmap.MADV_DONTNEED)
     if max_rows is not None and parsed.rows_read > max_rows:
         # Only lines ending in a lone CR inside an LF file escape the count before parsing.
-        raise InputRejected(name, too_many_rows(filename or f"{name}.csv", max_rows))
+        raise InputRejected(name, too_many_rows(label, max_rows))
     table, lines = parsed.table, parsed.lines
     if parsed.rows_read == 0:
         report.note("no data rows", "read as empty")
@@ -1275,6 +1317,8 @@ def parse_file(
         _warn_future("date", columns["date"], keep, today, lines, report)
     if name == "posts":
         _warn_engagement(columns, keep, lines, report)
+    if "url" in columns:
+        _warn_url(columns["url"], keep, lines, report)
 
     ordered = {c: columns[c] for c in specs if c in columns} | {c: columns[c] for c in extras}
     frame = pd.DataFrame(ordered, copy=False)
