@@ -26,7 +26,15 @@ from metrics.view import View
 COLUMNS: dict[str, list[str]] = {
     "kpis": [*kpis.KPI_COLUMNS, "incremental_revenue", "iroas", "iroas_low", "iroas_high"],
     "campaigns": [*tables.CAMPAIGN_COLUMNS, "incremental_revenue", "iroas", "iroas_low", "iroas_high"],
-    "influencers": [*tables.INFLUENCER_COLUMNS, "incremental_revenue", "iroas", "score", "quadrant"],
+    "influencers": [
+        *tables.INFLUENCER_COLUMNS,
+        "incremental_revenue",
+        "iroas",
+        "iroas_low",
+        "iroas_high",
+        "score",
+        "quadrant",
+    ],
     "attribution": ["model", "influencer_id", "attributed_orders", "attributed_revenue"],
     "attribution_markov": ["grouping", "group", "removal_effect", "attributed_orders", "attributed_revenue"],
     "payouts": payouts.LEDGER_COLUMNS,
@@ -77,8 +85,7 @@ def campaigns_file(view: View) -> pd.DataFrame:
 
 def influencers_file(view: View) -> pd.DataFrame:
     """Build influencers.csv: one row per influencer passing the influencer filters, scored."""
-    # influencers.csv has no interval columns, so the bootstrap is not drawn for it.
-    table = incrementality.add_iroas(tables.influencer_table(view), view, "influencer_id", interval=False)
+    table = incrementality.add_iroas(tables.influencer_table(view), view, "influencer_id")
     return conform(scoring.score_influencers(table, view.options.score_weights), "influencers")
 
 

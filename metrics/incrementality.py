@@ -1,27 +1,27 @@
 """Incremental revenue and iROAS against a control group of untouched users (docs/incrementality.md).
 
-The unit is an exposure: a (user, influencer) pair, first exposed on day t, the user's first touch of that
-influencer among the touches of group g (a campaign, an influencer, a platform, ... or all touches). The
-exposure belongs to g when t lies in the date filter. Its effect is the change in the user's total
-revenue (every source, every row of the tracking file) between the L days before t and the L days from t
-on, minus the same change averaged over control users (users with no influencer touch anywhere). Only
-exposures whose two windows lie inside the tracking data's date range are measured ("eligible"); the
-group's total scales their summed effect up to all its exposures.
+The unit is an exposure: a (user, influencer) pair, first touched on day t (the pair's touch with the
+smallest date and file order over all the data). Each exposure covers the L days from t on, cut at the
+last day of the data. On every day a user is covered by at least one exposure, the user's lift is their
+revenue that day (every row) minus the control users' mean revenue that day minus the user's own baseline
+(their excess over the control in the L days before their first exposure, per day); the day's lift is
+split equally among the exposures covering it. An exposure's effect is the sum of its shares, so a
+purchase inside the windows of two exposures counts half to each and never twice. Only exposures whose
+user's baseline window and whose own window lie inside the data are measured ("eligible"); a group's
+total scales their summed effect up to all its exposures. Filters only choose which exposures a row
+counts: windows, shares and effects never depend on them.
 
-Everything is computed on integer codes and day numbers: a user's revenue over any day range is a
-difference of two prefix sums found with one ``searchsorted``, so no step loops over users or exposures.
-An exposure's effect only depends on its touch (user and day) and the window, so the effect of every touch
-is computed once per window and each grouping picks its first touches' effects. The bootstrap draws one
-matrix of resample counts per dataset (users x resamples) and reduces it with one product per block of a
-group's users. The per-dataset arrays are kept while the tracking frame lives, so the overall, campaign
-and influencer tables of one export share them.
+Everything runs on integer codes and day numbers. A user's coverage count is a step function that only
+changes where a window opens or closes, so the effects come from one sort of those events and prefix
+sums of the user's and the control's revenue: no step loops over users or exposures. The per-frame
+arrays are kept while the tracking frame lives, so the overall, campaign and influencer tables of one
+export share them (and the bootstrap's resample counts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -45,13 +45,14 @@ RESULT_COLUMNS = [
     "iroas_high",
     "insufficient_data",
 ]
-# Resamples drawn per step, and resamples whose counts are transposed into users' rows together.
+IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high", "insufficient_data"]
+INTERVAL_NOTE = "95% interval from resampling users; exposures with no tracking row are not seen"
+# Resamples drawn per call of the generator (the same draws as one call per resample).
 _RESAMPLES_PER_DRAW = 20
-_RESAMPLES_PER_COPY = 100
-# Units per product of the bootstrap: 4k rows of 200 one-byte counts stay in the core's cache.
+# (group, user) units per product of the bootstrap: 4k rows of 200 one-byte counts stay in cache.
 _BLOCK_ROWS = 4_096
 # Bootstrap units below which a second thread costs more than it saves.
-_PARALLEL_SIZE = 20_000
+_PARALLEL_UNITS = 20_000
 
 
 def _sort_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -69,180 +70,168 @@ def _sort_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return packed & ((1 << shift) - 1), packed >> shift
 
 
-def _first_of_codes(codes: np.ndarray) -> np.ndarray:
-    """Return where each code first occurs, in code order, for codes numbered by first appearance."""
-    if not len(codes):
-        return np.zeros(0, dtype=np.int64)
-    seen_before = np.maximum.accumulate(np.r_[-1, codes[:-1]])
-    return np.flatnonzero(codes > seen_before)
+@dataclass(frozen=True)
+class _Effects:
+    """The exposures' effects for one window L."""
 
-
-def _split_work(task: Callable[[range], None], count: int, split: int, size: int) -> None:
-    """
-    Run ``task`` over items ``0 .. count-1``: those from ``split`` on in a second thread when ``size``
-    (the work the items stand for) is worth it.
-
-    numpy's heavy loops release the GIL, so the two halves run on two cores; each item writes its own
-    output, so the result does not depend on the split.
-    """
-    if size < _PARALLEL_SIZE or not 0 < split < count:
-        task(range(count))
-        return
-    with ThreadPoolExecutor(max_workers=1) as helper:
-        second = helper.submit(task, range(split, count))
-        task(range(split))
-        second.result()
+    eligible: np.ndarray  # per exposure
+    effect: np.ndarray  # per exposure, e_k (NaN when not eligible)
 
 
 @dataclass(frozen=True)
-class _RevenuePanel:
-    """Per-user revenue prefix sums and the influencer touches of one tracking frame, by day number."""
+class _Panel:
+    """One tracking frame as day numbers and codes: revenue prefix sums, the control and the exposures."""
 
     first_day: pd.Timestamp
     n_days: int
-    day_keys: np.ndarray  # user code * n_days + day, sorted
-    revenue_before_key: np.ndarray  # revenue of rows with a smaller key (length len(day_keys) + 1)
-    control_before_day: np.ndarray  # control users' revenue on days before d (length n_days + 1)
+    day_keys: np.ndarray  # user code * n_days + day of the usable rows, sorted
+    revenue_before_key: np.ndarray  # revenue of the rows with a smaller key (length len(day_keys) + 1)
+    control_before_day: np.ndarray  # control users' revenue on the days before d (length n_days + 1)
     n_control: int
-    exposed_row: np.ndarray  # per user code: its row among the exposed (touched) users, -1 for control
-    touch_rows: np.ndarray  # positions of influencer touches in the frame, by day (stable)
-    touch_days: np.ndarray
-    touch_users: np.ndarray
-    touch_influencers: np.ndarray  # codes into `influencers`
-    influencers: pd.Index
-    touch_pairs: np.ndarray  # code of the (user, influencer) pair
-    first_of_pair: np.ndarray  # whether the touch is its pair's first (the pair's first exposure)
+    # Exposures, in (user, influencer) order: first-touch row, user code, influencer code, day t.
+    exposure_row: np.ndarray
+    exposure_user: np.ndarray
+    exposure_influencer: np.ndarray
+    exposure_day: np.ndarray
+    influencers: pd.Index  # influencer id of each influencer code
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def touch_effects(self, window: int) -> np.ndarray:
-        """
-        Return per touch the effect of an exposure first made by it: Δ - c(t), computed once per window.
+    def revenue_before(self, users: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Return each user's revenue on the days before ``days`` (0 <= day <= n_days)."""
+        return self.revenue_before_key[np.searchsorted(self.day_keys, users * self.n_days + days)]
 
-        Δ is the user's revenue on days [t, t+L) minus days [t-L, t); NaN for touches whose windows leave
-        the data (never eligible) and when there is no control user.
-        """
+    def effects(self, window: int) -> _Effects:
+        """Return every exposure's eligibility and effect e_k for window L, computed once per window."""
         key = ("effects", window)
         if key not in self._cache:
-            effects = np.full(len(self.touch_rows), np.nan)
-            eligible = np.flatnonzero((self.touch_days >= window) & (self.touch_days + window <= self.n_days))
-            if self.n_control > 0 and len(eligible):
-                days = self.touch_days[eligible]
-                # Sorted needles make the binary searches walk the sorted keys in order (far fewer cache
-                # misses).
-                order, keys = _sort_keys(self.touch_users[eligible] * self.n_days + days)
-                before = self.revenue_before_key
-                at = [before[np.searchsorted(self.day_keys, keys + shift)] for shift in (-window, 0, window)]
-                change = np.empty(len(keys))
-                change[order] = (at[2] - at[1]) - (at[1] - at[0])
-                effects[eligible] = change - self.control_change(days, window)
-            self._cache[key] = effects
+            self._cache[key] = self._compute_effects(window)
         return self._cache[key]
 
-    def control_change(self, days: np.ndarray, window: int) -> np.ndarray:
-        """Return the control users' mean post-window minus pre-window revenue for exposures on ``days``."""
-        before = self.control_before_day
-        change = (before[days + window] - before[days]) - (before[days] - before[days - window])
-        return change / self.n_control
+    def _compute_effects(self, window: int) -> _Effects:
+        users, days = self.exposure_user, self.exposure_day
+        n_exposures = len(users)
+        effect = np.full(n_exposures, np.nan)
+        if not n_exposures:
+            return _Effects(np.zeros(0, dtype=bool), effect)
+        # Exposures are in user order: each user's exposures form one run.
+        run_start = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
+        run_length = np.diff(np.r_[run_start, n_exposures])
+        first_day = np.repeat(np.minimum.reduceat(days, run_start), run_length)  # t0 of the user
+        eligible = (first_day >= window) & (days + window <= self.n_days)
+        if self.n_control == 0 or not eligible.any():
+            return _Effects(eligible, effect)
 
-    def touch_values(
-        self, tracking: pd.DataFrame, column: str, codes: tuple[np.ndarray, pd.Index] | None = None
-    ) -> tuple[np.ndarray, pd.Index]:
-        """
-        Return the codes of ``column`` at every touch (-1 when missing) and the values, computed once.
+        # Every exposure of a user with an eligible one shapes that user's coverage n_u(d).
+        has_eligible = np.repeat(np.logical_or.reduceat(eligible, run_start), run_length)
+        active = np.flatnonzero(has_eligible)
+        a_users, a_days, a_t0 = users[active], days[active], first_day[active]
+        a_ends = np.minimum(a_days + window, self.n_days)  # the day after the window, cut at D1 + 1
 
-        ``codes`` are the column's ``pandas.factorize`` codes and values over the whole frame when the
-        caller has them (a view's prepared codes): the values no touch has are dropped.
-        """
-        key = ("column", column)
-        if key not in self._cache:
-            if codes is None:
-                values = tracking[column].take(self.touch_rows)
-                touch_codes, uniques = pd.factorize(values, use_na_sentinel=True)
-                self._cache[key] = (touch_codes.astype(np.int64), pd.Index(uniques))
-            else:
-                frame_codes, uniques = codes
-                touch_codes = np.asarray(frame_codes, dtype=np.int64)[self.touch_rows]
-                present = np.bincount(touch_codes[touch_codes >= 0], minlength=len(uniques)) > 0
-                renumber = np.append(np.cumsum(present) - 1, -1)
-                self._cache[key] = (renumber[touch_codes], pd.Index(uniques)[present])
-        return self._cache[key]
+        # Coverage events: +1 where a window opens, -1 the day after it closes, keyed by (user, day).
+        stride = self.n_days + 1
+        event_keys = np.concatenate([a_users * stride + a_days, a_users * stride + a_ends])
+        steps = np.repeat(np.array([1, -1]), len(active))
+        order, sorted_keys = _sort_keys(event_keys)
+        new_key = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+        keys = sorted_keys[new_key]
+        covering = np.cumsum(steps[order])[np.r_[np.flatnonzero(new_key)[1:] - 1, len(order) - 1]]
+        event_user, event_day = keys // stride, keys % stride
 
-    def resample_weights(self, resamples: int, seed: int) -> np.ndarray:
-        """
-        Return how often each exposed user is drawn in each resample, shape (exposed users, resamples).
+        # Baseline b_u over the pre window [t0 - L, t0 - 1], one value per active exposure's user.
+        control = self.control_before_day / self.n_control
+        own_pre = self.revenue_before(a_users, a_t0) - self.revenue_before(a_users, a_t0 - window)
+        baseline = (own_pre - (control[a_t0] - control[a_t0 - window])) / window
+        user_baseline = np.zeros(int(event_user.max()) + 1)
+        user_baseline[a_users] = baseline
 
-        Every resample draws as many users as there are exposed users, uniformly with replacement, from
-        ``numpy.random.default_rng(seed)``; computed once per panel and seed. A user's row is contiguous,
-        so the bootstrap gathers whole rows.
+        # Each segment [key, next key) with n >= 1 belongs to one user (windows close within the user).
+        revenue_at = self.revenue_before(event_user, event_day)
+        segment = np.flatnonzero(covering[:-1] > 0)
+        start_day, stop_day = event_day[segment], event_day[segment + 1]
+        lift = (
+            (revenue_at[segment + 1] - revenue_at[segment])
+            - (control[stop_day] - control[start_day])
+            - user_baseline[event_user[segment]] * (stop_day - start_day)
+        )
+        share = np.zeros(len(keys))
+        share[segment] = lift / covering[segment]
+        shares_before = np.concatenate([[0.0], np.cumsum(share)])
+
+        measured = eligible[active]
+        opens = np.searchsorted(keys, a_users[measured] * stride + a_days[measured])
+        closes = np.searchsorted(keys, a_users[measured] * stride + a_ends[measured])
+        effect[active[measured]] = shares_before[closes] - shares_before[opens]
+        return _Effects(eligible, effect)
+
+    def resample_weights(self, population: np.ndarray, resamples: int, seed: int) -> np.ndarray:
         """
-        key = ("weights", resamples, seed)
-        if key not in self._cache:
-            n_exposed = int((self.exposed_row >= 0).sum())
-            rng = np.random.default_rng(seed)
-            weights = np.empty((n_exposed, resamples), dtype=np.uint8)
-            # numpy draws without holding the GIL: the next resamples are drawn while a second thread
-            # counts the previous ones. The draws are the same, in the same order, as on one thread.
-            # Whole draws per copy, so a draw's rows never straddle two copies.
-            per_copy = max(_RESAMPLES_PER_COPY // _RESAMPLES_PER_DRAW, 1) * _RESAMPLES_PER_DRAW
-            counts = np.empty((min(per_copy, resamples), n_exposed), dtype=np.uint8)
-            with ThreadPoolExecutor(max_workers=1) as counter:
-                counting = None
-                for first in range(0, resamples if n_exposed else 0, _RESAMPLES_PER_DRAW):
-                    stop = min(first + _RESAMPLES_PER_DRAW, resamples)
-                    draws = rng.integers(0, n_exposed, size=(stop - first, n_exposed), dtype=np.int32)
-                    if counting is not None:
-                        counting.result()
-                    counting = counter.submit(_count_draws, draws, first, stop == resamples, counts, weights)
-                if counting is not None:
+        Return how often each population user is drawn in each resample, shape (users, resamples).
+
+        ``population`` lists user codes in the bootstrap's order; resample r draws
+        ``rng.integers(0, M, size=M)`` from ``numpy.random.default_rng(seed)`` in turn (several resamples
+        per call give the same draws). Kept per population, so the tables of one filter state share them.
+        """
+        cached = self._cache.get("weights")
+        if cached is not None and cached[:2] == (resamples, seed) and np.array_equal(cached[2], population):
+            return cached[3]
+        size = len(population)
+        rng = np.random.default_rng(seed)
+        counts = np.empty((resamples, size), dtype=np.uint8)
+
+        def count(draws: np.ndarray, first: int) -> None:
+            # Drawing one user 256 times among n draws from n users has probability below 1/256!.
+            for row, drawn in enumerate(draws, start=first):
+                counts[row] = np.bincount(drawn, minlength=size)
+
+        # numpy draws and counts without the GIL: a second thread counts while the next resamples are
+        # drawn. The draws are the same, in the same order, as on one thread.
+        with ThreadPoolExecutor(max_workers=1) as counter:
+            counting = None
+            for first in range(0, resamples if size else 0, _RESAMPLES_PER_DRAW):
+                stop = min(first + _RESAMPLES_PER_DRAW, resamples)
+                draws = rng.integers(0, size, size=(stop - first, size))
+                if counting is not None:  # at most one batch of draws waits: they are large
                     counting.result()
-            self._cache[key] = weights
-        return self._cache[key]
+                counting = counter.submit(count, draws, first)
+            if counting is not None:
+                counting.result()
+        weights = np.ascontiguousarray(counts.T)
+        # Only the latest population's counts are kept: the tables of one filter state come together.
+        self._cache["weights"] = (resamples, seed, population, weights)
+        return weights
 
 
-def _count_draws(draws: np.ndarray, first: int, last: bool, counts: np.ndarray, weights: np.ndarray) -> None:
-    """
-    Count how often each user is among each row of ``draws`` (resamples ``first`` on) into ``counts``.
-
-    ``counts`` holds the rows of one copy; when it is full, or at the ``last`` draws, its rows are
-    transposed into their columns of ``weights``: fewer, wider copies transpose much faster.
-    """
-    row = first % len(counts)
-    for resample, drawn in enumerate(draws, start=row):
-        # One resample's counts fit in cache; drawing a user 256 times in n draws from n users has
-        # probability below 1/256!, so uint8 holds every count.
-        counts[resample] = np.bincount(drawn, minlength=draws.shape[1])
-    filled = row + len(draws)
-    if filled == len(counts) or last:
-        stop = first + len(draws)
-        weights[:, stop - filled : stop] = counts[:filled].T
-
-
-_PANELS: dict[int, tuple[weakref.ref, _RevenuePanel]] = {}
+_PANELS: dict[int, tuple[weakref.ref, _Panel]] = {}
 
 
 def _panel(
-    tracking: pd.DataFrame, user_codes: np.ndarray | None = None, influencer_codes: np.ndarray | None = None
-) -> _RevenuePanel:
+    tracking: pd.DataFrame,
+    user_codes: np.ndarray | None = None,
+    influencer_codes: np.ndarray | None = None,
+    influencer_values: pd.Index | None = None,
+) -> _Panel:
     """
-    Return the revenue panel of ``tracking``, built once per frame object while it lives.
+    Return the panel of ``tracking``, built once per frame object while it lives.
 
-    ``user_codes`` and ``influencer_codes`` are the frame's ``pandas.factorize`` codes of ``user_id`` and
-    of ``influencer_id`` (-1 when missing) when the caller already has them (a view's prepared codes):
-    factorising a million ids again is the costly part of the panel.
+    ``user_codes`` are the frame's codes of ``user_id``; ``influencer_codes`` index ``influencer_values``
+    (-1 when missing). A view passes its prepared codes: factorising a million ids again is the costly part.
     """
     key = id(tracking)
     cached = _PANELS.get(key)
     if cached is not None and cached[0]() is tracking:
         return cached[1]
-    panel = _build_panel(tracking, user_codes, influencer_codes)
+    panel = _build_panel(tracking, user_codes, influencer_codes, influencer_values)
     _PANELS[key] = (weakref.ref(tracking), panel)
     weakref.finalize(tracking, _PANELS.pop, key, None)
     return panel
 
 
 def _build_panel(
-    tracking: pd.DataFrame, user_codes: np.ndarray | None, influencer_codes: np.ndarray | None
-) -> _RevenuePanel:
+    tracking: pd.DataFrame,
+    user_codes: np.ndarray | None,
+    influencer_codes: np.ndarray | None,
+    influencer_values: pd.Index | None,
+) -> _Panel:
     if user_codes is None:
         user_codes, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
     users = np.asarray(user_codes, dtype=np.int64)
@@ -257,153 +246,163 @@ def _build_panel(
     else:
         first_day, n_days = pd.Timestamp("1970-01-01"), 0
         days = np.zeros(len(tracking), dtype=np.int64)
-    revenue = tracking["revenue"].to_numpy(dtype=np.float64, na_value=0.0)
+    revenue = np.nan_to_num(tracking["revenue"].to_numpy(dtype=np.float64, na_value=0.0))
     n_users = int(users.max()) + 1 if len(users) else 0
 
-    if usable.all():  # the usual case: no row to leave out, no copies of the columns
-        order, day_keys = _sort_keys(users * n_days + days)
-    else:
-        kept = np.flatnonzero(usable)
-        order, day_keys = _sort_keys(users[kept] * n_days + days[kept])
-        order = kept[order]
-    revenue_before_key = np.concatenate([[0.0], np.cumsum(revenue[order])])
+    kept = np.flatnonzero(usable)
+    order, day_keys = _sort_keys(users[kept] * n_days + days[kept])
+    revenue_before_key = np.concatenate([[0.0], np.cumsum(revenue[kept[order]])])
 
     if influencer_codes is None:
-        is_touch = tracking["influencer_id"].notna().to_numpy() & usable
-    else:
-        is_touch = (np.asarray(influencer_codes) >= 0) & usable
+        influencer_codes, influencer_values = pd.factorize(tracking["influencer_id"], use_na_sentinel=True)
+    influencer_codes = np.asarray(influencer_codes, dtype=np.int64)
+    is_touch = (influencer_codes >= 0) & usable
     touched_user = np.bincount(users[is_touch], minlength=n_users) > 0
-    exposed_row = np.where(touched_user, np.cumsum(touched_user) - 1, -1)
     control_row = usable & ~touched_user[np.where(usable, users, 0)]
     control_daily = np.bincount(days[control_row], weights=revenue[control_row], minlength=n_days)
     control_before_day = np.concatenate([[0.0], np.cumsum(control_daily)])
 
+    # The first touch of each (user, influencer) pair: smallest (date, file order). The stable sort keeps
+    # file order within a day, so the first row of each pair's run is its first touch.
     touch_rows = np.flatnonzero(is_touch)
-    touch_days = days[touch_rows]
-    if np.any(touch_days[1:] < touch_days[:-1]):  # tracking files are usually in date order already
-        by_day = _sort_keys(touch_days)[0]
-        touch_rows, touch_days = touch_rows[by_day], touch_days[by_day]
-    if influencer_codes is None:
-        influencer_codes, influencers = pd.factorize(tracking["influencer_id"].take(touch_rows))
-    else:
-        # Codes in first-appearance order, as factorising the ids themselves would number them.
-        influencer_codes, _ = pd.factorize(np.asarray(influencer_codes)[touch_rows])
-        influencers = tracking["influencer_id"].array.take(touch_rows[_first_of_codes(influencer_codes)])
-    influencer_codes = influencer_codes.astype(np.int64)
-    touch_users = users[touch_rows]
-    # Pairs numbered in (user, influencer) order; the stable sort puts each pair's first touch first.
-    pair_order, pair_keys = _sort_keys(touch_users * max(len(influencers), 1) + influencer_codes)
-    new_pair = np.r_[True, pair_keys[1:] != pair_keys[:-1]] if len(pair_keys) else np.zeros(0, dtype=bool)
-    pairs = np.empty(len(touch_rows), dtype=np.int64)
-    pairs[pair_order] = np.cumsum(new_pair) - 1
-    first_of_pair = np.zeros(len(touch_rows), dtype=bool)
-    first_of_pair[pair_order[new_pair]] = True
-    return _RevenuePanel(
+    n_influencers = max(len(influencer_values), 1)
+    pair = users[touch_rows] * n_influencers + influencer_codes[touch_rows]
+    by_pair, keys = _sort_keys(pair * max(n_days, 1) + days[touch_rows])
+    pair = keys // max(n_days, 1)
+    first_touch = touch_rows[by_pair[np.r_[True, pair[1:] != pair[:-1]]]] if len(pair) else touch_rows
+    return _Panel(
         first_day=first_day,
         n_days=n_days,
         day_keys=day_keys,
         revenue_before_key=revenue_before_key,
         control_before_day=control_before_day,
         n_control=int(n_users - touched_user.sum()),
-        exposed_row=exposed_row,
-        touch_rows=touch_rows,
-        touch_days=touch_days,
-        touch_users=touch_users,
-        touch_influencers=influencer_codes,
-        influencers=pd.Index(influencers),
-        touch_pairs=pairs,
-        first_of_pair=first_of_pair,
+        exposure_row=first_touch,
+        exposure_user=users[first_touch],
+        exposure_influencer=influencer_codes[first_touch],
+        exposure_day=days[first_touch],
+        influencers=pd.Index(influencer_values),
     )
 
 
-def _day_number(panel: _RevenuePanel, value: dt.date | str | pd.Timestamp | None, default: int) -> int:
+def _day_number(panel: _Panel, value: dt.date | str | pd.Timestamp | None, default: int) -> int:
     if value is None:
         return default
     return int((pd.Timestamp(value) - panel.first_day).days)
 
 
-def _touch_groups(
+def _exposure_groups(
     tracking: pd.DataFrame,
-    panel: _RevenuePanel,
+    panel: _Panel,
     by: str | None,
     influencer_attributes: pd.DataFrame | None,
+    column_codes: tuple[np.ndarray, pd.Index] | None = None,
 ) -> tuple[np.ndarray, pd.Index]:
-    """Return the group code of every touch (-1 when its group is unknown) and the group values."""
+    """Return each exposure's group code (-1: in no group) from its first touch, and the group values."""
     if by is None:
-        return np.zeros(len(panel.touch_rows), dtype=np.int64), pd.Index(["all"])
+        return np.zeros(len(panel.exposure_row), dtype=np.int64), pd.Index(["all"])
     if by == "influencer_id":
-        return panel.touch_influencers, panel.influencers
+        return panel.exposure_influencer, panel.influencers
     if by in tracking.columns:
-        return panel.touch_values(tracking, by)
+        if column_codes is None:
+            codes, values = pd.factorize(tracking[by].take(panel.exposure_row), use_na_sentinel=True)
+            return codes.astype(np.int64), pd.Index(values)
+        codes, values = column_codes
+        return np.asarray(codes, dtype=np.int64)[panel.exposure_row], pd.Index(values)
     if influencer_attributes is None or by not in influencer_attributes.columns:
         raise ValueError(f"cannot group exposures by {by!r}: no such tracking column or influencer attribute")
     attribute = influencer_attributes[by].reindex(panel.influencers)
-    codes, uniques = pd.factorize(attribute, use_na_sentinel=True)
-    return codes.astype(np.int64)[panel.touch_influencers], pd.Index(uniques)
+    codes, values = pd.factorize(attribute, use_na_sentinel=True)
+    return np.append(codes.astype(np.int64), -1)[panel.exposure_influencer], pd.Index(values)
 
 
-def _bootstrap_per_exposure(
-    panel: _RevenuePanel,
-    groups: np.ndarray,
-    users: np.ndarray,
-    effects: np.ndarray,
-    wanted: np.ndarray,
-    resamples: int,
-    seed: int,
+def _population(tracking: pd.DataFrame, panel: _Panel, window: int, first: int, last: int) -> np.ndarray:
+    """
+    Return the bootstrap's population: the users with an eligible exposure whose t lies in days
+    ``first .. last``, as user codes in ascending user_id (code-point) order; computed once per filter.
+    """
+    if "by_id" not in panel._cache:
+        # Every exposed user in user_id order, once per frame: numpy compares text by code point.
+        runs = np.flatnonzero(np.r_[True, panel.exposure_user[1:] != panel.exposure_user[:-1]])
+        ids = tracking["user_id"].take(panel.exposure_row[runs]).to_numpy(dtype=str)
+        panel._cache["by_id"] = panel.exposure_user[runs][np.argsort(ids, kind="stable")]
+    key = ("population", window, first, last)
+    if key not in panel._cache:
+        days = panel.exposure_day
+        effects = panel.effects(window)
+        measured = (days >= first) & (days <= last) & effects.eligible & ~np.isnan(effects.effect)
+        by_id = panel._cache["by_id"]
+        present = np.bincount(panel.exposure_user[measured], minlength=int(by_id.max(initial=-1)) + 1) > 0
+        panel._cache[key] = by_id[present[by_id]]
+    return panel._cache[key]
+
+
+def _bootstrap_values(
+    weights: np.ndarray,
+    unit_group: np.ndarray,
+    unit_row: np.ndarray,
+    unit_sums: np.ndarray,
+    n_groups: int,
 ) -> np.ndarray:
     """
-    Return the mean effect per eligible exposure of each wanted group in every bootstrap resample.
+    Return per group and resample S and n: the drawn users' summed effects and eligible exposures.
 
-    A resample draws the exposed users with replacement (:meth:`_RevenuePanel.resample_weights`); each
-    drawn user brings all its eligible exposures of the group. The result has shape (resamples, groups):
-    NaN for groups not wanted, or when a resample drew none of the group's users.
+    A unit is a (group, user) pair, sorted by group, with the user's row in ``weights`` and its summed
+    effect and exposure count (``unit_sums``, shape (2, units)). Shape (groups, 2, resamples).
     """
-    n_groups = len(wanted)
-    # Per group and resample: summed effect (row 0) and number of eligible exposures (row 1).
-    totals = np.zeros((n_groups, 2, resamples))
-    keep = wanted[groups]
-    if keep.any():
-        n_rows = len(panel.exposed_row)
-        # A unit is a (group, exposed user) pair, numbered in the order of (group, user row).
-        order, unit_keys = _sort_keys(groups[keep] * n_rows + panel.exposed_row[users[keep]])
-        new_unit = np.r_[True, unit_keys[1:] != unit_keys[:-1]]
-        unit_of_exposure = np.empty(len(order), dtype=np.int64)
-        unit_of_exposure[order] = np.cumsum(new_unit) - 1
-        units = unit_keys[new_unit]
-        unit_group = units // n_rows
-        unit_row = units % n_rows
-        per_unit = np.vstack(
-            [np.bincount(unit_of_exposure, weights=effects[keep]), np.bincount(unit_of_exposure)]
-        )
-        weights = panel.resample_weights(resamples, seed)
-        # Blocks of at most _BLOCK_ROWS units of one group, counted from the group's first unit: a group's
-        # sums do not depend on which other groups are measured, nor on which thread summed a block.
-        group_start = np.flatnonzero(np.r_[True, unit_group[1:] != unit_group[:-1]])
-        group_end = np.r_[group_start[1:], len(units)]
-        blocks = -(-(group_end - group_start) // _BLOCK_ROWS)
-        first_block = np.cumsum(blocks) - blocks
-        block_start = (
-            np.repeat(group_start, blocks)
-            + (np.arange(blocks.sum()) - np.repeat(first_block, blocks)) * _BLOCK_ROWS
-        )
-        block_end = np.minimum(block_start + _BLOCK_ROWS, np.repeat(group_end, blocks))
-        block_totals = np.empty((len(block_start), 2, resamples))
-        starts, ends = block_start.tolist(), block_end.tolist()
+    totals = np.zeros((n_groups, 2, weights.shape[1]))
+    if not len(unit_group):
+        return totals
+    # Blocks of at most _BLOCK_ROWS units of one group, counted from the group's first unit: a group's
+    # sums do not depend on the other groups, nor on which thread summed a block.
+    group_start = np.flatnonzero(np.r_[True, unit_group[1:] != unit_group[:-1]])
+    group_end = np.r_[group_start[1:], len(unit_group)]
+    blocks = -(-(group_end - group_start) // _BLOCK_ROWS)
+    first_block = np.cumsum(blocks) - blocks
+    block_start = (
+        np.repeat(group_start, blocks)
+        + (np.arange(blocks.sum()) - np.repeat(first_block, blocks)) * _BLOCK_ROWS
+    )
+    block_end = np.minimum(block_start + _BLOCK_ROWS, np.repeat(group_end, blocks))
+    block_totals = np.empty((len(block_start), 2, weights.shape[1]))
+    starts, ends = block_start.tolist(), block_end.tolist()
 
-        def reduce_blocks(blocks: range) -> None:
-            for block in blocks:
-                first, stop = starts[block], ends[block]
-                # einsum multiplies the uint8 counts directly: converting them to float first would cost
-                # several times the arithmetic.
-                drawn = np.take(weights, unit_row[first:stop], axis=0)
-                np.einsum("ur,cu->cr", drawn, per_unit[:, first:stop], out=block_totals[block])
+    def reduce_blocks(chosen: range) -> None:
+        for block in chosen:
+            rows = unit_row[starts[block] : ends[block]]
+            # einsum multiplies the one-byte counts directly: converting them first costs more.
+            np.einsum(
+                "ur,cu->cr", weights[rows], unit_sums[:, starts[block] : ends[block]], out=block_totals[block]
+            )
 
-        _split_work(reduce_blocks, len(starts), int(np.searchsorted(block_end, len(units) // 2)), len(units))
-        totals[unit_group[group_start]] = np.add.reduceat(block_totals, first_block, axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_exposure = (totals[:, 0] / totals[:, 1]).T
-    per_exposure[:, ~wanted] = np.nan
-    return per_exposure
+    # numpy's loops release the GIL: the later half of the blocks runs on a second core.
+    half = int(np.searchsorted(block_end, len(unit_group) // 2))
+    if len(unit_group) < _PARALLEL_UNITS or not 0 < half < len(starts):
+        reduce_blocks(range(len(starts)))
+    else:
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            second = helper.submit(reduce_blocks, range(half, len(starts)))
+            reduce_blocks(range(half))
+            second.result()
+    totals[unit_group[group_start]] = np.add.reduceat(block_totals, first_block, axis=0)
+    return totals
+
+
+def _percentiles(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the 2.5th and 97.5th percentiles per column over its defined samples (NaN when none)."""
+    low = np.full(samples.shape[1], np.nan)
+    high = np.full(samples.shape[1], np.nan)
+    if samples.shape[0] == 0:
+        return low, high
+    missing = np.isnan(samples)
+    complete = ~missing.any(axis=0)
+    if complete.any():
+        low[complete], high[complete] = np.percentile(samples[:, complete], [2.5, 97.5], axis=0)
+    # A resample can draw none of a small group's users: that group uses its defined resamples.
+    partial = np.flatnonzero(~complete & ~missing.all(axis=0))
+    if len(partial):
+        low[partial], high[partial] = np.nanpercentile(samples[:, partial], [2.5, 97.5], axis=0)
+    return low, high
 
 
 def estimate_iroas(
@@ -431,16 +430,16 @@ def estimate_iroas(
     spend : Series or float, default 0
         Spend per group (indexed by the group values), or the total when ``by`` is None.
     by : str, optional
-        Group the exposures by this column of the touch (``campaign``, ``influencer_id``) or attribute of
-        the touch's influencer (``platform``, ``category``, ``gender``, ``tier``, read from
-        ``influencer_attributes``). None gives one overall row.
+        Group the exposures by this column of their first touch (``campaign``, ``influencer_id``) or
+        attribute of their influencer (``platform``, ``category``, ``gender``, ``tier``, read from
+        ``influencer_attributes``; an influencer missing there is in no such group). None: one overall row.
     window : int, default 14
-        Length L in days of the pre and post windows.
+        Length L in days of an exposure's window and of the baseline window.
     start, end : date or ISO string, optional
-        Inclusive date filter on the first-exposure day.
+        Inclusive date filter on the exposures' first-touch day t.
     touch_mask : boolean Series or array, optional
-        Rows of ``tracking`` counting as touches of the groups (campaign and influencer filters); every
-        influencer row when omitted. Control users are defined over all rows whatever the mask.
+        Per tracking row, whether an exposure first touched there is selected (campaign and influencer
+        filters); every exposure when omitted. It never changes windows, coverage, baselines or effects.
     influencer_attributes : DataFrame, optional
         Influencer attributes indexed by ``influencer_id``.
     resamples, seed : int, default 200, 0
@@ -458,37 +457,50 @@ def estimate_iroas(
     if window < 1:
         raise ValueError("the incrementality window must be at least 1 day")
     panel = _panel(tracking)
-    group_codes, group_values = _touch_groups(tracking, panel, by, influencer_attributes)
+    groups, group_values = _exposure_groups(tracking, panel, by, influencer_attributes)
+    return _estimate(
+        tracking,
+        panel,
+        groups,
+        group_values,
+        spend,
+        by,
+        window,
+        start,
+        end,
+        touch_mask,
+        resamples,
+        seed,
+        min_eligible,
+    )
 
-    selected = group_codes >= 0
-    every_touch = True
+
+def _estimate(
+    tracking: pd.DataFrame,
+    panel: _Panel,
+    groups: np.ndarray,
+    group_values: pd.Index,
+    spend: pd.Series | float,
+    by: str | None,
+    window: int,
+    start: dt.date | str | None,
+    end: dt.date | str | None,
+    touch_mask: pd.Series | np.ndarray | None,
+    resamples: int,
+    seed: int,
+    min_eligible: int,
+) -> pd.DataFrame:
+    days = panel.exposure_day
+    first, last = _day_number(panel, start, 0), _day_number(panel, end, panel.n_days)
+    effects = panel.effects(window)
+    selected = (days >= first) & (days <= last) & (groups >= 0)
     if touch_mask is not None:
-        passes = np.asarray(touch_mask, dtype=bool)[panel.touch_rows]
-        every_touch = bool(passes.all())
-        selected &= passes
-    if every_touch and (by is None or by == "influencer_id" or by not in tracking.columns):
-        # The group is the pair's influencer (or one of its attributes): a pair's first touch is its
-        # first exposure in the group.
-        first_touch = np.flatnonzero(panel.first_of_pair & selected)
-    else:
-        # Touches are in day order, so the first of each (group, user, influencer) is its first exposure.
-        exposure_key = group_codes * (int(panel.touch_pairs.max(initial=0)) + 1) + panel.touch_pairs
-        first_touch = np.flatnonzero(selected)
-        first_touch = first_touch[~pd.Series(exposure_key[first_touch]).duplicated().to_numpy()]
-    groups = group_codes[first_touch]
-    days = panel.touch_days[first_touch]
-
-    in_dates = (days >= _day_number(panel, start, 0)) & (days <= _day_number(panel, end, panel.n_days))
-    first_touch, groups, days = first_touch[in_dates], groups[in_dates], days[in_dates]
-    eligible = (days >= window) & (days + window <= panel.n_days)
+        selected &= np.asarray(touch_mask, dtype=bool)[panel.exposure_row]
+    measured = selected & effects.eligible & ~np.isnan(effects.effect)
     n_groups = len(group_values)
-    exposures = np.bincount(groups, minlength=n_groups)
-    eligible_exposures = np.bincount(groups[eligible], minlength=n_groups)
-
-    first_touch, groups = first_touch[eligible], groups[eligible]
-    users = panel.touch_users[first_touch]
-    effects = panel.touch_effects(window)[first_touch]
-    effect_sum = np.bincount(groups, weights=effects, minlength=n_groups)
+    exposures = np.bincount(groups[selected], minlength=n_groups)
+    eligible_exposures = np.bincount(groups[selected & effects.eligible], minlength=n_groups)
+    effect_sum = np.bincount(groups[measured], weights=effects.effect[measured], minlength=n_groups)
 
     measurable = (eligible_exposures >= min_eligible) & (panel.n_control > 0)
     scale = exposures / np.where(eligible_exposures > 0, eligible_exposures, 1)
@@ -501,11 +513,38 @@ def estimate_iroas(
         group_spend = spend.reindex(group_values).fillna(0.0).to_numpy()
     iroas = np.asarray(ratio_of_sums(pd.Series(incremental), pd.Series(group_spend)), dtype=np.float64)
 
+    low = np.full(n_groups, np.nan)
+    high = np.full(n_groups, np.nan)
     wanted = measurable & (group_spend > 0) & (resamples > 0)
-    per_exposure = _bootstrap_per_exposure(panel, groups, users, effects, wanted, resamples, seed)
-    with np.errstate(invalid="ignore"):
-        resampled_iroas = per_exposure * (exposures / np.where(wanted, group_spend, np.nan))
-    low, high = _percentiles(resampled_iroas)
+    if wanted.any():
+        # Users with an eligible exposure in the dates, whatever the other filters.
+        population = _population(tracking, panel, window, first, last)
+        weights = panel.resample_weights(population, resamples, seed)
+        row_of_user = np.full(int(population.max()) + 1, -1)
+        row_of_user[population] = np.arange(len(population))
+        keep = np.flatnonzero(measured & wanted[np.maximum(groups, 0)])
+        # Units: (group, user) pairs, sorted by group then row, with their summed effect and count.
+        unit_key = groups[keep] * len(population) + row_of_user[panel.exposure_user[keep]]
+        order, sorted_keys = _sort_keys(unit_key)
+        new_unit = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+        units = sorted_keys[new_unit]
+        unit_of = np.empty(len(order), dtype=np.int64)
+        unit_of[order] = np.cumsum(new_unit) - 1
+        unit_sums = np.vstack(
+            [
+                np.bincount(unit_of, weights=effects.effect[keep], minlength=len(units)),
+                np.bincount(unit_of, minlength=len(units)).astype(np.float64),
+            ]
+        )
+        totals = _bootstrap_values(
+            weights, units // len(population), units % len(population), unit_sums, n_groups
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = (totals[:, 0] * exposures[:, None] / totals[:, 1]).T  # NaN where n = 0
+        values[:, ~wanted] = np.nan
+        low, high = _percentiles(values)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            low, high = low / group_spend, high / group_spend
 
     table = pd.DataFrame(
         {
@@ -527,23 +566,6 @@ def estimate_iroas(
     table = table[(exposures > 0) | values.isin(spend.index)]
     table = _add_spend_only_groups(table, by, spend)
     return table.sort_values(by, kind="stable").reset_index(drop=True)
-
-
-def _percentiles(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the 2.5th and 97.5th percentiles per column over its defined samples (NaN when none)."""
-    low = np.full(samples.shape[1], np.nan)
-    high = np.full(samples.shape[1], np.nan)
-    if samples.shape[0] == 0:
-        return low, high
-    missing = np.isnan(samples)
-    complete = ~missing.any(axis=0)
-    if complete.any():
-        low[complete], high[complete] = np.percentile(samples[:, complete], [2.5, 97.5], axis=0)
-    # A resample can miss every user of a small group; those groups use their defined resamples.
-    partial = np.flatnonzero(~complete & ~missing.all(axis=0))
-    if len(partial):
-        low[partial], high[partial] = np.nanpercentile(samples[:, partial], [2.5, 97.5], axis=0)
-    return low, high
 
 
 def _spend_by_group(spend: pd.Series | float) -> pd.Series:
@@ -594,13 +616,14 @@ def iroas_table(view: View, by: str | None = None, *, interval: bool = True) -> 
     Parameters
     ----------
     view : View
-        The filtered view. Its date filter selects exposures by first-exposure day; its campaign and
-        influencer filters select the touches; product and source filters do not apply (the effect is
-        measured on all of a user's revenue, and spend is never split by product or source).
+        The filtered view. Its filters only select exposures: the date filter by first-touch day, the
+        campaign filter by the first touch's campaign, the influencer filters by the influencer. Product
+        and source filters do not apply (the effect is measured on all of a user's revenue, and spend is
+        never split by product or source).
     by : {None, "campaign", "influencer_id", "platform", "category", "gender", "tier"}
         Grouping; None gives the single overall row.
     interval : bool, default True
-        Compute the bootstrap interval; False leaves ``iroas_low``/``iroas_high`` empty and is much faster
+        Compute the bootstrap interval; False leaves ``iroas_low``/``iroas_high`` empty and is faster
         (the dashboard can show the estimate first and the interval when it is ready).
 
     Returns
@@ -617,26 +640,30 @@ def iroas_table(view: View, by: str | None = None, *, interval: bool = True) -> 
         raise ValueError(f"unknown incrementality grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
     filters = view.filters
     tracking = view.dataset.tracking
-    # The view's codes: the panel reuses them instead of factorising the ids again.
-    prepared = view.prepared
-    panel = _panel(tracking, prepared.user, prepared.influencer)
-    if by is not None and by != "influencer_id" and by in tracking.columns:
-        panel.touch_values(tracking, by, prepared.column(by))
-    attributes = view.influencers.set_index("influencer_id")
-    return estimate_iroas(
-        tracking,
-        _group_spend(view, by),
-        by=by,
-        window=view.options.window,
-        start=filters.start,
-        end=filters.end,
-        touch_mask=view.touch_passes,
-        influencer_attributes=attributes,
-        resamples=RESAMPLES if interval else 0,
+    prepared = view.prepared  # the view's codes: the panel reuses them instead of factorising the ids
+    influencer_ids = pd.Index(prepared.influencers["influencer_id"])
+    panel = _panel(tracking, prepared.user, prepared.influencer, influencer_ids)
+    # Groups come from influencers.csv: an influencer missing there is in no platform/category/... row.
+    known = view.influencers[view.influencers["known"]].set_index("influencer_id")
+    column = (
+        prepared.column(by) if by is not None and by != "influencer_id" and by in tracking.columns else None
     )
-
-
-IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high", "insufficient_data"]
+    groups, group_values = _exposure_groups(tracking, panel, by, known, column)
+    return _estimate(
+        tracking,
+        panel,
+        groups,
+        group_values,
+        _group_spend(view, by),
+        by,
+        view.options.window,
+        filters.start,
+        filters.end,
+        view.touch_passes,
+        RESAMPLES if interval else 0,
+        SEED,
+        MIN_ELIGIBLE,
+    )
 
 
 def add_iroas(
