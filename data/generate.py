@@ -392,7 +392,7 @@ ORDER_BASIS_SHARE = 0.3
 MISMATCH_SHARE = 0.03
 
 
-def generate(size: str, seed: int = 7) -> dict[str, pd.DataFrame]:
+def generate(size: str, seed: int = 7, *, causal: bool = False) -> dict[str, pd.DataFrame]:
     """
     Generate the four input files of one workload.
 
@@ -403,12 +403,18 @@ def generate(size: str, seed: int = 7) -> dict[str, pd.DataFrame]:
     seed : int, default 7
         Seed of ``numpy.random.default_rng``; equal seeds give identical frames.
 
+    causal : bool, default False
+        Also return ``causal``: the incremental revenue the generator planted, per (influencer,
+        campaign), columns ``CAUSAL_COLUMNS`` (docs/demo-data.md, "Causal record"). It takes no random
+        draws, so the four files are the same with or without it.
+
     Returns
     -------
     dict of str to DataFrame
         ``influencers``, ``posts``, ``tracking`` and ``payouts`` with canonical column names and the
         dtypes of the frame contract in ``metrics.dataset`` (what ingest returns for the written files):
-        dates as ``datetime64[ns]`` at midnight, text as Arrow strings with empty cells missing.
+        dates as ``datetime64[ns]`` at midnight, text as Arrow strings with empty cells missing; and
+        ``causal`` when asked for.
 
     Examples
     --------
@@ -431,7 +437,10 @@ def generate(size: str, seed: int = 7) -> dict[str, pd.DataFrame]:
         "tracking": tracking.frame,
         "payouts": payouts,
     }
-    return {name: _contract_dtypes(frame) for name, frame in frames.items()}
+    frames = {name: _contract_dtypes(frame) for name, frame in frames.items()}
+    if causal:
+        frames["causal"] = tracking.causal
+    return frames
 
 
 def write(frames: dict[str, pd.DataFrame], out: str | Path) -> list[Path]:
@@ -695,6 +704,7 @@ class _Tracking:
     influencer: np.ndarray  # roster index per row, -1 for organic and ads
     orders: np.ndarray
     revenue: np.ndarray
+    causal: pd.DataFrame  # the planted incremental revenue per (influencer, campaign): see causal_record
 
 
 def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) -> _Tracking:
@@ -800,6 +810,7 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
         & (rng.random(len(base_owner)) < CAMPAIGN_PULL_FORWARD[pair_campaign[latest_pair]])
     )
     base_owner, base_day = base_owner[~pulled_forward], base_day[~pulled_forward]
+    pulled_pair = latest_pair[pulled_forward]
 
     # The campaign's halo: extra purchases of its products, fading over the next four weeks (truncated
     # exponential delay; the data's end cuts the tail of late exposures).
@@ -826,6 +837,32 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
         product=organic_products,
         source=1,
         campaign=np.full(len(organic_products), -1),
+    )
+
+    # What the generator caused, per (influencer, campaign): every coded conversion, every halo purchase
+    # (credited to the first touch of its (user, campaign) pair), minus the organic purchases the codes
+    # replaced (at an organic order's expected value: they were never drawn).
+    halo_revenue = exposed_organic["revenue"][len(base_owner) :]
+    causal = _causal_frame(
+        roster,
+        influencer=np.concatenate(
+            [
+                touch["influencer"][:n_conversions],
+                touch["influencer"][pair_touch[extra_pair]],
+                touch["influencer"][pair_touch[pulled_pair]],
+            ]
+        ),
+        campaign=np.concatenate(
+            [touch["campaign"][:n_conversions], extra_campaign, pair_campaign[pulled_pair]]
+        ),
+        kind=np.repeat(np.arange(3), [n_conversions, len(extra_pair), len(pulled_pair)]),
+        revenue=np.concatenate(
+            [
+                touch["revenue"][:n_conversions],
+                halo_revenue,
+                np.full(len(pulled_pair), _expected_organic_order_value()),
+            ]
+        ),
     )
 
     # 5. Paid ads, spread over every user, campaigned like the campaign running that day.
@@ -883,8 +920,60 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
         }
     )
     return _Tracking(
-        frame=frame, influencer=rows["influencer"], orders=rows["orders"], revenue=rows["revenue"]
+        frame=frame,
+        influencer=rows["influencer"],
+        orders=rows["orders"],
+        revenue=rows["revenue"],
+        causal=causal,
     )
+
+
+CAUSAL_COLUMNS = [
+    "influencer_id",
+    "campaign",
+    "coded_revenue",
+    "halo_revenue",
+    "pulled_forward_revenue",
+    "incremental_revenue",
+]
+
+
+def _causal_frame(
+    roster: _Roster, *, influencer: np.ndarray, campaign: np.ndarray, kind: np.ndarray, revenue: np.ndarray
+) -> pd.DataFrame:
+    """
+    Sum caused revenue per (influencer, campaign): kind 0 coded conversions, 1 halo purchases, 2 organic
+    purchases replaced by codes (subtracted).
+    """
+    n_campaigns = len(CAMPAIGNS)
+    key = influencer * n_campaigns + campaign
+    pairs, at = np.unique(key, return_inverse=True)
+    sums = np.zeros((3, len(pairs)))
+    np.add.at(sums, (kind, at), revenue)
+    return pd.DataFrame(
+        {
+            "influencer_id": roster.frame["influencer_id"].to_numpy()[pairs // n_campaigns],
+            "campaign": CAMPAIGN_NAMES[pairs % n_campaigns],
+            "coded_revenue": sums[0],
+            "halo_revenue": sums[1],
+            "pulled_forward_revenue": sums[2],
+            "incremental_revenue": sums[0] + sums[1] - sums[2],
+        }
+    )
+
+
+def _expected_organic_order_value() -> float:
+    """
+    Return the expected revenue of one organic shop purchase, exactly as :func:`_purchases` and
+    :func:`_order_value` draw it: orders 1 or 2 (95/5 %), a sale discount of 0, 5 or 10 % (60/25/15 %),
+    1-3 units (78/18/4 %) of a product drawn by its shop share, each order's value rounded.
+    """
+    units = np.array([1, 2, 3])[:, None, None]
+    discount = np.array([0.0, 0.05, 0.10])[None, :, None]
+    chance = (np.array([0.78, 0.18, 0.04])[:, None] * np.array([0.6, 0.25, 0.15])[None, :])[:, :, None]
+    per_product = (chance * np.round(PRODUCT_PRICE[None, None, :] * units * (1 - discount))).sum(axis=(0, 1))
+    orders = 1 * 0.95 + 2 * 0.05
+    return float(orders * (per_product * _shop_product_share()).sum())
 
 
 def _purchases(
@@ -1068,6 +1157,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7, the bundled demo)")
     parser.add_argument("--out", required=True, help="directory to write the CSV files into")
+    parser.add_argument(
+        "--causal",
+        action="store_true",
+        help="also write causal.csv: the planted incremental revenue per influencer and campaign",
+    )
     return parser
 
 
@@ -1075,7 +1169,7 @@ def main(argv: list[str] | None = None) -> int:
     """Generate and write one workload; print what was written."""
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
-    frames = generate(args.size, args.seed)
+    frames = generate(args.size, args.seed, causal=args.causal)
     generated = time.perf_counter()
     paths = write(frames, args.out)
     written = time.perf_counter()
