@@ -17,7 +17,7 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import api, common, health, logs
+from callbacks import api, common, health, logs, security
 from callbacks import config as settings
 from callbacks.cache import cache
 from layouts import shell
@@ -65,16 +65,35 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
         on_error=common.callback_error,
     )
     app.layout = shell.layout
+    server.extensions["dashboard"] = app  # for prepare(), which gunicorn calls with the server
     with server.app_context():
         app.validation_layout = shell.validation_layout()
     callbacks.register_all(app)
+    # Sign-in, host and cross-site checks, security headers (docs/security.md); before any other hook
+    # that reads flask.g.user.
+    security.register(app)
     # Deployment: JSON request/upload logs, /healthz and the HTTP API (docs/deployment.md).
     logs.configure_logging(options["LOG_LEVEL"])
+    logs.install_redaction(server.logger)
     logs.init_request_logging(server)
     common.register_request_limit(app)
     health.register(server)
     api.register(server)
     return app
+
+
+def prepare(server: Flask) -> None:
+    """
+    Finish the Dash app's one-time server setup now, before the process answers any request.
+
+    Dash does it on the first request and marks it done before it has registered its script
+    libraries, so under a threaded server the first concurrent requests for
+    ``/_dash-component-suites/...`` could be answered 500 ("not a registered library").
+    gunicorn.conf.py calls this in every worker before it accepts connections.
+    """
+    dash_app = server.extensions["dashboard"]
+    with server.test_request_context("/"):
+        dash_app._setup_server()
 
 
 def build_parser() -> argparse.ArgumentParser:

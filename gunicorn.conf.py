@@ -59,14 +59,35 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "callbacks.logs.JsonFormatter"}},
+    # Dataset keys replaced by a short reference in every line, an access log's path included.
+    "filters": {"redact_keys": {"()": "callbacks.logs.RedactKeys"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+            "filters": ["redact_keys"],
+        }
     },
     "root": {"level": loglevel.upper(), "handlers": ["console"]},
     "loggers": {
-        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["console"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        "gunicorn.error": {
+            "level": loglevel.upper(),
+            "handlers": ["console"],
+            "propagate": False,
+            "filters": ["redact_keys"],
+        },
+        # To get gunicorn's access log, give this logger the "console" handler.
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False, "filters": ["redact_keys"]},
     },
 }
+
+
+def post_worker_init(worker) -> None:
+    """Finish the app's one-time setup before the worker takes traffic (app.prepare says why)."""
+    from app import prepare
+
+    prepare(worker.wsgi)  # the Flask server this worker has just loaded (app:server)
+
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -35,7 +35,7 @@ from callbacks.logs import log_event, log_upload
 from callbacks.session import effective_dates
 from metrics import export
 from metrics.dataset import FILES, InputRejected
-from metrics.filters import LIST_FIELDS, Filters, Options
+from metrics.filters import LIST_FIELDS, Filters, InvalidOption, Options, check_date, check_option
 
 API_PREFIX = "/api"
 OPTION_PARAMS = {"model": str, "lookback": int, "half_life": float, "window": int, "markov_by": str}
@@ -180,6 +180,20 @@ def data_period(key: str) -> tuple[dt.date, dt.date] | None:
     return None if period is None else (dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1]))
 
 
+def _option_value(name: str, kind: type, text: str) -> Any:
+    """Return a query option's value; a number outside its range is refused (metrics.filters.OPTION_RANGES)."""
+    if kind is str:
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {text!r}") from None
+    if kind is int and math.isfinite(number) and number == int(number):
+        number = int(number)
+    check_option(name, number)
+    return number
+
+
 def parse_view_query(args: MultiDict, key: str) -> tuple[Filters, Options]:
     """
     Return the filters and options a query string asks for, on the dataset stored under ``key``.
@@ -201,14 +215,30 @@ def parse_view_query(args: MultiDict, key: str) -> tuple[Filters, Options]:
             raise ApiError(f"query parameter {name} given {len(values)} times; give it once")
         if values and values[0] != "":
             single[name] = values[0]
+    for side in ("start", "end"):
+        if side in single:
+            try:
+                check_date(side, dt.date.fromisoformat(single[side][:10]))
+            except InvalidOption as exc:
+                raise ApiError(f"invalid query: {exc}", parameter=side) from None
+            except ValueError:
+                raise ApiError(
+                    f"invalid query: {side} must be a date as YYYY-MM-DD, got {single[side]!r}",
+                    parameter=side,
+                ) from None
+    values: dict[str, Any] = {}
+    for name, kind in OPTION_PARAMS.items():
+        if name not in single:
+            continue
+        try:
+            values[name] = _option_value(name, kind, single[name])
+        except ValueError as exc:
+            raise ApiError(f"invalid query: {exc}", parameter=name) from None
     try:
-        for side in ("start", "end"):
-            if side in single:
-                Filters.make(start=single[side])  # an unparseable date raises here, not ignored
-        options = Options(
-            **{name: kind(single[name]) for name, kind in OPTION_PARAMS.items() if name in single}
-        )
-    except ValueError as exc:
+        options = Options(**values)
+    except InvalidOption as exc:
+        raise ApiError(f"invalid query: {exc}", parameter=exc.name) from None
+    except ValueError as exc:  # an unknown model or Markov grouping
         raise ApiError(f"invalid query: {exc}") from None
     first, last = effective_dates(single.get("start"), single.get("end"), data_period(key))
     filters = Filters.make(start=first, end=last, **{f: args.getlist(q) for f, q in LIST_FIELDS.items()})

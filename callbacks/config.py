@@ -15,6 +15,7 @@ from typing import Any
 
 CACHE_TYPES = ("FileSystemCache", "RedisCache", "SimpleCache", "NullCache")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+AUTH_MODES = ("none", "basic", "proxy")
 
 DEFAULTS: dict[str, Any] = {
     "CACHE_TYPE": "FileSystemCache",
@@ -29,6 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "AUTOLOAD_DEMO": True,
     "TESTING": False,
+    # Sign-in and request checks (docs/security.md).
+    "AUTH_MODE": "none",
+    "AUTH_USERS_FILE": "",
+    "AUTH_PROXY_HEADER": "X-Forwarded-User",
+    "ALLOWED_HOSTS": "",
+    "WORKER_PID_HEADER": False,
 }
 
 # The upload callback's request: four upload areas, one file each, sent as base64 data URLs
@@ -122,8 +129,39 @@ def settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, s
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw['LOG_LEVEL']!r}")
     parsed["AUTOLOAD_DEMO"] = _as_bool("AUTOLOAD_DEMO", raw["AUTOLOAD_DEMO"])
     parsed["TESTING"] = _as_bool("TESTING", raw["TESTING"])
+    _auth_settings(raw, parsed)
+    parsed["WORKER_PID_HEADER"] = _as_bool("WORKER_PID_HEADER", raw["WORKER_PID_HEADER"])
     # Settings unknown to this module (e.g. Flask options passed by a caller) are kept as given.
     return parsed
+
+
+def _auth_settings(raw: Mapping[str, Any], parsed: dict[str, Any]) -> None:
+    """Check the sign-in settings and ALLOWED_HOSTS (docs/security.md); the users file is read here too."""
+    mode = str(raw["AUTH_MODE"] or "none").strip().lower()
+    if mode not in AUTH_MODES:
+        raise ConfigError(f"AUTH_MODE must be one of {', '.join(AUTH_MODES)}, got {raw['AUTH_MODE']!r}")
+    parsed["AUTH_MODE"] = mode
+    parsed["AUTH_USERS_FILE"] = str(raw["AUTH_USERS_FILE"] or "").strip()
+    if mode == "basic":
+        from callbacks.security import read_users  # the file's format lives with the sign-in code
+
+        if not parsed["AUTH_USERS_FILE"]:
+            raise ConfigError("AUTH_MODE=basic needs AUTH_USERS_FILE (one name:hash line per user)")
+        read_users(parsed["AUTH_USERS_FILE"])  # a missing or malformed file stops start-up
+    header = str(raw["AUTH_PROXY_HEADER"] or "").strip()
+    if not header or not all(ch.isalnum() or ch == "-" for ch in header):
+        raise ConfigError(f"AUTH_PROXY_HEADER must be an HTTP header name, got {raw['AUTH_PROXY_HEADER']!r}")
+    parsed["AUTH_PROXY_HEADER"] = header
+    hosts = raw["ALLOWED_HOSTS"]
+    if isinstance(hosts, str):
+        hosts = hosts.split(",")
+    names = tuple(str(host).strip().lower() for host in hosts or () if str(host).strip())
+    for name in names:
+        if any(ch in name for ch in "/@ ") or (":" in name and not name.startswith("[")):
+            raise ConfigError(
+                f"ALLOWED_HOSTS must be a comma-separated list of host names without ports, got {name!r}"
+            )
+    parsed["ALLOWED_HOSTS"] = names
 
 
 def max_upload_bytes(config: Mapping[str, Any]) -> int:

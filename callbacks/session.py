@@ -24,7 +24,7 @@ from dash.exceptions import PreventUpdate
 from callbacks import datasets
 from layouts import ids, tabs
 from layouts.sidebar import LIST_FILTERS
-from metrics.filters import LIST_FIELDS, MODELS, Filters, Options
+from metrics.filters import DATE_MAX, DATE_MIN, LIST_FIELDS, MODELS, Filters, Options
 
 DEFAULT_MODEL = MODELS[0]
 PAGE_LOAD = "page-load"
@@ -74,12 +74,14 @@ class SessionState:
 
 
 def _iso_date(value: str | None) -> dt.date | None:
+    """Return an ISO date, or None for a missing, malformed or out-of-range one (DATE_MIN..DATE_MAX)."""
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        date = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+    return date if DATE_MIN <= date <= DATE_MAX else None
 
 
 def period_bounds(summary: dict | None) -> tuple[dt.date, dt.date] | None:

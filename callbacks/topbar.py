@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import dash_bootstrap_components as dbc
+import flask
 from dash import ALL, Dash, Input, Output, ctx, html
 from dash.exceptions import PreventUpdate
 
@@ -76,6 +77,21 @@ def update_topbar(store: dict | None) -> tuple[list, str, list, str, str]:
     return children, model, ["⚠ ", formats.number(count)], BADGE_CLASS, title
 
 
+USER_CLASS = "topbar-user text-light small"
+
+
+def update_user(_pathname: str | None) -> tuple[str, str, str]:
+    """
+    Return the top bar's user slot: the signed-in user's name (``flask.g.user``), its class and title.
+
+    Hidden when nobody is signed in (``AUTH_MODE=none``).
+    """
+    user = flask.g.get("user")
+    if not user:
+        return "", f"{USER_CLASS} d-none", ""
+    return user, USER_CLASS, f"Signed in as {user}"
+
+
 def go_to_data(*_clicks) -> str:
     """Switch to the Data tab when a "data-quality" badge or an "Open the Data tab" button is clicked."""
     if not any(item.get("value") for item in ctx.triggered):
@@ -94,6 +110,13 @@ def register(app: Dash) -> None:
         Input(ids.SESSION_STORE, "data"),
         prevent_initial_call=True,
     )(update_topbar)
+
+    app.callback(
+        Output(ids.TOPBAR_USER, "children"),
+        Output(ids.TOPBAR_USER, "className"),
+        Output(ids.TOPBAR_USER, "title"),
+        Input(ids.URL, "pathname"),
+    )(update_user)
 
     app.callback(
         Output(ids.TABS, "active_tab", allow_duplicate=True),

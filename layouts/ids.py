@@ -37,6 +37,7 @@ TAB_CONTENT = "tab-content"
 # Page frame
 TOPBAR_DATASET = "topbar-dataset"
 TOPBAR_MODEL = "topbar-model"
+TOPBAR_USER = "topbar-user"  # the signed-in user's name (empty when sign-in is off)
 QUALITY_BADGE = "quality-badge"
 SIDEBAR_TOGGLE = "sidebar-toggle"
 SIDEBAR_COLLAPSE = "sidebar-collapse"

@@ -57,6 +57,8 @@ def layout() -> dbc.Navbar:
     actions = html.Div(
         [
             html.Div(id=ids.TOPBAR_MODEL, className="topbar-model"),
+            # Filled by callbacks/topbar.py with the signed-in user (docs/security.md).
+            html.Span(id=ids.TOPBAR_USER, className="topbar-user text-light small d-none"),
             html.Div(
                 [report_button(ids.EXPORT_REPORT_PDF, "PDF"), report_button(ids.EXPORT_REPORT_XLSX, "Excel")],
                 className="d-flex gap-2",

@@ -7,6 +7,7 @@ Equal filter states have equal ``repr``s (sorted tuples, ISO dates), so a memoiz
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 
@@ -23,6 +24,72 @@ MODEL_LABELS = {
     "markov": "Data-driven (Markov)",
 }
 MARKOV_GROUPINGS = ("platform", "campaign", "category", "influencer")
+# The dates a filter may name: the range a data file's dates may take (metrics/ingest.py). Beyond it
+# pandas' nanosecond timestamps overflow, and such a date can only be a typo or a forged request.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+# Inclusive ranges of the numeric options, in days (docs/security.md, "Limits"). With half-life >= 0.5
+# and lookback <= 365, a time-decay weight never underflows to zero (2**-730 is well inside a float).
+OPTION_RANGES: dict[str, tuple[float, float]] = {
+    "lookback": (0, 365),
+    "half_life": (0.5, 365),
+    "window": (1, 365),
+}
+
+
+class InvalidOption(ValueError):
+    """Raise for a filter date or an option value out of its range; ``name`` is the field's name."""
+
+    def __init__(self, name: str, message: str):
+        self.name = name
+        super().__init__(message)
+
+
+def check_date(name: str, value: dt.date | None) -> None:
+    """
+    Raise :class:`InvalidOption` when ``value`` is outside ``DATE_MIN``..``DATE_MAX``.
+
+    Examples
+    --------
+    >>> check_date("start", dt.date(2025, 1, 1))
+    >>> check_date("start", dt.date(2300, 1, 1))  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    metrics.filters.InvalidOption: start must be a date from 1900-01-01 to 2199-12-31, got 2300-01-01
+    """
+    if value is not None and not DATE_MIN <= value <= DATE_MAX:
+        raise InvalidOption(
+            name, f"{name} must be a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}, got {value}"
+        )
+
+
+def check_option(name: str, value: object) -> None:
+    """
+    Raise :class:`InvalidOption` unless ``value`` is a finite number in ``OPTION_RANGES[name]``.
+
+    ``lookback`` and ``window`` are whole days; ``half_life`` may be fractional.
+
+    Examples
+    --------
+    >>> check_option("half_life", 7.0)
+    >>> check_option("half_life", float("nan"))  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    metrics.filters.InvalidOption: half_life must be a number from 0.5 to 365, got nan
+    """
+    low, high = OPTION_RANGES[name]
+    whole = name != "half_life"
+    kind = "a whole number" if whole else "a number"
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if (
+        not is_number
+        or not math.isfinite(value)
+        or (whole and value != int(value))
+        or not low <= value <= high
+    ):
+        raise InvalidOption(name, f"{name} must be {kind} from {low:g} to {high:g}, got {value!r}")
+
+
 TIERS = ("nano", "micro", "macro", "mega")
 
 # Filter field -> URL query key (docs/ids.md, "URL query"); the same names are the CLI options.
@@ -76,6 +143,10 @@ class Filters:
     categories: tuple[str, ...] = ()
     genders: tuple[str, ...] = ()
     tiers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_date("start", self.start)
+        check_date("end", self.end)
 
     @classmethod
     def make(
@@ -200,8 +271,8 @@ class Options:
             raise ValueError(
                 f"unknown Markov grouping {self.markov_by!r}; choose one of {', '.join(MARKOV_GROUPINGS)}"
             )
-        if self.lookback < 0 or self.window < 1 or self.half_life <= 0:
-            raise ValueError("lookback must be >= 0, window >= 1 and half-life > 0")
+        for name in OPTION_RANGES:
+            check_option(name, getattr(self, name))
 
     def with_model(self, model: str) -> Options:
         """Return a copy using another attribution model."""

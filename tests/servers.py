@@ -182,6 +182,8 @@ def start_gunicorn(
         **os.environ,
         "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "INFO",
+        # The multi-worker tests tell workers apart by this header (off by default: docs/security.md).
+        "WORKER_PID_HEADER": "true",
         **env,
         "HOST": "127.0.0.1",
         "PORT": str(port),
