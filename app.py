@@ -17,7 +17,7 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import api, common, health, logs, security
+from callbacks import api, common, health, logs, security, upload_slot
 from callbacks import config as settings
 from callbacks.cache import cache
 from layouts import shell
@@ -77,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     logs.install_redaction(server.logger)
     logs.init_request_logging(server)
     common.register_request_limit(app)
+    upload_slot.register(app)
     health.register(server)
     api.register(server)
     return app

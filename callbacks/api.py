@@ -31,6 +31,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from callbacks import cache, datasets
 from callbacks.config import max_upload_bytes
+from callbacks.filecache import StorageFull
 from callbacks.logs import log_event, log_upload
 from callbacks.session import effective_dates
 from metrics import export
@@ -151,7 +152,9 @@ def create_dataset():
 
     try:
         key = datasets.build(files)
-    except OSError as exc:  # the cache refused the write: full disk, Redis down
+    except StorageFull as exc:  # 507 Insufficient Storage: retrying helps once space is free
+        raise ApiError(str(exc), status=507) from None
+    except OSError as exc:  # the cache refused the write: Redis down, CACHE_DIR not writable
         raise ApiError(str(exc), status=503) from None
     dataset = datasets.load(key)
     body = {

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_DIR": str(Path(tempfile.gettempdir()) / "influencer-dashboard-cache"),
     "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
     "CACHE_THRESHOLD": 5000,
+    "CACHE_MAX_MB": 2048.0,
     "CACHE_REDIS_URL": "",
     "CACHE_KEY_PREFIX": "influencer-dashboard:",
     "MAX_UPLOAD_MB": 200.0,
@@ -121,6 +122,7 @@ def settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, s
         "CACHE_DEFAULT_TIMEOUT", raw["CACHE_DEFAULT_TIMEOUT"], int, minimum=0
     )
     parsed["CACHE_THRESHOLD"] = _as_number("CACHE_THRESHOLD", raw["CACHE_THRESHOLD"], int, minimum=0)
+    parsed["CACHE_MAX_MB"] = _as_number("CACHE_MAX_MB", raw["CACHE_MAX_MB"], float, minimum=0.1)
     parsed["MAX_UPLOAD_MB"] = _as_number("MAX_UPLOAD_MB", raw["MAX_UPLOAD_MB"], float, minimum=0)
     parsed["MAX_ROWS"] = _as_number("MAX_ROWS", raw["MAX_ROWS"], int, minimum=1, allow_none=True)
     parsed["DATA_DIR"] = str(raw["DATA_DIR"] or "").strip()
@@ -195,8 +197,11 @@ def cache_config(config: Mapping[str, Any]) -> dict[str, Any]:
         "CACHE_KEY_PREFIX": config["CACHE_KEY_PREFIX"],
     }
     if config["CACHE_TYPE"] == "FileSystemCache":
+        # Flask-Caching's file cache bounded in bytes as well (callbacks/filecache.py).
+        out["CACHE_TYPE"] = "callbacks.filecache.BoundedFileSystemCache"
         out["CACHE_DIR"] = config["CACHE_DIR"]
         out["CACHE_THRESHOLD"] = config["CACHE_THRESHOLD"]
+        out["CACHE_MAX_BYTES"] = int(float(config.get("CACHE_MAX_MB", DEFAULTS["CACHE_MAX_MB"])) * 2**20)
     elif config["CACHE_TYPE"] == "RedisCache":
         out["CACHE_REDIS_URL"] = config["CACHE_REDIS_URL"]
     elif config["CACHE_TYPE"] == "SimpleCache":

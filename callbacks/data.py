@@ -7,7 +7,6 @@ store directly (callbacks/session.py merges them). A rejected file leaves the da
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -17,6 +16,7 @@ from callbacks import cache, datasets
 from callbacks.common import records
 from callbacks.config import max_upload_bytes
 from callbacks.session import SessionState
+from callbacks.upload_slot import ServerBusy, upload_slot
 from layouts import ids
 from metrics import formats, ingest
 from metrics.dataset import FILES, InputRejected
@@ -53,8 +53,11 @@ def decode_upload(name: str, contents: str, filename: str | None, max_bytes: int
     InputRejected
         When the file is over ``max_bytes`` or not base64 data.
     """
-    _, _, encoded = contents.partition(",")
-    size = len(encoded) * 3 // 4 - encoded[-2:].count("=")
+    # Sized from the data URL's length before anything is copied or decoded (an upload can be 1 GB).
+    start = contents.find(",", 0, 1024) + 1
+    if start == 0:
+        raise InputRejected(name, "the upload is not valid base64 data")
+    size = (len(contents) - start) * 3 // 4 - contents[-2:].count("=")
     if size > max_bytes:
         raise InputRejected(
             name,
@@ -62,9 +65,21 @@ def decode_upload(name: str, contents: str, filename: str | None, max_bytes: int
             "limit; load bigger files through a server folder (DATA_DIR) or the command line",
         )
     try:
-        return base64.b64decode(encoded, validate=False)
+        return base64.b64decode(contents[start:], validate=False)
     except ValueError:
         raise InputRejected(name, "the upload is not valid base64 data") from None
+
+
+def not_stored_line(error: OSError) -> str:
+    """
+    Return the message of data that was parsed but could not be stored (a full disk, the cache down).
+
+    Examples
+    --------
+    >>> not_stored_line(OSError("the dataset could not be stored"))
+    'Nothing was loaded: the dataset could not be stored. The data already loaded stays in use.'
+    """
+    return f"Nothing was loaded: {error}. The data already loaded stays in use."
 
 
 def _message(kind: str, lines: list) -> dbc.Alert:
@@ -120,26 +135,34 @@ def update_uploads(
     accepted: dict[str, datasets.StoredFile] = {}
     lines: list[str] = []
     errors: list[str] = []
-    for name, data, filename in waiting:
-        shown_name = filename or f"{name}.csv"
-        try:
-            raw = decode_upload(name, data, shown_name, max_bytes)
-            parsed = datasets.parse_bytes(name, raw, filename=shown_name, max_rows=max_rows)
-        except InputRejected as exc:
-            errors.append(f"{exc}.".replace("..", "."))
-            continue
-        accepted[name] = datasets.StoredFile(parsed, datasets.upload_source(shown_name))
-        lines.append(_loaded_line(name, parsed, shown_name))
     cleared = [None] * len(FILES)
+    try:
+        # One upload parse at a time in this worker (callbacks/upload_slot.py).
+        with upload_slot():
+            for name, data, filename in waiting:
+                shown_name = filename or f"{name}.csv"
+                try:
+                    raw = decode_upload(name, data, shown_name, max_bytes)
+                    parsed = datasets.parse_bytes(name, raw, filename=shown_name, max_rows=max_rows)
+                except InputRejected as exc:
+                    errors.append(f"{exc}.".replace("..", "."))
+                    continue
+                accepted[name] = datasets.StoredFile(parsed, datasets.upload_source(shown_name))
+                lines.append(_loaded_line(name, parsed, shown_name))
+    except ServerBusy as exc:
+        return no_update, _message("warning", [str(exc)]), *cleared
     if not accepted:
         keep = "The data already loaded stays in use." if (dataset_store or {}).get("key") else ""
         return no_update, _message("danger", [*errors, keep] if keep else errors), *cleared
     current = (dataset_store or {}).get("key")
     try:
-        key = datasets.replace_files(current, accepted)
-    except datasets.DatasetExpired:
-        key = datasets.replace_files(None, accepted)
-        lines.append("The earlier data had expired: the other files are missing until you upload them.")
+        try:
+            key = datasets.replace_files(current, accepted)
+        except datasets.DatasetExpired:
+            key = datasets.replace_files(None, accepted)
+            lines.append("The earlier data had expired: the other files are missing until you upload them.")
+    except OSError as exc:  # the cache could not store it (filecache.StorageFull: the disk is full)
+        return no_update, _message("danger", [not_stored_line(exc)]), *cleared
     value = dataset_value(key, "upload")
     missing = [f"{name}.csv" for name, info in value["summary"]["files"].items() if not info["source"]]
     if missing:
@@ -168,10 +191,13 @@ def load_server_dataset(folder: str | None, data_dir: str) -> tuple:
     if not folder or folder not in datasets.server_folders(data_dir):
         raise PreventUpdate
     try:
-        files = datasets.read_folder(Path(data_dir) / folder, datasets.server_source(folder))
+        files = datasets.read_server_folder(data_dir, folder)
     except InputRejected as exc:
         return no_update, _message("danger", [f"{folder}/{exc}.", "The data already loaded stays in use."])
-    value = dataset_value(datasets.build(files), "server")
+    try:
+        value = dataset_value(datasets.build(files), "server")
+    except OSError as exc:
+        return no_update, _message("danger", [not_stored_line(exc)])
     rows = value["summary"]["rows"]
     return value, _message("success", [f"Loaded {folder}: {formats.number(rows['tracking'])} tracking rows."])
 

@@ -284,28 +284,81 @@ def parse_bytes(name: str, data: bytes, *, filename: str, max_rows: int | None =
     return parsed
 
 
-def _csv_files(folder: Path) -> dict[str, Path]:
-    """Return the four input files of ``folder``, matched case-insensitively (missing ones left out)."""
-    by_name = {path.name.lower(): path for path in folder.iterdir() if path.is_file()}
+def _inside(path: Path, root: Path) -> Path | None:
+    """
+    Return ``path`` with every symlink resolved when it lies inside ``root`` (itself resolved), else None.
+
+    A folder or file symlink pointing outside ``DATA_DIR`` (``/etc``, a home folder) is never read.
+    """
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling link, loop, permission
+        return None
+    return resolved if resolved.is_relative_to(root) else None
+
+
+def _csv_files(folder: Path, root: Path | None = None) -> dict[str, Path]:
+    """
+    Return the four input files of ``folder``, matched case-insensitively (missing ones left out).
+
+    Only regular files whose real path lies inside ``root`` (default ``folder``) count, as real paths.
+    """
+    root = (root or folder).resolve()
+    by_name = {}
+    for path in folder.iterdir():
+        real = _inside(path, root)
+        if real is not None and real.is_file():
+            by_name[path.name.lower()] = real
     return {name: by_name[f"{name}.csv"] for name in FILES if f"{name}.csv" in by_name}
 
 
-def read_folder(folder: Path, source: str) -> dict[str, StoredFile]:
+def read_folder(folder: Path, source: str, root: Path | None = None) -> dict[str, StoredFile]:
     """
     Parse the four CSVs of a folder, each marked with ``source``.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder to read.
+    source : str
+        Where the files came from (``"demo"``, ``server_source(folder)``).
+    root : Path, optional
+        The folder nothing may be read outside of (``DATA_DIR``); default ``folder`` itself. A rejection
+        of a file under ``root`` never quotes the file's header (the server's files are not the user's).
 
     Raises
     ------
     InputRejected
-        When a file is missing or cannot be used at all.
+        When a file is missing, outside ``root``, or cannot be used at all.
     """
-    found = _csv_files(folder)
+    guarded = root is not None
+    root = Path(root or folder).resolve()
+    real_folder = _inside(Path(folder), root)
+    if real_folder is None or not real_folder.is_dir():
+        raise ingest.InputRejected(Path(folder).name, "not a folder inside the server's data folder")
+    found = _csv_files(real_folder, root)
     files = {}
     for name in FILES:
         if name not in found:
-            raise ingest.InputRejected(f"{name}.csv", f"not found in {folder.name}/")
-        files[name] = StoredFile(ingest.parse_file(name, found[name], filename=found[name].name), source)
+            raise ingest.InputRejected(f"{name}.csv", f"not found in {Path(folder).name}/")
+        parsed = ingest.parse_file(name, found[name], filename=f"{name}.csv", quote_header=not guarded)
+        files[name] = StoredFile(parsed, source)
     return files
+
+
+def read_server_folder(data_dir: str | Path, folder: str) -> dict[str, StoredFile]:
+    """
+    Parse the four CSVs of ``DATA_DIR`` sub-folder ``folder``, never reading outside ``DATA_DIR``.
+
+    Raises
+    ------
+    InputRejected
+        When the folder is not one of ``server_folders(data_dir)``, a file is missing or outside
+        ``DATA_DIR`` (symlinks resolved), or a file cannot be used (the message never quotes its content).
+    """
+    if folder not in server_folders(data_dir):
+        raise ingest.InputRejected(str(folder), "not a dataset folder of the server")
+    return read_folder(Path(data_dir) / folder, server_source(folder), root=Path(data_dir))
 
 
 def demo_key() -> str:
@@ -332,9 +385,14 @@ def server_folders(data_dir: str | Path | None) -> list[str]:
     root = Path(data_dir)
     if not root.is_dir():
         return []
-    return sorted(
-        child.name for child in root.iterdir() if child.is_dir() and len(_csv_files(child)) == len(FILES)
-    )
+    root = root.resolve()
+    folders = []
+    for child in root.iterdir():
+        real = _inside(child, root)
+        if real is not None and real.is_dir() and len(_csv_files(real, root)) == len(FILES):
+            folders.append(child.name)
+    return sorted(folders)
+
 
 
 def describe(key: str) -> dict:

@@ -417,9 +417,11 @@ def normalise_column_name(header: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
 
 
-def _map_columns(name: str, headers: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+def _map_columns(
+    name: str, headers: list[str], quote_header: bool = True
+) -> tuple[dict[str, int], dict[str, int]]:
     """
-    Match the header to the schema.
+    Match the header to the schema (``quote_header``: list the header's cells when a column is missing).
 
     Returns
     -------
@@ -475,11 +477,10 @@ def _map_columns(name: str, headers: list[str]) -> tuple[dict[str, int], dict[st
     if missing:
         found = [h.strip() for h in headers if h.strip()]
         listed = ", ".join(found[:40]) + (f" and {len(found) - 40} more" if len(found) > 40 else "")
-        raise InputRejected(
-            name,
-            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-            f"columns found: {listed or 'none'}",
-        )
+        problem = f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        if quote_header:
+            problem += f"; columns found: {listed or 'none'}"
+        raise InputRejected(name, problem)
     for canonical in optional:
         take(canonical, specs[canonical])
 
@@ -1189,6 +1190,7 @@ def parse_file(
     max_rows: int | None = None,
     today: dt.date | None = None,
     report_cap: int = REPORT_CAP,
+    quote_header: bool = True,
 ) -> ParsedFile:
     """
     Parse and validate one input file on its own.
@@ -1208,6 +1210,9 @@ def parse_file(
         Dates after it are warned about as future dates; default ``date.today()``.
     report_cap : int, default REPORT_CAP
         Most report rows per (column, problem); one more row counts the rest.
+    quote_header : bool, default True
+        List the header's cells in a missing-column rejection. False for a file read from the server's
+        disk, whose content must not be shown to the user beyond the contract's column names.
 
     Returns
     -------
@@ -1247,7 +1252,7 @@ def parse_file(
             f"{label} has {len(headers):,} columns, over the limit of {MAX_COLUMNS:,}; "
             "remove the columns the dashboard does not use",
         )
-    mapping, extras = _map_columns(name, headers)
+    mapping, extras = _map_columns(name, headers, quote_header)
     if len(extras) > MAX_EXTRA_COLUMNS:
         dropped = list(extras)[MAX_EXTRA_COLUMNS:]
         extras = dict(list(extras.items())[:MAX_EXTRA_COLUMNS])
