@@ -10,7 +10,7 @@ Cached getters (each returns a fresh frame):
   every table of a dataset and model (filters only matter to the data-driven model);
 * ``money_table`` (the money cards' KPIs), ``kpi_table`` (kpis.csv, iROAS included),
   ``previous_money_table``, ``campaign_table``, ``influencer_table``, ``trends``,
-  ``payout_ledger`` — one per (key, filters, options);
+  ``payout_ledger``, ``insights`` — one per (key, filters, options);
 * ``export_csv(key, filters, options, name)`` — the bytes of one export file, equal to
   ``python -m metrics export``'s file for the same filters and options;
 * ``filter_options(key)`` — the values each sidebar dropdown offers.
@@ -131,6 +131,8 @@ VIEW_TABLES: dict[str, Callable[[View], pd.DataFrame]] = {
     "influencer_returns": tables.influencer_returns,
     "trends": tables.trends,
     "payouts": payouts.payout_ledger,
+    # insights.csv's rows: the Overview shows them, so the panel and the download agree.
+    "insights": lambda v: export.build_table("insights", v),
 }
 
 
@@ -190,6 +192,11 @@ def trends(key: str, filters: Filters, options: Options) -> pd.DataFrame:
 def payout_ledger(key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return the payout ledger (``metrics.payouts.payout_ledger``)."""
     return view_table("payouts", key, filters, options)
+
+
+def insights(key: str, filters: Filters, options: Options) -> pd.DataFrame:
+    """Return the view's findings as insights.csv holds them (``metrics.export.insights_file``)."""
+    return view_table("insights", key, filters, options)
 
 
 @cache.memoize()

@@ -54,6 +54,10 @@ RESET_LINK = "reset-link"
 OVERVIEW_TREND = "overview-trend"
 OVERVIEW_CAMPAIGNS = "overview-campaigns"
 OVERVIEW_INFLUENCERS = "overview-influencers"
+INSIGHTS_PANEL = "insights-panel"  # the Overview's insights card (sentences, links, export button)
+INSIGHTS_BODY = "insights-body"  # the list of sentences inside it, filled by callbacks/overview.py
+# Pattern-matching type of an insight's link: {"type": INSIGHT_LINK, "index": position, "tab": tab_id}
+INSIGHT_LINK = "insight-link"
 CAMPAIGN_BODY = "campaign-body"
 ROI_BODY = "roi-body"
 INFLUENCER_BODY = "influencer-body"
@@ -95,6 +99,7 @@ EXPORT_FILES = (
     "personas",
     "budget",
     "trends",
+    "insights",
     "data_quality",
 )
 EXPORT = {f: f"export-{f}" for f in EXPORT_FILES}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import attribution, incrementality, kpis, payouts, personas, scoring, tables
+from metrics import attribution, incrementality, insights, kpis, payouts, personas, scoring, tables
 from metrics import budget as budget_optimizer
 from metrics.dataset import QUALITY_COLUMNS, Dataset
 from metrics.filters import Filters, Options
@@ -58,6 +58,7 @@ COLUMNS: dict[str, list[str]] = {
         "marginal_roas",
     ],
     "trends": tables.TREND_COLUMNS,
+    "insights": insights.INSIGHT_COLUMNS,
     "data_quality": QUALITY_COLUMNS,
 }
 # A text cell starting with one of these would run as a formula in a spreadsheet.
@@ -114,6 +115,33 @@ def trends_file(view: View) -> pd.DataFrame:
     return conform(tables.trends(view), "trends")
 
 
+def insights_file(view: View, built: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """
+    Build insights.csv: the view's plain-language findings, in the order the dashboard shows them.
+
+    Parameters
+    ----------
+    view : View
+        The view.
+    built : mapping of str to DataFrame, optional
+        Files of the same view already built (``"kpis"``, ``"campaigns"``, ``"influencers"``,
+        ``"personas"``); those missing are computed. The findings read no column that differs between
+        the two ways (influencers.csv's incrementality columns are not used), so the file is the same.
+    """
+    built = built or {}
+    campaigns = built["campaigns"] if "campaigns" in built else campaigns_file(view)
+    if "influencers" in built and "personas" in built:
+        scored, ranked = built["influencers"], built["personas"]
+    else:
+        # The score and quadrant do not depend on incrementality: skip its estimate per influencer.
+        table = tables.influencer_table(view)
+        scored = scoring.score_influencers(table, view.options.score_weights)
+        ranked = personas.rank_personas(table)
+    totals = built["kpis"] if "kpis" in built else kpis.kpi_table(view)
+    found = insights.insights(totals, campaigns, scored, ranked)
+    return conform(insights.insight_table(found), "insights")
+
+
 def data_quality_file(view: View) -> pd.DataFrame:
     """Build data_quality.csv: the ingest report plus the payouts spend allocation had to interpret."""
     findings = payout_findings(view.dataset, parts=view.spend_parts)
@@ -140,6 +168,7 @@ BUILDERS: dict[str, Callable[[View], pd.DataFrame]] = {
     "payouts": payouts_file,
     "personas": personas_file,
     "trends": trends_file,
+    "insights": insights_file,
     "data_quality": data_quality_file,
 }
 
@@ -155,6 +184,21 @@ def build_table(name: str, view: View, *, budget: float | None = None) -> pd.Dat
     if name not in BUILDERS:
         raise KeyError(f"unknown export file {name!r}; choose one of {', '.join(BUILDERS)}")
     return BUILDERS[name](view)
+
+
+def build_with_insights(view: View) -> dict[str, pd.DataFrame]:
+    """
+    Build every file of ``BUILDERS`` for a view, insights.csv from the tables already built.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        File name without ``.csv`` -> frame, in ``BUILDERS`` order.
+    """
+    built: dict[str, pd.DataFrame] = {}
+    for name in BUILDERS:
+        built[name] = insights_file(view, built) if name == "insights" else build_table(name, view)
+    return built
 
 
 def build_tables(
@@ -187,7 +231,8 @@ def build_tables(
         File name (``"kpis.csv"``, ...) -> frame with exactly the contract's columns, in file order.
     """
     view = View(dataset, filters, options, credit=credit)
-    files = {f"{name}.csv": build_table(name, view, budget=budget) for name in BUILDERS}
+    built = build_with_insights(view)
+    files = {f"{name}.csv": frame for name, frame in built.items()}
     if budget is not None:
         files["budget.csv"] = budget_file(view, budget)
         order = list(COLUMNS)

@@ -161,7 +161,7 @@ def collect(
     """
     view = View(dataset, filters, options, credit=credit)
     recommendation = budget_optimizer.recommend(view, budget)
-    tables = {name: export.build_table(name, view) for name in export.BUILDERS}
+    tables = export.build_with_insights(view)
     tables["budget"] = export.conform(recommendation.table, "budget")
     order = list(export.COLUMNS)
     tables = dict(sorted(tables.items(), key=lambda item: order.index(item[0])))

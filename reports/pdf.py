@@ -38,6 +38,7 @@ from figures.palette import REVENUE, SPEND
 from layouts import glossary
 from metrics import formats
 from metrics.filters import MODEL_LABELS, MODELS
+from metrics.incrementality import INTERVAL_NOTE
 from metrics.payouts import STATUSES
 from reports import charts, columns, typeface
 from reports.content import ReportData, format_date, format_period
@@ -50,6 +51,7 @@ TOP_N = 10
 BUDGET_ROWS = 20
 
 SECTIONS = (
+    "Insights",
     "Key metrics",
     "Campaigns",
     "Top and bottom influencers",
@@ -92,6 +94,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "note": ParagraphStyle(
             "note", base, fontSize=8, leading=10.5, textColor=MUTED, spaceBefore=2, spaceAfter=4
+        ),
+        "item": ParagraphStyle(
+            "item", base, leftIndent=14, bulletIndent=0, bulletFontName=typeface.REGULAR, spaceAfter=5
         ),
         "cell": ParagraphStyle("cell", base, fontSize=CELL_SIZE, leading=CELL_SIZE * 1.2),
         "head": ParagraphStyle(
@@ -172,9 +177,9 @@ class _Builder:
         """Add plain text (escaped, so names such as "<b>" or "&" are printed as they are)."""
         self.paragraph(escape(text), style)
 
-    def section(self, title: str) -> None:
+    def section(self, title: str, *, new_page: bool = True) -> None:
         if self.story:
-            self.story.append(PageBreak())
+            self.story.append(PageBreak() if new_page else Spacer(1, 8 * mm))
         self.text(title, "section")
 
     def chart(self, drawing: Drawing | None) -> None:
@@ -292,8 +297,26 @@ class _Builder:
             "note",
         )
 
+    def insights(self) -> None:
+        """Add the Overview's insight sentences, as insights.csv holds them (they fit above the KPIs)."""
+        self.section("Insights")
+        sentences = self.data.tables["insights"]["sentence"].tolist()
+        if not sentences:
+            self.text(
+                "Nothing stands out in this view: no campaign or influencer has the numbers to compare.",
+                "note",
+            )
+            return
+        for number, sentence in enumerate(sentences, start=1):
+            self.story.append(Paragraph(escape(sentence), self.styles["item"], bulletText=f"{number}."))
+        self.text(
+            "The dashboard's Overview shows the same sentences; insights.csv and the Excel report's insights "
+            "sheet hold each one's kind, subject and exact value.",
+            "note",
+        )
+
     def key_metrics(self) -> None:
-        self.section("Key metrics")
+        self.section("Key metrics", new_page=False)
         kpis = self.data.tables["kpis"]
         if kpis.empty:
             self.text(NO_ROWS, "note")
@@ -407,7 +430,7 @@ class _Builder:
             if "iroas" in kpis.columns:
                 line += (
                     f" Incremental revenue {formats.inr(_number(first['incremental_revenue']))}, iROAS "
-                    f"{columns.display('iroas', first['iroas'])} (95% interval "
+                    f"{columns.display('iroas', first['iroas'])} ({INTERVAL_NOTE}: "
                     f"{columns.display('iroas_low', first.get('iroas_low'))} – "
                     f"{columns.display('iroas_high', first.get('iroas_high'))})."
                 )
@@ -599,6 +622,7 @@ class _Builder:
 
     def build(self) -> list[Flowable]:
         self.title_page()
+        self.insights()
         self.key_metrics()
         self.campaigns()
         self.influencers()

@@ -352,3 +352,91 @@ def test_overview_charts_are_small(loaded):
     # plotly sends numbers as typed arrays (base64) to keep the JSON small
     values = np.frombuffer(base64.b64decode(revenue["bdata"]), dtype=revenue["dtype"])
     assert values.sum() == 4_000.0  # the revenue line sums to the KPI
+
+
+# --- insights panel ----------------------------------------------------------------------------------
+
+
+def insight_rows(body) -> list[tuple[str, str | None]]:
+    """Return (sentence, tab of its link) for each insight in the panel's body."""
+    rows = []
+    for item in body._traverse():
+        if getattr(item, "className", None) == "insight":
+            sentence = next(c.children for c in item.children if c.className == "insight-text")
+            links = [c.id["tab"] for c in item.children if isinstance(getattr(c, "id", None), dict)]
+            rows.append((sentence, links[0] if links else None))
+    return rows
+
+
+def test_insights_panel_names_the_findings_with_links_to_their_tabs(loaded):
+    """
+    Small dataset: Spring and Summer both return 2.00× (Summer has more revenue, so it is named); A and
+    B are both Stars, B scores 77.5 (A 72.5: B's revenue outranks A's CPE); neither campaign has the 30
+    measurable exposures incrementality needs. The lowest ROAS would be the same tie: not said.
+    """
+    rows = insight_rows(overview.update_insights(store_for(loaded)))
+    assert [tab for _, tab in rows] == [ids.TAB_CAMPAIGNS, ids.TAB_INFLUENCERS, ids.TAB_CAMPAIGNS]
+    assert rows[0][0] == (
+        "Summer earns the most per rupee: ₹3,000 in revenue on ₹1,500 spent, a ROAS of 2.00×, "
+        "the best of 2 campaigns with spend."
+    )
+    assert rows[1][0].startswith("Scale up Bala: a Star with a score of 78/100, ROAS 2.00×")
+    assert rows[2][0].startswith("2 campaigns have too few exposures to measure incrementality")
+    assert rows[2][0].endswith(": Spring, Summer.")
+
+
+def test_insights_panel_follows_the_filters_and_never_fails_on_an_empty_view(loaded):
+    rows = insight_rows(overview.update_insights(store_for(loaded, campaigns=["Spring"])))
+    assert rows[0][0].startswith("Spring earns the most per rupee: ₹1,000 in revenue on ₹500 spent")
+    empty = overview.update_insights(store_for(loaded, products=["Nothing"], campaigns=["Gone"]))
+    text = str(empty.to_plotly_json())
+    assert "No data for these filters" in text and "Reset filters" in text
+    assert insight_rows(empty) == []
+
+
+def test_insights_panel_without_data_or_with_expired_data(loaded, app):
+    from callbacks.cache import cache
+
+    nothing = overview.update_insights({"key": None, "filters": {}, "model": "last_touch"})
+    assert "Nothing to show yet" in str(nothing.to_plotly_json())
+    cache.clear()
+    expired = overview.update_insights(store_for(loaded))
+    assert "expired" in str(expired.to_plotly_json())
+
+
+def test_insights_download_equals_the_cli_file_and_the_panel(loaded, csv_dir, tmp_path):
+    """export-insights sends insights.csv as `python -m metrics export` writes it, rows as the panel shows."""
+    import io
+
+    import pandas as pd
+
+    from metrics.__main__ import main
+
+    store = store_for(loaded, model="linear")
+    download = export.update_download("insights", 1, store)
+    assert download["filename"] == "insights.csv"
+    assert main(["export", "--data", str(csv_dir), "--out", str(tmp_path / "out"), "--model", "linear"]) == 0
+    content = base64.b64decode(download["content"])
+    assert content == (tmp_path / "out" / "insights.csv").read_bytes()
+    back = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+    assert list(back.columns) == ["kind", "subject", "metric", "value", "sentence"]
+    assert back["kind"].tolist() == ["top_roas_campaign", "scale_up_influencer", "thin_data_campaigns"]
+    # full precision as plain numbers, not the "78/100" shown
+    assert [float(v) for v in back["value"]] == pytest.approx([2.0, 77.5, 2.0], rel=1e-12)
+    shown = [sentence for sentence, _ in insight_rows(overview.update_insights(store))]
+    assert back["sentence"].tolist() == shown
+
+
+def test_an_insight_link_opens_its_tab():
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    link = json.dumps(
+        {"index": 1, "tab": ids.TAB_INFLUENCERS, "type": ids.INSIGHT_LINK}, separators=(",", ":")
+    )
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{link}.n_clicks", "value": 1}]))
+    assert overview.open_insight_tab([0, 1, 0]) == ids.TAB_INFLUENCERS
+    # links appearing (n_clicks 0) are no click
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{link}.n_clicks", "value": 0}]))
+    with pytest.raises(PreventUpdate):
+        overview.open_insight_tab([0, 0, 0])

@@ -203,6 +203,46 @@ def test_cli_rejects_a_file_missing_a_required_column(dataset, write_csvs, tmp_p
     assert not (tmp_path / "out").exists()
 
 
+def test_cli_writes_the_insights_of_the_view(dataset, write_csvs, tmp_path):
+    """
+    insights.csv: kind, subject, metric, value, sentence, in the order shown.
+
+    By hand: -Spring earns ₹0.3 on ₹3 (ROAS 0.1), Summer ₹0 on ₹7 (B's order-basis payout has no orders,
+    so it follows B's touches). A is a Star (ROAS 0.1 and engagement 0.1, both above the medians 0.05 and
+    0.055) ranking first on every score component (100/100); B is the underperformer with ₹7 spent. Both
+    campaigns are too thin for incrementality.
+    """
+    data = write_csvs(dataset, tmp_path / "in")
+    assert main(["export", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
+    content = (tmp_path / "out" / "insights.csv").read_bytes()
+    assert content.startswith(b"kind,subject,metric,value,sentence\n")
+    back = read_back(content)
+    assert back["kind"].tolist() == [
+        "top_roas_campaign",
+        "scale_up_influencer",
+        "review_influencer",
+        "thin_data_campaigns",
+        "lowest_roas_campaign",
+    ]
+    # text cells starting with "-" are escaped; numbers are plain, at full precision
+    assert back["subject"].tolist() == ["'-Spring", "A", "B", "", "Summer"]
+    assert back["metric"].tolist() == ["roas", "score", "spend", "campaigns", "roas"]
+    values = [float(v) for v in back["value"]]
+    assert values == pytest.approx([(0.1 + 0.2) / 3, 100.0, 7.0, 2.0, 0.0], rel=1e-12)
+    assert back["sentence"][0].startswith("'-Spring earns the most per rupee: ₹0 in revenue on ₹3 spent")
+    assert back["sentence"][2].startswith("Review Zoë: ₹7 spent for a ROAS of 0.00×")
+    assert back["sentence"][3].endswith(": -Spring, Summer.")
+
+
+def test_cli_insights_of_an_empty_view_is_one_friendly_row(dataset, write_csvs, tmp_path):
+    data = write_csvs(dataset, tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["export", "--data", str(data), "--out", str(out), "--campaign", "Gone"]) == 0
+    back = read_back((out / "insights.csv").read_bytes())
+    assert back[["kind", "subject", "metric", "value"]].values.tolist() == [["no_data", "", "", ""]]
+    assert back["sentence"][0].startswith("No data for these filters")
+
+
 @pytest.mark.skipif(not (DEMO / "tracking.csv").exists(), reason="the demo dataset is not generated")
 def test_cli_exports_the_demo_data(tmp_path):
     result = subprocess.run(
@@ -218,6 +258,13 @@ def test_cli_exports_the_demo_data(tmp_path):
     # Unfiltered, allocated spend is the total payout.
     assert kpis.loc[0, "spend"] == pytest.approx(payouts["total_payout"].sum(), rel=1e-6)
     assert kpis.loc[0, "revenue"] > 0
+    # insights.csv from the tables the export built equals the file built on its own (the dashboard's way)
+    from metrics import ingest
+    from metrics.view import View
+
+    alone = export.build_table("insights", View(ingest.read_dir(DEMO)))
+    assert (tmp_path / "insights.csv").read_bytes() == export.to_csv_bytes(alone)
+    assert 3 <= len(alone) <= 6
 
 
 def test_view_arguments_parse_into_filters_options_and_budget():

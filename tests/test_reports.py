@@ -23,6 +23,7 @@ from reports.__main__ import main as report_main
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 SECTION_HEADINGS = [
+    "Insights",
     "Key metrics",
     "Campaigns",
     "Top and bottom influencers",
@@ -117,6 +118,26 @@ def test_pdf_has_every_section_and_numbered_pages(demo_view):
         assert f"Page {number} of {len(pages)}" in page
     outline = [item.title for item in pypdf.PdfReader(io.BytesIO(demo_view["pdf"])).outline]
     assert outline == SECTION_HEADINGS
+
+
+def test_pdf_starts_with_the_insight_sentences_of_the_export(demo_view):
+    """Right after the title page, the PDF prints insights.csv's sentences, in order, before the KPIs."""
+    sentences = pd.read_csv(demo_view["csv"] / "insights.csv")["sentence"].tolist()
+    assert 3 <= len(sentences) <= 6
+    second = pdf_pages(demo_view["pdf"])[1]
+    assert second.startswith("Insights")
+    positions = [second.find(normalised(sentence)) for sentence in sentences]
+    assert -1 not in positions, sentences
+    assert positions == sorted(positions)
+    assert positions[-1] < second.find("Key metrics")
+    for number in range(1, len(sentences) + 1):
+        assert f"{number}. " in second
+
+
+def test_pdf_says_when_nothing_stands_out(make_dataset):
+    """A view with no data prints the no-data sentence; nothing is ever missing the section."""
+    second = pdf_pages(build_report(make_dataset(), "pdf"))[1]
+    assert second.startswith("Insights 1. No data for these filters")
 
 
 def fonts_showing_text(data: bytes) -> set[str]:
