@@ -12,6 +12,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.common import export_button, panel
 from metrics.filters import HEURISTIC_MODELS, MODEL_LABELS, MODELS
+from metrics.incrementality import INTERVAL_NOTE
 
 ROI_GROUPINGS = {"campaign": "Campaign", "platform": "Platform", "category": "Category", "tier": "Tier"}
 SCATTER_LEVELS = {"campaign": "Campaigns", "influencer_id": "Influencers"}
@@ -34,10 +35,11 @@ IROAS_NOTE = [
     html.Strong("How iROAS is estimated. "),
     "ROAS counts every rupee bought through an influencer's code or link, including purchases the customer "
     "would have made anyway. iROAS asks how much more exposed customers spent, from any source, than "
-    "customers who never met an influencer: for each (customer, influencer) pair first exposed in the period, "
-    "the customer's revenue in the 14 days from the first touch minus the 14 days before, less the same "
-    "change for unexposed customers over the same days; the sum is divided by spend. The bars show a 95% "
-    "bootstrap interval. ",
+    "customers who never met an influencer: from each influencer's first touch of a customer, for 14 days, "
+    "each day's revenue of that customer less the unexposed customers' average that day and less the "
+    "customer's own usual spending (measured in the 14 days before their first exposure); a day covered by "
+    "several influencers is shared among them, so each purchase counts once. The sum is divided by spend. "
+    f"The bars show the {INTERVAL_NOTE}, and effects lasting longer than 14 days are not seen either. ",
     html.Strong("Insufficient data"),
     " means fewer than 30 exposures with both 14-day windows inside the data's dates (or no unexposed "
     "customers to compare with): the estimate would be noise, so none is shown — never read it as zero.",
@@ -131,7 +133,8 @@ def layout() -> html.Div:
                 [_radio(ids.MARKOV_BY, MARKOV_GROUPINGS, "platform", "Grouping"), _loading(ids.MARKOV_BODY)],
                 actions=export_button("attribution_markov"),
                 caption="Removal effect: the share of conversions the journeys would lose without the group. "
-                "Credit = removal effect ÷ Σ removal effects × the credited total.",
+                "Each purchase is split over the groups in its own journey in proportion to their removal "
+                "effects, so every purchase keeps exactly its own revenue and orders.",
             ),
         ]
     )

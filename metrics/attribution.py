@@ -4,8 +4,8 @@ A journey belongs to one conversion (an influencer touch with ``orders > 0``): t
 touches at or before it in (date, file order) with ``0 <= conversion date - touch date <= lookback``; the
 conversion itself is its last touch. Every model turns a journey into weights that sum to 1, and a touch's
 credited revenue (orders) is its weight times the conversion's revenue (orders), so total credited revenue
-and orders are the same under every model. The data-driven model then rescales its weights per group, so
-that each group's credit is exactly its share of the total (:func:`metrics.markov.rescale_to_shares`).
+and orders are the same under every model. The data-driven model weighs a journey's groups by their
+removal effects (:func:`metrics.markov.markov_weights`), so it too keeps every conversion's own value.
 
 Everything here works on whole arrays: touches are sorted once by (user, date, file order), each
 conversion's window start is found with ``searchsorted`` inside its user's block, and the (conversion,
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from metrics.view import View
 
 CREDIT_COLUMNS = ["conversion_row", "touch_row", "weight"]
-# The data-driven model's credit also weighs orders and revenue separately (docs/attribution.md).
-MARKOV_CREDIT_COLUMNS = [*CREDIT_COLUMNS, "orders_weight", "revenue_weight"]
 PAIR_COLUMNS = ["conversion_row", "touch_row", "position", "n", "days_before"]
 ATTRIBUTION_COLUMNS = ["model", "influencer_id", "attributed_orders", "attributed_revenue"]
 MARKOV_COLUMNS = ["grouping", "group", "removal_effect", "attributed_orders", "attributed_revenue"]
@@ -278,12 +276,8 @@ def credit(
     -------
     DataFrame
         One row per credited touch: ``conversion_row``, ``touch_row`` (positions in ``tracking``) and
-        ``weight`` (> 0), ordered by conversion row; the weights of one conversion sum to 1. Under the
-        data-driven model also ``orders_weight`` and ``revenue_weight``: the weights that credit
-        orders and revenue, rescaled per group so that over the conversions selected by ``filters``
-        (date, product, source) each group gets exactly its share of the total
-        (:func:`metrics.markov.markov_credit_weights`); credited amounts are these times the
-        conversion's orders and revenue. The other models credit both with ``weight``.
+        ``weight`` (> 0), ordered by conversion row; the weights of one conversion sum to 1, and a
+        touch's credited orders (revenue) are its weight times the conversion's under every model.
 
     Raises
     ------
@@ -295,7 +289,7 @@ def credit(
         raise ValueError(f"unknown attribution model {options.model!r}; choose one of {', '.join(MODELS)}")
     if options.model == "markov":
         # Imported here: metrics.markov builds on this module.
-        from metrics.markov import fit_markov, markov_credit_weights
+        from metrics.markov import fit_markov, markov_weights
 
         if touches is None or touches.lookback < options.lookback:
             touches = sort_touches(tracking, options.lookback)
@@ -305,22 +299,13 @@ def credit(
         fit = fit_markov(
             tracking, attributes, options.markov_by, options.lookback, filters, pairs=pairs, touches=touches
         )
-        weights, orders_weight, revenue_weight = markov_credit_weights(
-            fit, pairs, tracking, selected_conversions(tracking, filters)
-        )
-        return credit_frame(pairs, weights, orders_weight=orders_weight, revenue_weight=revenue_weight)
+        return credit_frame(pairs, markov_weights(fit, pairs))
     if pairs is None:
         pairs = journey_pairs(tracking, options.lookback, touches=touches)
     return credit_frame(pairs, heuristic_weights(pairs, options.model, options.half_life))
 
 
-def credit_frame(
-    pairs: pd.DataFrame,
-    weights: np.ndarray,
-    *,
-    orders_weight: np.ndarray | None = None,
-    revenue_weight: np.ndarray | None = None,
-) -> pd.DataFrame:
+def credit_frame(pairs: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
     """
     Return the credit frame of ``pairs`` weighted by ``weights``, keeping touches with weight > 0.
 
@@ -330,25 +315,20 @@ def credit_frame(
         Journey pairs (:func:`journey_pairs`).
     weights : ndarray of float64
         Journey weight per pair.
-    orders_weight, revenue_weight : ndarray of float64, optional
-        Separate weights for orders and revenue (data-driven model), given together.
 
     Returns
     -------
     DataFrame
-        ``conversion_row``, ``touch_row``, ``weight`` (and ``orders_weight``, ``revenue_weight`` when
-        given), in the order of ``pairs``.
+        ``conversion_row``, ``touch_row``, ``weight``, in the order of ``pairs``.
     """
     credited = weights > 0
-    columns = {
-        "conversion_row": pairs["conversion_row"].to_numpy()[credited],
-        "touch_row": pairs["touch_row"].to_numpy()[credited],
-        "weight": weights[credited],
-    }
-    if orders_weight is not None and revenue_weight is not None:
-        columns["orders_weight"] = orders_weight[credited]
-        columns["revenue_weight"] = revenue_weight[credited]
-    return pd.DataFrame(columns)
+    return pd.DataFrame(
+        {
+            "conversion_row": pairs["conversion_row"].to_numpy()[credited],
+            "touch_row": pairs["touch_row"].to_numpy()[credited],
+            "weight": weights[credited],
+        }
+    )
 
 
 # --- tables ----------------------------------------------------------------------------------------
@@ -394,20 +374,17 @@ def markov_fit(view: View, by: str) -> MarkovFit:
     )
 
 
-def markov_pair_weights(view: View, fit: MarkovFit) -> tuple[np.ndarray, np.ndarray]:
-    """Return the data-driven model's (orders weight, revenue weight) per journey pair of the view."""
-    from metrics.markov import markov_credit_weights
+def markov_pair_weights(view: View, fit: MarkovFit) -> np.ndarray:
+    """Return the data-driven model's weight per journey pair of the view."""
+    from metrics.markov import markov_weights
 
-    _, orders_weight, revenue_weight = markov_credit_weights(
-        fit, view.journeys, view.dataset.tracking, view.conversion_selected
-    )
-    return orders_weight, revenue_weight
+    return markov_weights(fit, view.journeys)
 
 
 def credited_by_group(
     view: View,
     pairs: pd.DataFrame,
-    weights: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]],
+    weights: dict[str, np.ndarray],
     groups: tuple[np.ndarray, pd.Index | np.ndarray],
 ) -> dict[str, pd.DataFrame]:
     """
@@ -419,9 +396,8 @@ def credited_by_group(
         Dataset and filters.
     pairs : DataFrame
         The view's journey pairs.
-    weights : dict of str to ndarray or (ndarray, ndarray)
-        Model -> one weight per pair crediting orders and revenue alike, or a pair of weights (orders,
-        revenue) for the data-driven model.
+    weights : dict of str to ndarray
+        Model -> one weight per pair (crediting orders and revenue alike).
     groups : (ndarray, Index)
         Group code of every tracking row (-1 for a missing value) and the label of each code, e.g.
         ``view.prepared.group_codes("campaign")`` or a Markov fit's ``(row_group, labels)``.
@@ -444,12 +420,11 @@ def credited_by_group(
     revenue = tracking["revenue"].to_numpy(dtype=np.float64)[conversion_rows]
     sums = {}
     for model, weight in weights.items():
-        orders_weight, revenue_weight = weight if isinstance(weight, tuple) else (weight, weight)
-        credited_orders = np.bincount(codes, weights=orders_weight[kept] * orders, minlength=size)
+        credited_orders = np.bincount(codes, weights=weight[kept] * orders, minlength=size)
         frame = pd.DataFrame(
             {
                 "orders": credited_orders,
-                "revenue": np.bincount(codes, weights=revenue_weight[kept] * revenue, minlength=size),
+                "revenue": np.bincount(codes, weights=weight[kept] * revenue, minlength=size),
             },
             index=index,
         )
@@ -507,11 +482,11 @@ def markov_table(view: View) -> pd.DataFrame:
     DataFrame
         ``grouping``, ``group``, ``removal_effect``, ``attributed_orders``, ``attributed_revenue``: one row
         per group with non-zero credit in the view, largest removal effect first (ties by group). A
-        group's attributed orders (revenue) are its share (removal effect / Σ removal effects) times the
-        total orders (revenue) of the conversions selected by date, product and source; with a campaign
-        or influencer filter, the part of it that lands on touches passing the filter. They are the
-        Markov credit every other table shows under the data-driven model (docs/attribution.md,
-        "Decisions").
+        group's attributed orders (revenue) are the sums of its per-journey credit over the conversions
+        selected by date, product and source (each conversion split over its journey's groups by their
+        removal effects, :func:`metrics.markov.markov_weights`); with a campaign or influencer filter,
+        the part of it that lands on touches passing the filter. They are the Markov credit every other
+        table shows under the data-driven model (docs/attribution.md, "Decisions").
 
     Raises
     ------
@@ -564,9 +539,7 @@ def model_comparison(view: View, by: str) -> pd.DataFrame:
     if by not in COMPARISON_GROUPS:
         raise ValueError(f"unknown comparison grouping {by!r}; choose one of {', '.join(COMPARISON_GROUPS)}")
     pairs = view.journeys
-    weights: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] = {
-        model: heuristic_weights(pairs, model, view.options.half_life) for model in HEURISTIC_MODELS
-    }
+    weights = {model: heuristic_weights(pairs, model, view.options.half_life) for model in HEURISTIC_MODELS}
     unavailable = None
     try:
         weights["markov"] = markov_pair_weights(view, markov_fit(view, COMPARISON_GROUPS[by]))

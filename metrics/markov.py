@@ -14,11 +14,11 @@ The model (docs/attribution.md):
   ``conversion`` from ``start`` is solved exactly on the transient block (``numpy.linalg.solve``).
 - Removal effect of a group g: ``1 - P(conversion with g removed) / P(conversion)``, where removing g sends
   every transition into g to ``null``. Shares are removal effects over their sum, taken over the groups
-  with a touch on a converting path (the groups a conversion can be credited to).
-- Credit. Each group receives exactly ``share x`` the total revenue (orders) of the conversions the chain
-  was fitted on: a conversion is first split over its journey's groups by their shares (this decides
-  which touches, campaigns and dates the credit belongs to), then every group's part is rescaled to its
-  exact total (:func:`markov_credit_weights`).
+  with a touch on a converting path (reported for reading the chain; credit does not use them).
+- Credit, per journey. Each conversion's revenue and orders go to the distinct groups of its journey in
+  proportion to their removal effects (equally when all of them are 0), and within a group equally over
+  that group's touches in the journey (:func:`markov_weights`). Every conversion therefore hands out
+  exactly its own value, and a group's credit is the sum over the journeys it is part of.
 
 Assumptions, stated so that the numbers are read for what they are: the next touch depends only on the
 current group (first order: no memory of earlier touches, of time gaps or of how many times a group was
@@ -88,8 +88,9 @@ class MarkovFit:
         Return each group's removal effect over the sum of removal effects of the creditable groups.
 
         A group seen only on null paths may still have a positive removal effect (it leads users to
-        groups that convert), but no conversion has a touch of it to carry credit: its share is 0 and the
-        others are normalised without it, so shares sum to 1 and no credit is lost.
+        groups that convert), but no conversion has a touch of it: its share is 0 and the others are
+        normalised without it. This is the chain's view of each group's importance; credit is split per
+        journey (:func:`markov_weights`), so a group's credited share of revenue generally differs from it.
         """
         effect = np.where(self.converting, self.removal_effect, 0.0)
         total = effect.sum()
@@ -97,11 +98,15 @@ class MarkovFit:
             return np.full(len(self.groups), np.nan)
         return effect / total
 
-    def share_by_code(self) -> np.ndarray:
-        """Return the share of every group code (0 for groups not on any path), indexable by code."""
-        shares = np.zeros(len(self.labels))
-        shares[self.groups] = np.nan_to_num(self.share, nan=0.0)
-        return shares
+    def effect_by_code(self) -> np.ndarray:
+        """
+        Return the removal effect of every group code, indexable by code.
+
+        Groups not on any path, and every group when no path converts (undefined effects), get 0.
+        """
+        effects = np.zeros(len(self.labels))
+        effects[self.groups] = np.nan_to_num(self.removal_effect, nan=0.0)
+        return effects
 
 
 def _day_mask(day: np.ndarray, filters: Filters) -> np.ndarray:
@@ -332,7 +337,7 @@ def markov_attribution(
     filters: Filters | None = None,
 ) -> pd.DataFrame:
     """
-    Return every group's removal effect and credit share under the data-driven model.
+    Return every group's removal effect and removal-effect share under the data-driven model.
 
     Parameters
     ----------
@@ -350,8 +355,9 @@ def markov_attribution(
     Returns
     -------
     DataFrame
-        ``group``, ``removal_effect``, ``share`` (removal effect / Σ removal effects), one row per group
-        on the paths, largest removal effect first (ties by group).
+        ``group``, ``removal_effect``, ``share`` (removal effect / Σ removal effects of the groups on
+        converting paths; not the credited share, see :func:`markov_weights`), one row per group on the
+        paths, largest removal effect first (ties by group).
     """
     fit = fit_markov(tracking, influencers_attrs, by, lookback, filters)
     result = pd.DataFrame(
@@ -366,13 +372,12 @@ def markov_attribution(
 
 def markov_weights(fit: MarkovFit, pairs: pd.DataFrame) -> np.ndarray:
     """
-    Spread each conversion over its journey's touches in proportion to their groups' shares.
+    Split each conversion over its journey's touches: groups by removal effect, touches equally.
 
-    Within a journey, a group's part is its share over the sum of the shares of the groups in that
-    journey, divided equally among that group's touches there. A journey's weights therefore sum to 1 and
-    a conversion is credited only to groups that touched the buyer. A journey whose groups all have share
-    0 (possible only for conversions left out of the estimation, e.g. outside the date filter) is split
-    equally over its groups.
+    Within a journey, a group's part is its removal effect over the sum of the removal effects of the
+    distinct groups in that journey (equal parts when that sum is 0), divided equally among that group's
+    touches there. A journey's weights therefore sum to 1: each conversion hands out exactly its own
+    revenue and orders, and only to groups that touched the buyer.
 
     Parameters
     ----------
@@ -384,12 +389,12 @@ def markov_weights(fit: MarkovFit, pairs: pd.DataFrame) -> np.ndarray:
     Returns
     -------
     ndarray of float64
-        One weight per pair.
+        One weight per pair; credited orders (revenue) are the weight times the conversion's.
 
     Examples
     --------
-    Shares 0.6 (group 0) and 0.4 (group 1); a journey 0, 1, 1 gives 0.6 to the first touch and 0.2 to
-    each of the other two:
+    Removal effects 0.75 (group 0) and 0.5 (group 1); a journey 0, 1, 1 gives 0.75 / 1.25 = 0.6 to the
+    first touch and 0.4 / 2 = 0.2 to each of the other two:
 
     >>> fit = MarkovFit("platform", np.array(["A", "B"], dtype=object), np.array([0, 1, 1]),
     ...                 np.array([0, 1]), np.zeros((5, 5), dtype=np.int64), 0.5, np.array([0.75, 0.5]),
@@ -404,105 +409,13 @@ def markov_weights(fit: MarkovFit, pairs: pd.DataFrame) -> np.ndarray:
     n_journeys = int(journey[-1]) + 1 if len(journey) else 0
     journey_group, _ = pd.factorize(journey * n_labels + group)
     touches_of_group = np.bincount(journey_group)[journey_group]
-    # Codes are numbered in order of first appearance, so a new maximum marks a group's first touch.
+    # Codes are numbered in order of first appearance, so a new maximum marks a group's first touch:
+    # summing over first touches counts each distinct group of a journey once.
     seen = np.maximum.accumulate(journey_group)
     first_of_group = np.r_[True, seen[1:] > seen[:-1]] if len(seen) else np.zeros(0, dtype=bool)
-    share = fit.share_by_code()[group]
-    share_in_journey = np.bincount(journey, weights=share * first_of_group, minlength=n_journeys)[journey]
+    effect = fit.effect_by_code()[group]
+    effect_in_journey = np.bincount(journey, weights=effect * first_of_group, minlength=n_journeys)[journey]
     groups_in_journey = np.bincount(journey, weights=first_of_group, minlength=n_journeys)[journey]
-    by_share = share / np.where(share_in_journey > 0, share_in_journey, 1.0)
-    group_part = np.where(share_in_journey > 0, by_share, 1.0 / groups_in_journey)
+    by_effect = effect / np.where(effect_in_journey > 0, effect_in_journey, 1.0)
+    group_part = np.where(effect_in_journey > 0, by_effect, 1.0 / groups_in_journey)
     return group_part / touches_of_group
-
-
-def rescale_to_shares(
-    fit: MarkovFit, touch_group: np.ndarray, weights: np.ndarray, amount: np.ndarray, fitted: np.ndarray
-) -> np.ndarray:
-    """
-    Rescale journey weights so that every group's credited amount is exactly its share of the total.
-
-    Over the ``fitted`` pairs, group g's credited amount ``Σ weight x amount`` is multiplied by
-    ``f_g = share_g x total / credited_g``, where total is the credited amount of all groups (the
-    fitted conversions' total, since each journey's weights sum to 1). Pairs outside ``fitted`` keep their
-    weights. A group whose fitted conversions carry no amount (e.g. all with revenue 0) cannot receive
-    any: the shares are then normalised over the groups that can.
-
-    Parameters
-    ----------
-    fit : MarkovFit
-        The chain whose shares are the target.
-    touch_group : ndarray of int64
-        Group code of each pair's touch (``fit.row_group[pairs["touch_row"]]``).
-    weights : ndarray of float64
-        Journey weights per pair (:func:`markov_weights`).
-    amount : ndarray of float64
-        The conversion's orders or revenue, per pair.
-    fitted : ndarray of bool
-        Per pair, whether its conversion is one the chain was fitted on.
-
-    Returns
-    -------
-    ndarray of float64
-        Weight per pair to multiply the conversion's amount by.
-
-    Examples
-    --------
-    Shares 0.6 (A) and 0.4 (B). One journey A, B worth 100 (split 60 / 40) and one journey A alone worth
-    100: A holds 160 of 200 before rescaling and 0.6 x 200 = 120 after it, B 40 before and 80 after.
-
-    >>> fit = MarkovFit("platform", np.array(["A", "B"], dtype=object), np.array([0, 1, 0]),
-    ...                 np.array([0, 1]), np.zeros((5, 5), dtype=np.int64), 0.5, np.array([0.75, 0.5]),
-    ...                 np.array([True, True]))
-    >>> w = rescale_to_shares(fit, np.array([0, 1, 0]), np.array([0.6, 0.4, 1.0]),
-    ...                       np.array([100.0, 100.0, 100.0]), np.array([True, True, True]))
-    >>> (w * 100).round(9).tolist()
-    [45.0, 80.0, 75.0]
-    """
-    n_labels = len(fit.labels)
-    credited = weights * amount
-    held = np.bincount(touch_group[fitted], weights=credited[fitted], minlength=n_labels)
-    share = fit.share_by_code() * (held > 0)
-    if not share.sum() > 0:
-        return weights.copy()
-    target = share / share.sum() * held.sum()
-    factor = np.divide(target, held, out=np.zeros(n_labels), where=held > 0)
-    return np.where(fitted, weights * factor[touch_group], weights)
-
-
-def markov_credit_weights(
-    fit: MarkovFit, pairs: pd.DataFrame, tracking: pd.DataFrame, selected: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """
-    Weigh every journey pair under the data-driven model, for orders and for revenue.
-
-    Parameters
-    ----------
-    fit : MarkovFit
-        The chain, from :func:`fit_markov` on ``tracking``.
-    pairs : DataFrame
-        ``journey_pairs(tracking, lookback)``.
-    tracking : DataFrame
-        Validated tracking rows (the conversions' orders and revenue).
-    selected : ndarray of bool
-        Per tracking row, whether a conversion there is one the chain was fitted on (selected by its
-        date, product and source).
-
-    Returns
-    -------
-    weight : ndarray of float64
-        The journey weights of :func:`markov_weights` (each conversion's sum to 1).
-    orders_weight, revenue_weight : ndarray of float64
-        The weights giving each group exactly ``share x`` the fitted conversions' total orders
-        (revenue), see :func:`rescale_to_shares`.
-    """
-    weights = markov_weights(fit, pairs)
-    conversion_rows = pairs["conversion_row"].to_numpy()
-    touch_group = fit.row_group[pairs["touch_row"].to_numpy()]
-    fitted = selected[conversion_rows]
-    orders = tracking["orders"].to_numpy(dtype=np.float64)[conversion_rows]
-    revenue = tracking["revenue"].to_numpy(dtype=np.float64)[conversion_rows]
-    return (
-        weights,
-        rescale_to_shares(fit, touch_group, weights, orders, fitted),
-        rescale_to_shares(fit, touch_group, weights, revenue, fitted),
-    )

@@ -292,8 +292,7 @@ class View:
         Attribution model and its parameters (default: last touch, 30-day lookback).
     credit : DataFrame, optional
         A precomputed ``attribution.credit(dataset.tracking, options, filters)`` frame (conversion_row,
-        touch_row, weight, and orders_weight, revenue_weight under the data-driven model), e.g. cached
-        per dataset and options; computed when omitted.
+        touch_row, weight), e.g. cached per dataset and options; computed when omitted.
     journeys : DataFrame, optional
         Precomputed ``attribution.journey_pairs(dataset.tracking, options.lookback)`` (all its
         columns), used for converting users and handed to the attribution model; computed when omitted.
@@ -486,13 +485,9 @@ class View:
         keep = self.conversion_selected[conversion_rows] & self.touch_passes[touch_rows]
         conversion_rows, touch_rows = conversion_rows[keep], touch_rows[keep]
         weight = credit["weight"].to_numpy(dtype="float64")[keep]
-        orders_weight, revenue_weight = weight, weight
-        if "revenue_weight" in credit.columns:
-            orders_weight = credit["orders_weight"].to_numpy(dtype="float64")[keep]
-            revenue_weight = credit["revenue_weight"].to_numpy(dtype="float64")[keep]
         prepared = self.prepared
-        orders = orders_weight * prepared.orders[conversion_rows].astype(np.float64)
-        revenue = revenue_weight * prepared.revenue[conversion_rows]
+        orders = weight * prepared.orders[conversion_rows].astype(np.float64)
+        revenue = weight * prepared.revenue[conversion_rows]
         return conversion_rows, touch_rows, weight, orders, revenue
 
     @lazy
@@ -500,9 +495,8 @@ class View:
         """
         Return one row per (selected conversion, credited touch passing the filters) with credited amounts.
 
-        ``weight`` is the touch's journey weight. Credited orders and revenue are the credit frame's
-        ``orders_weight`` and ``revenue_weight`` times the conversion's (the data-driven model rescales
-        them per group, docs/attribution.md), or ``weight`` times them for the rule-based models.
+        ``weight`` is the touch's journey weight; credited orders and revenue are it times the
+        conversion's, under every model (docs/attribution.md).
         """
         conversion_rows, touch_rows, weight, orders, revenue = self._credited_rows
         tracking = self.dataset.tracking

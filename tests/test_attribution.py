@@ -26,6 +26,7 @@ from metrics.filters import HEURISTIC_MODELS, MODELS, Filters, Options
 from metrics.markov import UNKNOWN_GROUP, markov_attribution
 from metrics.view import View
 from tests.conftest import build_dataset
+from tests.test_markov import literal_markov_credit
 
 
 def tracking_of(*rows: dict) -> pd.DataFrame:
@@ -380,15 +381,16 @@ def test_cli_writes_both_attribution_files_under_every_model(tmp_path, write_csv
         "grouping": ["platform", "platform"],
         "group": ["YouTube", "Instagram"],
         # Paths Y -> I -> conversion and Y -> conversion: without YouTube nothing converts (effect 1);
-        # without Instagram half the paths still do (effect 1/2). Shares 2/3 and 1/3 of 3 orders, 1000.
+        # without Instagram half the paths still do (effect 1/2). u1's 700 (2 orders) is split 2/3
+        # YouTube, 1/3 Instagram; u2's 300 (1 order) is YouTube's alone.
         "removal_effect": [1.0, 0.5],
-        "attributed_orders": pytest.approx([2 / 3 * 3, 1 / 3 * 3], rel=1e-12),
-        "attributed_revenue": pytest.approx([2 / 3 * 1000, 1 / 3 * 1000], rel=1e-12),
+        "attributed_orders": pytest.approx([2 / 3 * 2 + 1, 1 / 3 * 2], rel=1e-12),
+        "attributed_revenue": pytest.approx([2 / 3 * 700 + 300, 1 / 3 * 700], rel=1e-12),
     }
 
 
 @pytest.mark.parametrize("by", ["platform", "campaign"])
-def test_cli_markov_file_is_share_times_total(tmp_path, write_csvs, by):
+def test_cli_markov_file_is_the_per_journey_credit(tmp_path, write_csvs, by):
     dataset = random_dataset(seed=11)
     start = "2025-05-10"
     status, out = run_cli(
@@ -397,17 +399,17 @@ def test_cli_markov_file_is_share_times_total(tmp_path, write_csvs, by):
     assert status == 0
     markov = pd.read_csv(out / "attribution_markov.csv").set_index("group")
     filters = Filters.make(start=start)
-    shares = markov_attribution(dataset.tracking, View(dataset).influencers, by, 10, filters).set_index(
+    effects = markov_attribution(dataset.tracking, View(dataset).influencers, by, 10, filters).set_index(
         "group"
-    )["share"]
+    )["removal_effect"]
+    expected = literal_markov_credit(dataset, by, 10, filters, effects.fillna(0.0).to_dict())
+    assert markov.index.sort_values().tolist() == expected.index.sort_values().tolist()
+    np.testing.assert_allclose(markov["attributed_revenue"], expected["revenue"][markov.index], rtol=1e-9)
+    np.testing.assert_allclose(markov["attributed_orders"], expected["orders"][markov.index], rtol=1e-9)
+    np.testing.assert_allclose(markov["removal_effect"], effects[markov.index], rtol=1e-12)
     last_touch = View(dataset, filters).credited
-    np.testing.assert_allclose(
-        markov["attributed_revenue"], shares[markov.index] * last_touch["revenue"].sum(), rtol=1e-9
-    )
-    np.testing.assert_allclose(
-        markov["attributed_orders"], shares[markov.index] * last_touch["orders"].sum(), rtol=1e-9
-    )
-    assert shares[shares > 0].index.sort_values().tolist() == markov.index.sort_values().tolist()
+    assert markov["attributed_revenue"].sum() == pytest.approx(last_touch["revenue"].sum(), rel=1e-9)
+    assert markov["attributed_orders"].sum() == pytest.approx(last_touch["orders"].sum(), rel=1e-9)
 
 
 def test_cli_markov_by_category(tmp_path, write_csvs):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from metrics import tables
-from metrics.attribution import MARKOV_COLUMNS, MARKOV_CREDIT_COLUMNS, credit, journey_pairs, markov_table
+from metrics.attribution import CREDIT_COLUMNS, MARKOV_COLUMNS, credit, journey_pairs, markov_table
 from metrics.filters import Filters, Options
 from metrics.markov import (
     INFLUENCER_LIMIT,
@@ -72,6 +72,7 @@ def test_two_channel_chain_solved_by_hand():
     assert result["group"].tolist() == ["Instagram", "YouTube"]
     assert result["removal_effect"].tolist() == pytest.approx([0.75, 0.5])
     assert result["share"].tolist() == pytest.approx([0.6, 0.4])
+    np.testing.assert_allclose(fit.effect_by_code(), [0.75, 0.5])
 
 
 def weights_of(frame: pd.DataFrame, column: str) -> dict[tuple[int, int], float]:
@@ -83,24 +84,75 @@ def weights_of(frame: pd.DataFrame, column: str) -> dict[tuple[int, int], float]
 def test_two_channel_credit_and_table():
     dataset = two_channel_dataset()
     frame = credit(dataset.tracking, Options(model="markov"), attributes=dataset.influencers)
-    assert frame.columns.tolist() == MARKOV_CREDIT_COLUMNS
-    # u1's journey is A alone; u2's is A, B: split 0.6 / 0.4 by the groups' shares.
+    assert frame.columns.tolist() == CREDIT_COLUMNS
+    # u1's journey is A alone; u2's is A, B: split by removal effects 0.75 / (0.75 + 0.5) = 0.6 and 0.4.
     assert weights_of(frame, "weight") == pytest.approx({(0, 0): 1.0, (2, 1): 0.6, (2, 2): 0.4})
-    # That split gives Instagram 10 + 0.6 x 20 = 22 of revenue 30 and YouTube 8; the shares ask for 18
-    # and 12, so Instagram's touches are scaled by 18/22 and YouTube's by 12/8.
-    assert weights_of(frame, "revenue_weight") == pytest.approx(
-        {(0, 0): 18 / 22, (2, 1): 0.6 * 18 / 22, (2, 2): 0.4 * 1.5}
-    )
-    # Orders: Instagram holds 1 + 0.6 = 1.6 of 2 and should get 1.2 (x 0.75); YouTube 0.4 -> 0.8 (x 2).
-    assert weights_of(frame, "orders_weight") == pytest.approx({(0, 0): 0.75, (2, 1): 0.45, (2, 2): 0.8})
 
     table = markov_table(View(dataset))
     assert table.columns.tolist() == MARKOV_COLUMNS
     assert table["grouping"].tolist() == ["platform", "platform"]
     assert table["group"].tolist() == ["Instagram", "YouTube"]
     assert table["removal_effect"].tolist() == pytest.approx([0.75, 0.5])
-    assert table["attributed_revenue"].tolist() == pytest.approx([0.6 * 30, 0.4 * 30], rel=1e-12)
-    assert table["attributed_orders"].tolist() == pytest.approx([0.6 * 2, 0.4 * 2], rel=1e-12)
+    # Instagram: all of u1's 10 and 0.6 of u2's 20; YouTube: 0.4 of u2's 20. Each conversion hands out
+    # exactly its own value (the old global share rule gave 0.6 x 30 = 18 and 12 instead).
+    assert table["attributed_revenue"].tolist() == pytest.approx([10 + 0.6 * 20, 0.4 * 20], rel=1e-12)
+    assert table["attributed_orders"].tolist() == pytest.approx([1 + 0.6, 0.4], rel=1e-12)
+
+
+def three_conversion_dataset():
+    """Three conversions over two platforms, one journey with two touches of Instagram.
+
+    u1: a (Instagram), b (YouTube), a2 (Instagram) converts: 1 order, 90 -> path I, Y, I, conversion
+    u2: b (YouTube) converts: 2 orders, 40 -> path Y, conversion
+    u3: a (Instagram), never buys -> path I, null
+    u4: a (Instagram) converts: 1 order, 30 -> path I, conversion
+    """
+    return build_dataset(
+        influencers=ATTRIBUTES.to_dict("records"),
+        tracking=[
+            touch("u1", "2025-05-01", "a"),
+            touch("u1", "2025-05-02", "b"),
+            touch("u1", "2025-05-03", "a2", orders=1, revenue=90.0),
+            touch("u2", "2025-05-01", "b", orders=2, revenue=40.0),
+            touch("u3", "2025-05-01", "a"),
+            touch("u4", "2025-05-04", "a", orders=1, revenue=30.0),
+        ],
+    )
+
+
+def test_three_conversions_split_per_journey_by_hand():
+    # Counts: start -> I 3, start -> Y 1; I -> Y 1, I -> conversion 2, I -> null 1; Y -> I 1,
+    # Y -> conversion 1. So x_I = 1/2 + 1/4 x_Y and x_Y = 1/2 + 1/2 x_I: x_I = 5/7, x_Y = 6/7, and
+    # P = 3/4 x_I + 1/4 x_Y = 3/4. Without I: x_Y = 1/2, P = 1/8, effect 1 - (1/8)/(3/4) = 5/6.
+    # Without Y: x_I = 1/2, P = 3/8, effect 1/2.
+    dataset = three_conversion_dataset()
+    fit = fit_markov(dataset.tracking, dataset.influencers, "platform", 30)
+    assert fit.conversion_probability == pytest.approx(3 / 4)
+    assert dict(zip(fit.labels[fit.groups], fit.removal_effect, strict=True)) == pytest.approx(
+        {"Instagram": 5 / 6, "YouTube": 1 / 2}
+    )
+    # u1's journey: Instagram (5/6) / (5/6 + 1/2) = 5/8, halved over its two touches; YouTube 3/8.
+    frame = credit(dataset.tracking, Options(model="markov"), attributes=dataset.influencers)
+    assert weights_of(frame, "weight") == pytest.approx(
+        {(2, 0): 5 / 16, (2, 1): 3 / 8, (2, 2): 5 / 16, (3, 3): 1.0, (5, 5): 1.0}
+    )
+    table = markov_table(View(dataset)).set_index("group")
+    # Instagram: 5/8 of u1's 90 plus u4's 30; YouTube: 3/8 of 90 plus u2's 40 (2 orders).
+    assert table["attributed_revenue"].to_dict() == pytest.approx(
+        {"Instagram": 5 / 8 * 90 + 30, "YouTube": 3 / 8 * 90 + 40}, rel=1e-12
+    )
+    assert table["attributed_orders"].to_dict() == pytest.approx(
+        {"Instagram": 5 / 8 + 1, "YouTube": 3 / 8 + 2}, rel=1e-12
+    )
+    # Each platform's AOV is that of the journeys it is part of (the old rule gave both 160 / 4 = 40).
+    credited = View(dataset, options=Options(model="markov")).credited
+    per_conversion = credited.groupby("conversion_row")[["orders", "revenue"]].sum()
+    assert per_conversion.index.tolist() == [2, 3, 5]
+    np.testing.assert_allclose(per_conversion["orders"], [1.0, 2.0, 1.0], rtol=1e-12)
+    np.testing.assert_allclose(per_conversion["revenue"], [90.0, 40.0, 30.0], rtol=1e-12)
+    last_touch = View(dataset).credited
+    assert credited["revenue"].sum() == pytest.approx(last_touch["revenue"].sum()) == pytest.approx(160.0)
+    assert credited["orders"].sum() == pytest.approx(last_touch["orders"].sum()) == pytest.approx(4.0)
 
 
 def path_dataset():
@@ -221,7 +273,7 @@ def test_no_conversion_gives_no_credit_and_undefined_effects():
     result = markov_attribution(dataset.tracking, None, "influencer", 30)
     assert result["removal_effect"].isna().all() and result["share"].isna().all()
     frame = credit(dataset.tracking, Options(model="markov", markov_by="influencer"))
-    assert frame.empty and frame.columns.tolist() == MARKOV_CREDIT_COLUMNS
+    assert frame.empty and frame.columns.tolist() == CREDIT_COLUMNS
     view = View(dataset, options=Options(model="markov", markov_by="influencer"))
     assert view.credited.empty
     assert markov_table(view).empty and markov_table(view).columns.tolist() == MARKOV_COLUMNS
@@ -333,12 +385,18 @@ def test_fit_matches_a_literal_path_count_and_dense_chain(seed):
 # --- spreading the credit --------------------------------------------------------------------------
 
 
-def test_markov_weights_sum_to_one_and_follow_group_shares():
+def test_markov_weights_sum_to_one_and_follow_removal_effects():
     dataset = path_dataset()
     tracking = dataset.tracking
     pairs = journey_pairs(tracking, 30)
     fit = fit_markov(tracking, dataset.influencers, "platform", 30, pairs=pairs)
-    shares = dict(zip(fit.labels[fit.groups], fit.share, strict=True))
+    # Path counts (see test_paths_collapse_repeats_and_end_in_null_after_the_last_conversion): start -> I
+    # 1/2, X 1/4, Y 1/4; I -> Y, conversion, null 1/3 each; Y -> conversion, null 1/2 each; X -> I.
+    # x_Y = 1/2, x_I = 1/3 + 1/3 x_Y = 1/2, x_X = 1/2, P = 1/2. Without I: P = 1/4 x_Y = 1/8 (effect
+    # 3/4); without Y: x_I = x_X = 1/3, P = 1/4 (effect 1/2); without X: P = 3/8 (effect 1/4).
+    assert dict(zip(fit.labels[fit.groups], fit.removal_effect, strict=True)) == pytest.approx(
+        {"Instagram": 3 / 4, "X": 1 / 4, "YouTube": 1 / 2}
+    )
     weights = markov_weights(fit, pairs)
     per_conversion = pd.Series(weights).groupby(pairs["conversion_row"].to_numpy()).sum()
     np.testing.assert_allclose(per_conversion.to_numpy(), 1.0)
@@ -350,8 +408,8 @@ def test_markov_weights_sum_to_one_and_follow_group_shares():
             strict=True,
         )
     )
-    instagram = shares["Instagram"] / (shares["Instagram"] + shares["YouTube"])
-    assert u1 == pytest.approx({0: instagram / 2, 1: instagram / 2, 2: 1 - instagram})
+    # Instagram (3/4) / (3/4 + 1/2) = 3/5, halved over its two touches; YouTube 2/5.
+    assert u1 == pytest.approx({0: 3 / 10, 1: 3 / 10, 2: 2 / 5})
 
 
 def test_markov_total_credit_equals_last_touch():
@@ -362,25 +420,29 @@ def test_markov_total_credit_equals_last_touch():
     assert markov["orders"].sum() == pytest.approx(2.0)
 
 
-# --- exact group totals ----------------------------------------------------------------------------
+# --- group totals ----------------------------------------------------------------------------------
 
 
-def test_group_totals_are_exactly_share_times_total():
+def test_group_totals_are_sums_of_the_per_journey_credit():
     dataset = path_dataset()
     view = View(dataset, options=Options(model="markov"))
-    result = markov_attribution(dataset.tracking, dataset.influencers, "platform", 30).set_index("group")
     table = markov_table(view).set_index("group")
-    last_touch = View(dataset).credited
-    total_revenue, total_orders = last_touch["revenue"].sum(), last_touch["orders"].sum()
-    assert (total_revenue, total_orders) == (150.0, 2.0)
-    shares = result["share"].reindex(table.index)
-    np.testing.assert_allclose(table["attributed_revenue"], shares * total_revenue, rtol=1e-9)
-    np.testing.assert_allclose(table["attributed_orders"], shares * total_orders, rtol=1e-9)
-    # The View credits exactly the same amounts per group.
+    # Removal effects I 3/4, Y 1/2 (test above). u1's 100 (1 order): Instagram 3/5, YouTube 2/5; u3's
+    # 50 (1 order): its journey is Instagram alone (the 04-01 click is outside the lookback).
+    assert table["attributed_revenue"].to_dict() == pytest.approx(
+        {"Instagram": 60.0 + 50.0, "YouTube": 40.0}, rel=1e-12
+    )
+    assert table["attributed_orders"].to_dict() == pytest.approx(
+        {"Instagram": 1.6, "YouTube": 0.4}, rel=1e-12
+    )
+    # The View credits exactly the same amounts per group, and the same total as last touch.
     credited = view.credited.groupby("platform")[["orders", "revenue"]].sum()
     np.testing.assert_allclose(credited.loc[table.index, "revenue"], table["attributed_revenue"], rtol=1e-12)
-    assert view.credited["revenue"].sum() == pytest.approx(total_revenue, rel=1e-12)
-    assert view.credited["orders"].sum() == pytest.approx(total_orders, rel=1e-12)
+    last_touch = View(dataset).credited
+    assert (
+        view.credited["revenue"].sum() == pytest.approx(last_touch["revenue"].sum()) == pytest.approx(150.0)
+    )
+    assert view.credited["orders"].sum() == pytest.approx(last_touch["orders"].sum()) == pytest.approx(2.0)
 
 
 def test_a_group_only_on_null_paths_gets_no_share_even_with_a_removal_effect():
@@ -389,7 +451,7 @@ def test_a_group_only_on_null_paths_gets_no_share_even_with_a_removal_effect():
     # Instagram and YouTube are their removal effects over their own sum.
     dataset = path_dataset()
     result = markov_attribution(dataset.tracking, dataset.influencers, "platform", 30).set_index("group")
-    assert result.loc["X", "removal_effect"] > 0
+    assert result.loc["X", "removal_effect"] == pytest.approx(1 / 4)
     assert result.loc["X", "share"] == 0
     effects = result.loc[["Instagram", "YouTube"], "removal_effect"]
     np.testing.assert_allclose(result.loc[["Instagram", "YouTube"], "share"], effects / effects.sum())
@@ -412,11 +474,11 @@ def test_a_group_with_zero_removal_effect_gets_nothing():
     result = markov_attribution(dataset.tracking, dataset.influencers, "platform", 30).set_index("group")
     assert result.loc["X", "removal_effect"] == 0 and result.loc["X", "share"] == 0
     # start -> I 1/3, Y 1/3, X 1/3; I -> Y; Y -> conversion; X -> null. P = 2/3; without I: 1/3 (effect
-    # 1/2); without Y: 0 (effect 1). Shares 1/3 and 2/3 of revenue 100 and orders 2.
+    # 1/2); without Y: 0 (effect 1). u1's 40 (I, Y): Instagram 1/3, YouTube 2/3; u2's 60: YouTube.
     table = markov_table(View(dataset)).set_index("group")
     assert table.index.tolist() == ["YouTube", "Instagram"]
-    assert table["attributed_revenue"].tolist() == pytest.approx([200 / 3, 100 / 3], rel=1e-12)
-    assert table["attributed_orders"].tolist() == pytest.approx([4 / 3, 2 / 3], rel=1e-12)
+    assert table["attributed_revenue"].tolist() == pytest.approx([80 / 3 + 60, 40 / 3], rel=1e-12)
+    assert table["attributed_orders"].tolist() == pytest.approx([2 / 3 + 1, 1 / 3], rel=1e-12)
 
 
 def test_a_single_group_gets_every_conversion_and_keeps_the_journey_weights():
@@ -429,15 +491,13 @@ def test_a_single_group_gets_every_conversion_and_keeps_the_journey_weights():
         ],
     )
     frame = credit(dataset.tracking, Options(model="markov"), attributes=dataset.influencers)
-    np.testing.assert_allclose(frame["orders_weight"], frame["weight"], rtol=1e-12)
-    np.testing.assert_allclose(frame["revenue_weight"], frame["weight"], rtol=1e-12)
     # Instagram, Instagram collapses to one state with two touches: each gets half of u1's conversion.
     assert weights_of(frame, "weight") == pytest.approx({(1, 0): 0.5, (1, 1): 0.5, (2, 2): 1.0})
     table = markov_table(View(dataset))
     assert table.values.tolist() == [["platform", "Instagram", 1.0, 3.0, 100.0]]
 
 
-def test_a_group_whose_conversions_carry_no_revenue_leaves_the_revenue_to_the_others():
+def test_a_conversion_without_revenue_gives_its_groups_orders_but_no_revenue():
     # Paths A -> conversion (10), B -> conversion (1 order, revenue 0), B -> null: effects 1/2 and 1/2.
     dataset = build_dataset(
         influencers=[
@@ -457,7 +517,7 @@ def test_a_group_whose_conversions_carry_no_revenue_leaves_the_revenue_to_the_ot
     assert table["attributed_revenue"].to_dict() == pytest.approx({"Instagram": 10.0, "YouTube": 0.0})
 
 
-def test_conversions_outside_the_fit_keep_their_journey_weights():
+def test_conversions_outside_the_fit_are_split_by_the_same_removal_effects():
     dataset = path_dataset()
     frame = credit(
         dataset.tracking,
@@ -465,14 +525,46 @@ def test_conversions_outside_the_fit_keep_their_journey_weights():
         Filters.make(products=["Creatine"]),
         attributes=dataset.influencers,
     )
-    # u1's Whey order: its journey's groups are Instagram (share 1 in this fit) and YouTube (share 0).
+    # The fit (test_product_filter_selects_converting_paths_only): start -> I, X, Y 1/3 each; I ->
+    # conversion, null 1/2 each; X -> I; Y -> null. P = 1/3; without I nothing converts (effect 1),
+    # without Y nothing changes (effect 0). u1's Whey order (I, I, Y): Instagram all, halved.
     outside = frame[frame["conversion_row"] == 2]
     assert weights_of(outside, "weight") == pytest.approx({(2, 0): 0.5, (2, 1): 0.5})
-    np.testing.assert_allclose(outside["orders_weight"], outside["weight"])
-    np.testing.assert_allclose(outside["revenue_weight"], outside["weight"])
-    # The fit holds only u3's Creatine order (Instagram alone): all 50 to Instagram.
+    # The fit holds only u3's Creatine order (Instagram alone): all of it to Instagram.
     inside = frame[frame["conversion_row"] == 8]
-    assert inside["revenue_weight"].tolist() == pytest.approx([1.0])
+    assert inside["weight"].tolist() == pytest.approx([1.0])
+
+
+def test_a_journey_whose_groups_all_have_removal_effect_0_is_split_equally():
+    # Fitted on Creatine orders only: u1's Instagram path. u2's Whey order (YouTube, X, X) has groups
+    # on no path, so removal effect 0 each: half to YouTube, half to X shared by its two touches.
+    dataset = build_dataset(
+        influencers=ATTRIBUTES.to_dict("records"),
+        tracking=[
+            touch("u1", "2025-05-01", "a", orders=1, revenue=10.0, product="Creatine"),
+            touch("u2", "2025-05-01", "b"),
+            touch("u2", "2025-05-02", "x"),
+            touch("u2", "2025-05-03", "x", orders=1, revenue=30.0, product="Whey"),
+        ],
+    )
+    filters = Filters.make(products=["Creatine"])
+    fit = fit_markov(dataset.tracking, dataset.influencers, "platform", 30, filters)
+    assert fit.labels[fit.groups].tolist() == ["Instagram"]
+    np.testing.assert_allclose(fit.effect_by_code(), [1.0, 0.0, 0.0])  # Instagram, X, YouTube
+    frame = credit(dataset.tracking, Options(model="markov"), filters, attributes=dataset.influencers)
+    assert weights_of(frame, "weight") == pytest.approx(
+        {(0, 0): 1.0, (3, 1): 0.5, (3, 2): 0.25, (3, 3): 0.25}
+    )
+
+    # No conversion selected at all: every removal effect is undefined, every journey split equally.
+    nothing = Filters.make(products=["Protein bar"])
+    fit = fit_markov(dataset.tracking, dataset.influencers, "platform", 30, nothing)
+    assert fit.conversion_probability == 0 and np.isnan(fit.removal_effect).all()
+    frame = credit(dataset.tracking, Options(model="markov"), nothing, attributes=dataset.influencers)
+    assert weights_of(frame, "weight") == pytest.approx(
+        {(0, 0): 1.0, (3, 1): 0.5, (3, 2): 0.25, (3, 3): 0.25}
+    )
+    assert View(dataset, nothing, Options(model="markov")).credited.empty
 
 
 def random_paths_dataset(seed: int):
@@ -495,6 +587,55 @@ def random_paths_dataset(seed: int):
     return build_dataset(influencers=ATTRIBUTES.to_dict("records"), tracking=rows)
 
 
+def literal_markov_credit(dataset, by: str, lookback: int, filters: Filters, effects: dict) -> pd.DataFrame:
+    """Credit every selected conversion by the written rule, one conversion at a time.
+
+    Each conversion's journey (the user's touches at or before it within ``lookback`` days) is split over
+    its distinct groups by their removal effects (``effects``; equally when they sum to 0), and a group's
+    part equally over its touches. Returns orders and revenue per group.
+    """
+    records = list(dataset.tracking.itertuples(index=False))
+    people = dataset.influencers.set_index("influencer_id")
+
+    def group_of(record) -> str:
+        if by == "influencer":
+            return record.influencer_id
+        if by == "campaign":
+            return record.campaign if isinstance(record.campaign, str) else UNKNOWN_GROUP
+        value = people[by].get(record.influencer_id)
+        return value if isinstance(value, str) and value else UNKNOWN_GROUP
+
+    credited: dict[str, list[float]] = {}
+    touches = [(i, r) for i, r in enumerate(records) if isinstance(r.influencer_id, str)]
+    for index, conversion in touches:
+        day = conversion.date.date()
+        if (
+            conversion.orders <= 0
+            or (filters.start and day < filters.start)
+            or (filters.end and day > filters.end)
+        ):
+            continue
+        if filters.products and conversion.product not in filters.products:
+            continue
+        journey = [
+            r
+            for i, r in touches
+            if r.user_id == conversion.user_id
+            and (r.date, i) <= (conversion.date, index)
+            and (conversion.date - r.date).days <= lookback
+        ]
+        groups = [group_of(r) for r in journey]
+        distinct = sorted(set(groups))
+        total_effect = sum(effects.get(g, 0.0) for g in distinct)
+        for g in distinct:
+            part = effects.get(g, 0.0) / total_effect if total_effect > 0 else 1 / len(distinct)
+            sums = credited.setdefault(g, [0.0, 0.0])
+            sums[0] += part * conversion.orders
+            sums[1] += part * conversion.revenue
+    frame = pd.DataFrame.from_dict(credited, orient="index", columns=["orders", "revenue"])
+    return frame[frame["orders"] > 0]
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("by", ["platform", "category", "campaign", "influencer"])
 @pytest.mark.parametrize(
@@ -502,23 +643,35 @@ def random_paths_dataset(seed: int):
     [Filters(), Filters.make(start="2025-05-20", end="2025-06-20"), Filters.make(products=["Whey"])],
     ids=["none", "dates", "product"],
 )
-def test_the_markov_file_is_share_times_total_and_the_tables_add_up_to_it(seed, by, filters):
+def test_the_markov_file_is_the_per_journey_credit_and_the_tables_add_up_to_it(seed, by, filters):
     dataset = random_paths_dataset(seed)
     options = Options(model="markov", lookback=14, markov_by=by)
     view = View(dataset, filters, options)
     table = markov_table(view).set_index("group")
     result = markov_attribution(dataset.tracking, view.influencers, by, 14, filters).set_index("group")
-    last_touch = View(dataset, filters, options.with_model("last_touch")).credited
-    total_revenue, total_orders = last_touch["revenue"].sum(), last_touch["orders"].sum()
-    assert total_orders > 0
-
-    expected = result[result["share"] > 0]
+    effects = result["removal_effect"].fillna(0.0).to_dict()
+    expected = literal_markov_credit(dataset, by, 14, filters, effects)
     assert sorted(table.index) == sorted(expected.index)
-    shares = expected["share"].reindex(table.index).to_numpy()
-    np.testing.assert_allclose(table["attributed_revenue"], shares * total_revenue, rtol=1e-9)
-    np.testing.assert_allclose(table["attributed_orders"], shares * total_orders, rtol=1e-9)
-    assert view.credited["revenue"].sum() == pytest.approx(total_revenue, rel=1e-9)
-    assert view.credited["orders"].sum() == pytest.approx(total_orders, rel=1e-9)
+    np.testing.assert_allclose(
+        table["attributed_revenue"], expected["revenue"].reindex(table.index), rtol=1e-9
+    )
+    np.testing.assert_allclose(table["attributed_orders"], expected["orders"].reindex(table.index), rtol=1e-9)
+    np.testing.assert_allclose(table["removal_effect"], result["removal_effect"].reindex(table.index))
+
+    # Every conversion hands out exactly its own orders and revenue, so the total is last touch's.
+    credited = view.credited
+    per_conversion = credited.groupby("conversion_row")[["orders", "revenue"]].sum()
+    rows = per_conversion.index.to_numpy()
+    np.testing.assert_allclose(
+        per_conversion["orders"], dataset.tracking["orders"].to_numpy()[rows], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        per_conversion["revenue"], dataset.tracking["revenue"].to_numpy()[rows], rtol=1e-9
+    )
+    last_touch = View(dataset, filters, options.with_model("last_touch")).credited
+    assert last_touch["orders"].sum() > 0
+    assert credited["revenue"].sum() == pytest.approx(last_touch["revenue"].sum(), rel=1e-9)
+    assert credited["orders"].sum() == pytest.approx(last_touch["orders"].sum(), rel=1e-9)
 
     # The dashboard's tables under the model add up to the file's group totals.
     if by == "campaign":

@@ -132,23 +132,6 @@ def test_a_precomputed_credit_frame_is_used_as_given(dataset):
     assert credit_by(view, "influencer_id") == {"A": 160.0}
 
 
-def test_separate_orders_and_revenue_weights_credit_the_amounts(dataset):
-    # Data-driven credit frames weigh orders and revenue apart from the journey weight.
-    credit = pd.DataFrame(
-        {
-            "conversion_row": [1, 1, 2],
-            "touch_row": [0, 1, 2],
-            "weight": [0.5, 0.5, 1.0],
-            "orders_weight": [0.25, 0.5, 1.0],
-            "revenue_weight": [0.75, 0.5, 0.5],
-        }
-    )
-    credited = View(dataset, credit=credit).credited
-    assert credited["weight"].tolist() == [0.5, 0.5, 1.0]
-    assert credited["orders"].tolist() == [0.25, 0.5, 2.0]
-    assert credited["revenue"].tolist() == [75.0, 50.0, 30.0]
-
-
 def test_spend_is_filtered_by_campaign_and_influencer(dataset):
     assert View(dataset).spend.groupby("influencer_id")["spend"].sum().to_dict() == {
         "A": 40.0,
