@@ -22,6 +22,7 @@ from layouts import ids
 from layouts.common import model_caption
 from metrics import formats, incrementality
 from metrics.filters import Filters, Options
+from metrics.incrementality import INTERVAL_NOTE
 
 IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high"]
 DEFAULT_COMPARED = 2
@@ -125,7 +126,7 @@ def update_campaigns(store: dict | None) -> tuple[Component | None, list[dict], 
     if not rows:
         return no_rows_state("campaigns"), [], layout.HIDDEN
     caption = _caption(
-        f"{model_caption(state.model)}. iROAS: incremental revenue ÷ spend, with its 95% interval "
+        f"{model_caption(state.model)}. iROAS: incremental revenue ÷ spend, with its {INTERVAL_NOTE} "
         "(see the ROI tab)."
     )
     return caption, rows, {}

@@ -26,6 +26,7 @@ from layouts import roi as layout
 from layouts.common import grid, model_caption
 from metrics import attribution, incrementality, tables
 from metrics.filters import MODEL_LABELS, MODELS, Filters, Options
+from metrics.incrementality import INTERVAL_NOTE
 from metrics.markov import GroupingRefused
 from metrics.view import View
 
@@ -171,7 +172,7 @@ def update_iroas(store: dict | None) -> Component:
             dbc.Row(columns_),
             _caption(
                 f"ROAS under {MODEL_LABELS[state.model]} (the sidebar's model); iROAS does not depend on the "
-                "attribution model. Error bars: 95% bootstrap interval. Campaign figures are also in the "
+                f"attribution model. Error bars: {INTERVAL_NOTE}. Campaign figures are also in the "
                 "Campaigns table and campaigns.csv."
             ),
         ]

@@ -5,6 +5,8 @@ Keys are the export-contract column names, so a table's column and its tooltip s
 
 from __future__ import annotations
 
+from metrics.incrementality import INTERVAL_NOTE
+
 LABELS = {
     "revenue": "Revenue",
     "orders": "Orders",
@@ -74,11 +76,12 @@ FORMULAS = {
     "touched_users": "Users with an influencer touch dated in the period.",
     "converting_users": "Touched users with a conversion in the period whose journey holds such a touch.",
     "conversion_rate": "Converting users ÷ touched users.",
-    "incremental_revenue": "Revenue caused by exposure: exposed users' revenue change (14 days after vs "
-    "before) minus the unexposed control group's change.",
-    "iroas": "Incremental ROAS = incremental revenue ÷ spend.",
-    "iroas_low": "Lower end of the 95% bootstrap interval of iROAS.",
-    "iroas_high": "Upper end of the 95% bootstrap interval of iROAS.",
+    "incremental_revenue": "Revenue caused by exposure: on each day within the window (14 days by default) "
+    "after an influencer first reached a user, the user's revenue minus the unexposed control group's mean "
+    "and the user's own baseline, shared among the influencers whose windows cover that day.",
+    "iroas": f"Incremental ROAS = incremental revenue ÷ spend. {INTERVAL_NOTE}.",
+    "iroas_low": f"Lower end of the {INTERVAL_NOTE}.",
+    "iroas_high": f"Upper end of the {INTERVAL_NOTE}.",
     "posts": "Posts in the period.",
     "follower_count": "Followers from influencers.csv.",
     "tier": "Nano < 10k followers, micro < 100k, macro < 1M, mega ≥ 1M.",

@@ -48,6 +48,8 @@ TABLE_COLUMNS = [
     "conversion_rate",
     "incremental_revenue",
     "iroas",
+    "iroas_low",
+    "iroas_high",
 ]
 PERSONA_COLUMNS = [
     "rank",
