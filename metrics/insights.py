@@ -262,7 +262,7 @@ def _thin_data_campaigns(campaigns: pd.DataFrame) -> Insight | None:
     subject = "campaign has" if len(names) == 1 else "campaigns have"
     text = (
         f"{len(names)} {subject} too few exposures to measure incrementality (fewer than "
-        f"{MIN_ELIGIBLE} measurable first exposures): {shown}."
+        f"{MIN_ELIGIBLE} measurable exposures): {shown}."
     )
     return Insight("thin_data_campaigns", "", "campaigns", float(len(names)), text)
 

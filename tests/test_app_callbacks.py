@@ -440,3 +440,12 @@ def test_an_insight_link_opens_its_tab():
     context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{link}.n_clicks", "value": 0}]))
     with pytest.raises(PreventUpdate):
         overview.open_insight_tab([0, 0, 0])
+
+
+def test_insights_panel_quotes_the_score_under_the_weights_in_use(loaded):
+    """All weight on CPE: A (₹500 / 60 engagements) beats B (₹1,500 / 120), so A scores 100 and B 50."""
+    weights = {"roas": 0, "engagement_rate": 0, "conversion_rate": 0, "revenue": 0, "cpe": 100}
+    rows = insight_rows(overview.update_insights(store_for(loaded), weights))
+    assert rows[1][0].startswith("Scale up Asha: a Star with a score of 100/100")
+    download = export.update_download("insights", 1, store_for(loaded), weights)
+    assert "Scale up Asha" in base64.b64decode(download["content"]).decode()

@@ -215,6 +215,7 @@ def test_thin_data_counts_the_campaigns_too_small_to_measure(campaigns, influenc
     thin = by_kind(insights(KPIS, campaigns, influencers))["thin_data_campaigns"]
     assert (thin.subject, thin.metric, thin.value) == ("", "campaigns", 1.0)
     assert thin.text.startswith("1 campaign has too few exposures to measure incrementality")
+    assert "(fewer than 30 measurable exposures)" in thin.text
     assert thin.text.endswith(": Launch.")
 
 
