@@ -449,3 +449,11 @@ def test_insights_panel_quotes_the_score_under_the_weights_in_use(loaded):
     assert rows[1][0].startswith("Scale up Asha: a Star with a score of 100/100")
     download = export.update_download("insights", 1, store_for(loaded), weights)
     assert "Scale up Asha" in base64.b64decode(download["content"]).decode()
+
+
+def test_every_kind_of_insight_links_to_a_tab():
+    from layouts import overview as overview_layout
+    from metrics.insights import KINDS
+
+    assert set(overview_layout.INSIGHT_TABS) == set(KINDS)
+    assert set(overview_layout.INSIGHT_TABS.values()) <= set(ids.TAB_IDS)
