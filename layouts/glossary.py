@@ -92,7 +92,8 @@ FORMULAS = {
     "units": "Posts in posts.csv (post basis) or coded orders in tracking (order basis).",
     "total_payout": "Σ total_payout of the influencer's payout rows.",
     "computed_payout": "Rate × units.",
-    "status": "ok; mismatch (total differs from rate × units by > 1%); no_units; missing (no payout row).",
+    "status": "ok; mismatch (total differs from rate × units by > 1%); no_rate (no rate in payouts.csv: "
+    "cannot be checked); no_units; missing (no payout row).",
 }
 
 

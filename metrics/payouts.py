@@ -11,8 +11,9 @@ from metrics.view import View
 LEDGER_COLUMNS = ["influencer_id", "basis", "rate", "units", "total_payout", "computed_payout", "status"]
 # Extra columns for the dashboard; the export writes LEDGER_COLUMNS only.
 DETAIL_COLUMNS = ["payout_rows", "note"]
-STATUSES = ("missing", "no_units", "mismatch", "ok")  # precedence, highest first
+STATUSES = ("missing", "no_units", "no_rate", "mismatch", "ok")  # precedence, highest first
 MISMATCH_TOLERANCE = 0.01
+NO_RATE_NOTE = "no rate in payouts.csv: cannot be checked"
 
 
 def payout_ledger(view: View) -> pd.DataFrame:
@@ -26,14 +27,16 @@ def payout_ledger(view: View) -> pd.DataFrame:
     rows: totals summed, the first row's basis and rate); computed_payout = rate x units.
 
     Status, by precedence: ``missing`` (no payout row: basis empty, total 0, units 0, rate and computed
-    empty) > ``no_units`` (units 0) > ``mismatch`` (|total_payout - computed_payout| > 1% of
-    computed_payout) > ``ok``.
+    empty) > ``no_units`` (units 0) > ``no_rate`` (the file gives no rate: the rate derived from the total
+    would match it by construction, so the payout cannot be checked and is never ``ok``) > ``mismatch``
+    (|total_payout - computed_payout| > 1% of computed_payout) > ``ok``.
 
     Returns
     -------
     DataFrame
-        ``LEDGER_COLUMNS`` plus ``payout_rows`` (how many payout rows were combined) and ``note`` (a
-        disagreement between those rows), in the order of influencers.csv, unknown ids last.
+        ``LEDGER_COLUMNS`` plus ``payout_rows`` (how many payout rows were combined) and ``note``
+        (``NO_RATE_NOTE`` for ``no_rate`` rows, and a disagreement between the combined rows), in the
+        order of influencers.csv, unknown ids last.
     """
     ledger = view.prepared.memo("payout_ledger", lambda: _full_ledger(view))
     if not view.filters.has_influencer_filter:
@@ -67,14 +70,15 @@ def _full_ledger(view: View) -> pd.DataFrame:
     computed = rate * units
 
     mismatch = np.abs(total - computed) > MISMATCH_TOLERANCE * computed
+    no_rate = np.isnan(file_rate)
     status = np.select(
-        [~has_payout, units == 0, mismatch],
-        ["missing", "no_units", "mismatch"],
+        [~has_payout, units == 0, no_rate, mismatch],
+        ["missing", "no_units", "no_rate", "mismatch"],
         default="ok",
     )
 
     rows = totals["payout_rows"].fillna(0).to_numpy(dtype="int64")
-    note = np.select(
+    rows_note = np.select(
         [totals["bases"].fillna(0).to_numpy() > 1, totals["rates"].fillna(0).to_numpy() > 1, rows > 1],
         [
             "payout rows disagree on basis; the first row's is used",
@@ -83,6 +87,9 @@ def _full_ledger(view: View) -> pd.DataFrame:
         ],
         default="",
     )
+    rate_note = np.where(status == "no_rate", NO_RATE_NOTE, "")
+    separator = np.where((rate_note != "") & (rows_note != ""), "; ", "")
+    note = np.char.add(np.char.add(rate_note, separator), rows_note)
     return pd.DataFrame(
         {
             "influencer_id": ids.astype("string"),

@@ -508,7 +508,8 @@ class _Builder:
         summary = payout_summary(ledger)
         self.table(summary, ["status", "influencers", "total_payout", "computed_payout"])
         self.text(
-            "ok: total payout within 1% of rate × units; mismatch: it differs by more; no_units: no posts "
+            "ok: total payout within 1% of rate × units; mismatch: it differs by more; no_rate: no rate in "
+            "payouts.csv, so the payout cannot be checked (rate shown = total ÷ units); no_units: no posts "
             "(post basis) or coded orders (order basis) to pay for; missing: no payout row.",
             "note",
         )

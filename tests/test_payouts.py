@@ -5,7 +5,7 @@ import math
 import pytest
 
 from metrics.filters import Filters
-from metrics.payouts import LEDGER_COLUMNS, payout_ledger
+from metrics.payouts import LEDGER_COLUMNS, NO_RATE_NOTE, STATUSES, payout_ledger
 from metrics.view import View
 
 INFLUENCERS = [{"influencer_id": i, "platform": "YouTube" if i == "E" else "Instagram"} for i in "ABCDEFG"]
@@ -35,7 +35,7 @@ PAYOUTS = [
     {"influencer_id": "A", "basis": "post", "total_payout": 200.0, "rate": 100.0},
     # B: 2 posts x 100 = 200, paid 203 (1.5% over) -> mismatch.
     {"influencer_id": "B", "basis": "post", "total_payout": 203.0, "rate": 100.0},
-    # C: 5 coded orders, no rate -> rate 30 derived from 150 / 5 -> ok.
+    # C: 5 coded orders, no rate -> rate 30 derived from 150 / 5, which cannot be checked -> no_rate.
     {"influencer_id": "C", "basis": "order", "total_payout": 150.0},
     # D: order basis without coded orders (a click only) -> no_units, although its rate disagrees.
     {"influencer_id": "D", "basis": "order", "total_payout": 90.0, "rate": 10.0},
@@ -60,7 +60,7 @@ def test_ledger_statuses(ledger):
     assert ledger["status"].to_dict() == {
         "A": "ok",
         "B": "mismatch",
-        "C": "ok",
+        "C": "no_rate",
         "D": "no_units",
         "E": "ok",
         "F": "ok",
@@ -82,6 +82,8 @@ def test_units_rates_and_computed_payouts(ledger):
     assert ledger.loc["D", "computed_payout"] == 0.0
     assert ledger.loc["F", ["units", "rate", "total_payout", "payout_rows"]].tolist() == [4, 100.0, 400.0, 2]
     assert ledger.loc["F", "note"] == "payout rows disagree on rate; the first row's is used"
+    assert ledger.loc["C", "note"] == NO_RATE_NOTE == "no rate in payouts.csv: cannot be checked"
+    assert ledger.loc[["A", "B", "D", "E", "G", "U"], "note"].isna().all()
 
 
 def test_missing_payouts_have_empty_basis_rate_and_computed(ledger):
@@ -118,3 +120,62 @@ def test_ledger_is_not_date_or_campaign_filtered_but_follows_influencer_filters(
     instagram = payout_ledger(View(dataset, Filters.make(platforms=["Instagram"])))
     assert "U" not in set(instagram["influencer_id"])
     assert list(everything.columns[: len(LEDGER_COLUMNS)]) == LEDGER_COLUMNS
+
+
+def test_no_rate_status_and_its_precedence(make_dataset):
+    # Every influencer has 2 posts (post basis), so rate x units = 2 x 100 = 200 where a rate is given.
+    people = ["R", "N", "M", "X", "K", "S"]
+    dataset = make_dataset(
+        influencers=[{"influencer_id": i} for i in [*people, "Z"]],
+        posts=[{"influencer_id": i, "date": "2025-06-01"} for i in people for _ in range(2)],
+        payouts=[
+            # R: no rate, 2 posts: rate shown as 250 / 2 = 125, but nothing to check it against.
+            {"influencer_id": "R", "basis": "post", "total_payout": 250.0},
+            # N: no rate and no units (order basis, no coded orders): no_units wins.
+            {"influencer_id": "N", "basis": "order", "total_payout": 80.0},
+            # X: rate 100, paid 203 = 1.5% over 200 -> mismatch.
+            {"influencer_id": "X", "basis": "post", "total_payout": 203.0, "rate": 100.0},
+            # K: rate 100, paid 201 = 0.5% over 200 -> ok.
+            {"influencer_id": "K", "basis": "post", "total_payout": 201.0, "rate": 100.0},
+            # S: two rows, the first without a rate: the first row's rate is the one used -> no_rate
+            # (rate shown 200 / 2; a missing rate is not counted as a second, disagreeing rate).
+            {"influencer_id": "S", "basis": "post", "total_payout": 150.0},
+            {"influencer_id": "S", "basis": "post", "total_payout": 50.0, "rate": 100.0},
+            # Z: no rate and no posts -> no_units.
+            {"influencer_id": "Z", "basis": "post", "total_payout": 40.0},
+        ],
+    )
+    # M has no payout row -> missing.
+    ledger = payout_ledger(View(dataset)).set_index("influencer_id")
+    assert ledger["status"].to_dict() == {
+        "R": "no_rate",
+        "N": "no_units",
+        "M": "missing",
+        "X": "mismatch",
+        "K": "ok",
+        "S": "no_rate",
+        "Z": "no_units",
+    }
+    assert ledger.loc["R", ["rate", "units", "total_payout", "computed_payout"]].tolist() == [
+        125.0,
+        2,
+        250.0,
+        250.0,
+    ]
+    assert ledger.loc["R", "note"] == NO_RATE_NOTE
+    assert ledger.loc["S", ["rate", "units", "total_payout"]].tolist() == [100.0, 2, 200.0]
+    assert ledger.loc["S", "note"] == NO_RATE_NOTE + "; several payout rows, totals summed"
+    assert ledger.loc["X", "computed_payout"] == 200.0
+    assert ledger.loc[["N", "M", "X", "K", "Z"], "note"].isna().all()
+    assert STATUSES == ("missing", "no_units", "no_rate", "mismatch", "ok")
+
+
+def test_a_file_without_a_rate_column_checks_nothing(make_dataset):
+    dataset = make_dataset(
+        influencers=[{"influencer_id": "A"}],
+        posts=[{"influencer_id": "A", "date": "2025-06-01"}],
+        payouts=[{"influencer_id": "A", "basis": "post", "total_payout": 100.0}],
+    )
+    dataset.payouts.drop(columns="rate", inplace=True)
+    ledger = payout_ledger(View(dataset))
+    assert ledger[["status", "rate", "computed_payout"]].values.tolist() == [["no_rate", 100.0, 100.0]]
