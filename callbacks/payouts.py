@@ -2,7 +2,7 @@
 
 The ledger follows the influencer filters only (payouts carry no dates or campaigns). The optimizer is
 ``metrics.budget.recommend`` on the current view with last-touch revenue whatever the model; its download
-``export-budget`` is budget.csv for the plan shown, so with the default bounds and nothing locked it equals
+``export-budget`` is budget.csv for the plan shown (``export-budget_fit`` its budget_fit.csv), so with the default bounds and nothing locked it equals
 ``python -m metrics export --budget N`` for the same filters and total N.
 """
 
@@ -123,8 +123,9 @@ def bounds_problem(total: float | None, lower: float | None, upper: float | None
     return None
 
 
+# Named apart from the earlier plan (without the fit's details) so no entry cached before is read back.
 @cache.cache.memoize()
-def _plan(
+def _plan_with_fit(
     key: str,
     filters: Filters,
     options: Options,
@@ -139,8 +140,10 @@ def _plan(
     fit = result.fit
     return {
         "table": cache.to_ipc(result.table),
+        "fit_table": cache.to_ipc(budget.fit_table(result)),
         "b": result.b,
         "fit": fit.summary if fit is not None else "",
+        "identified": bool(fit is not None and fit.identified),
         "current_spend": result.current_spend,
         "recommended_spend": result.recommended_spend,
         "predicted_revenue_current": result.predicted_revenue_current,
@@ -165,10 +168,44 @@ def budget_plan(
 
     Memoized on (dataset, filters, total, bounds, locked); the model is always last touch.
     """
-    plan = _plan(
+    plan = _plan_with_fit(
         key, filters, budget_options(options), total, float(lower), float(upper), tuple(sorted(locked))
     )
     return cache.from_ipc(plan["table"]), {k: v for k, v in plan.items() if k != "table"}
+
+
+def budget_fit_table(
+    key: str,
+    filters: Filters,
+    options: Options,
+    total: float | None = None,
+    lower: float = DEFAULT_LOWER,
+    upper: float = DEFAULT_UPPER,
+    locked: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Return budget_fit.csv's row for the plan :func:`budget_plan` gives for the same arguments."""
+    plan = _plan_with_fit(
+        key, filters, budget_options(options), total, float(lower), float(upper), tuple(sorted(locked))
+    )
+    return cache.from_ipc(plan["fit_table"])
+
+
+FIT_TOOLTIP = (
+    "Each influencer's revenue is modelled as a × spend^b. b is fitted within influencers (log-log, "
+    "fixed effects) on each 14-day period's post-basis spend against the last-touch revenue its posts "
+    "bring in the 14 days after them; the 95% interval comes from resampling influencers. b is used when "
+    "at least 30 influencer-periods fit it and the interval is at most 0.4 wide; otherwise the usual 0.6."
+)
+
+
+def fit_sentence(totals: dict) -> html.Div:
+    """Return the plain-words line saying how returns diminish and where b comes from (maths in the tooltip)."""
+    return html.Div(
+        totals["fit"] + ".",
+        id=ids.BUDGET_FIT,
+        title=FIT_TOOLTIP,
+        className="small mb-2" + ("" if totals["identified"] else " text-warning-emphasis fw-semibold"),
+    )
 
 
 def _stat(label: str, value: str, title: str | None = None) -> html.Div:
@@ -232,12 +269,14 @@ def update_budget(
                 f"{'+' if change > 0 else ''}{formats.inr(change)} ({relative})",
                 "Predicted revenue with the plan − predicted revenue now.",
             ),
-            _stat("Exponent b", f"{totals['b']:.3f}", totals["fit"]),
+            _stat("Exponent b", f"{totals['b']:.2f}", FIT_TOOLTIP),
         ],
         className="detail-stats d-flex flex-wrap gap-4 mb-2",
     )
     parts: list[Component] = [stats]
-    notes = [totals["fit"] + "."] if totals["fit"] else []
+    if totals["fit"]:
+        parts.append(fit_sentence(totals))
+    notes = []
     notes.append(f"{len(table):,} influencers with spend; last-touch revenue whatever the model selected.")
     if totals["excluded"]:
         notes.append(f"{totals['excluded']:,} without spend are left out.")
@@ -287,6 +326,33 @@ def update_budget_download(
     return dcc.send_bytes(export.to_csv_bytes(export.conform(table, "budget")), "budget.csv", type="text/csv")
 
 
+def update_budget_fit_download(
+    clicks: int | None,
+    store: dict | None,
+    total: float | None,
+    lower: float | None,
+    upper: float | None,
+    locked: list | None,
+) -> dict:
+    """
+    Return budget_fit.csv of the plan shown (``metrics.export`` format).
+
+    With the default bounds and nothing locked it equals the file ``python -m metrics export --budget N``
+    writes for the same filters, N being the total (the current total spend when the input is empty).
+    """
+    state = SessionState.from_store(store)
+    if not clicks or state.key is None or bounds_problem(total, lower, upper) is not None:
+        raise PreventUpdate
+    try:
+        row = budget_fit_table(
+            state.key, state.filters, state.options, total, lower, upper, tuple(locked or ())
+        )
+    except datasets.DatasetExpired:
+        raise PreventUpdate from None
+    data = export.to_csv_bytes(export.conform(row, "budget_fit"))
+    return dcc.send_bytes(data, "budget_fit.csv", type="text/csv")
+
+
 def register(app: Dash) -> None:
     """Register the Payouts tab callbacks: ledger and chart, optimizer, budget.csv download."""
     app.callback(
@@ -311,3 +377,9 @@ def register(app: Dash) -> None:
         *[State(i.component_id, i.component_property) for i in inputs],
         prevent_initial_call=True,
     )(update_budget_download)
+    app.callback(
+        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+        Input(ids.EXPORT["budget_fit"], "n_clicks"),
+        *[State(i.component_id, i.component_property) for i in inputs],
+        prevent_initial_call=True,
+    )(update_budget_fit_download)

@@ -392,7 +392,14 @@ ORDER_BASIS_SHARE = 0.3
 MISMATCH_SHARE = 0.03
 
 
-def generate(size: str, seed: int = 7, *, causal: bool = False) -> dict[str, pd.DataFrame]:
+def generate(
+    size: str,
+    seed: int = 7,
+    *,
+    response_exponent: float = RESPONSE_EXPONENT,
+    response_days: int | None = None,
+    causal: bool = False,
+) -> dict[str, pd.DataFrame]:
     """
     Generate the four input files of one workload.
 
@@ -402,6 +409,15 @@ def generate(size: str, seed: int = 7, *, causal: bool = False) -> dict[str, pd.
         Workload size (docs/demo-data.md); "XS" is a small size for tests.
     seed : int, default 7
         Seed of ``numpy.random.default_rng``; equal seeds give identical frames.
+    response_exponent : float, default ``RESPONSE_EXPONENT`` (0.75)
+        The planted response exponent b: an influencer's coded conversions in a week grow as its posts
+        that week ** b, and a post-paid influencer's fee is a fixed rate per post, so its last-touch
+        revenue grows as its post-basis spend ** b (docs/budget.md checks the fit recovers it). The
+        default leaves the demo data unchanged.
+    response_days : int, optional
+        When given, each coded click and conversion comes a uniformly drawn 0 to ``response_days - 1``
+        days after its post (cut at the data's end), so a week's posts sell over the following weeks as
+        real posts do. None (the demo) keeps them in the post's own week, a short lag after it.
 
     causal : bool, default False
         Also return ``causal``: the incremental revenue the generator planted, per (influencer,
@@ -429,7 +445,7 @@ def generate(size: str, seed: int = 7, *, causal: bool = False) -> dict[str, pd.
     rng_influencers, rng_posts, rng_tracking, rng_payouts = np.random.default_rng(seed).spawn(4)
     roster = _influencers(rng_influencers, counts.influencers)
     posts = _posts(rng_posts, roster, counts.posts)
-    tracking = _tracking(rng_tracking, roster, posts, counts.tracking)
+    tracking = _tracking(rng_tracking, roster, posts, counts.tracking, response_exponent, response_days)
     payouts = _payouts(rng_payouts, roster, posts, tracking)
     frames = {
         "influencers": roster.frame,
@@ -707,7 +723,14 @@ class _Tracking:
     causal: pd.DataFrame  # the planted incremental revenue per (influencer, campaign): see causal_record
 
 
-def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) -> _Tracking:
+def _tracking(
+    rng: np.random.Generator,
+    roster: _Roster,
+    posts: _Posts,
+    n: int,
+    response_exponent: float,
+    response_days: int | None,
+) -> _Tracking:
     # 1. Influencer-week activity drives conversions and clicks with diminishing returns.
     week = (posts.day + WEEK_SHIFT) // 7
     n_weeks = int(week.max()) + 1
@@ -716,7 +739,7 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
         (posts.influencer * n_weeks + week)[by_week], return_index=True, return_counts=True
     )
     group_influencer = posts.influencer[by_week][group_start]
-    activity = roster.audience[group_influencer] * group_posts**RESPONSE_EXPONENT
+    activity = roster.audience[group_influencer] * group_posts**response_exponent
     conversions_per_group = rng.poisson(
         _scaled(activity * roster.converting[group_influencer], CONVERSION_SHARE * n)
     )
@@ -727,6 +750,9 @@ def _tracking(rng: np.random.Generator, roster: _Roster, posts: _Posts, n: int) 
         group = np.repeat(np.arange(len(group_start)), per_group)
         pick = group_start[group] + (rng.random(len(group)) * group_posts[group]).astype(int)
         post = by_week[pick]
+        if response_days is not None:
+            delay = rng.integers(0, response_days, len(post))
+            return post, np.minimum(posts.day[post] + delay, PERIOD_DAYS - 1)
         week_end = (week[post] + 1) * 7 - 1 - WEEK_SHIFT
         day = np.minimum(posts.day[post] + _lag(rng, len(post)), np.minimum(week_end, PERIOD_DAYS - 1))
         return post, day

@@ -98,6 +98,7 @@ EXPORT_FILES = (
     "payouts",
     "personas",
     "budget",
+    "budget_fit",
     "trends",
     "insights",
     "data_quality",
@@ -148,3 +149,4 @@ BUDGET_UPPER = "budget-upper"
 BUDGET_LOCKED = "budget-locked"
 BUDGET_BODY = "budget-body"
 BUDGET_TABLE = "budget-table"
+BUDGET_FIT = "budget-fit"  # the plain-words line on the response curve's exponent (fitted or the prior)

@@ -28,6 +28,7 @@ LEDGER_ROW_STYLE = {
         {"condition": "params.data.status === 'mismatch'", "style": {"backgroundColor": "#FDE2D2"}},
         {"condition": "params.data.status === 'missing'", "style": {"backgroundColor": "#FFF3CD"}},
         {"condition": "params.data.status === 'no_units'", "style": {"backgroundColor": "#E9ECEF"}},
+        {"condition": "params.data.status === 'no_rate'", "style": {"backgroundColor": "#DCEBFA"}},
     ]
 }
 
@@ -145,7 +146,9 @@ def layout() -> html.Div:
                     dbc.Alert(CAVEAT, color="info", className="small py-2 mb-2 budget-caveat"),
                     dcc.Loading(html.Div(id=ids.BUDGET_BODY), delay_show=300, type="dot"),
                 ],
-                actions=export_button("budget"),
+                actions=html.Div(
+                    [export_button("budget"), export_button("budget_fit")], className="d-flex gap-2"
+                ),
             ),
         ]
     )

@@ -39,7 +39,7 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
-BUDGET_HELP = "total budget: also write budget.csv"
+BUDGET_HELP = "total budget: also write budget.csv and budget_fit.csv"
 
 
 def add_view_arguments(parser: argparse.ArgumentParser, *, budget_help: str = BUDGET_HELP) -> None:
@@ -145,6 +145,11 @@ def run_export(args: argparse.Namespace) -> int:
         raise InputRejected(str(args.data), "no such directory")
 
     dataset = ingest.read_dir(args.data)
+    if budget is not None:
+        # The same words as the dashboard's budget panel; the plan still uses the nearer feasible total.
+        message = export.budget_message(dataset, filters, options, budget)
+        if message:
+            print(message, file=sys.stderr)
     written, seconds = export.export(dataset, args.out, filters, options, budget=budget)
     print(f"wrote {len(written)} files to {args.out} in {seconds:.2f} s ({options.model})")
     return EXIT_OK

@@ -57,6 +57,7 @@ COLUMNS: dict[str, list[str]] = {
         "predicted_revenue_recommended",
         "marginal_roas",
     ],
+    "budget_fit": budget_optimizer.FIT_COLUMNS,
     "trends": tables.TREND_COLUMNS,
     "insights": insights.INSIGHT_COLUMNS,
     "data_quality": QUALITY_COLUMNS,
@@ -155,7 +156,26 @@ def data_quality_file(view: View) -> pd.DataFrame:
 
 def budget_file(view: View, total: float | None = None) -> pd.DataFrame:
     """Build budget.csv: the recommended split of ``total`` (default: the view's current spend)."""
-    return conform(budget_optimizer.recommend(view, total).table, "budget")
+    return budget_files(view, total)["budget"]
+
+
+def budget_fit_file(view: View, total: float | None = None) -> pd.DataFrame:
+    """Build budget_fit.csv: the curve's exponent, its interval and the plan's totals, one row."""
+    return budget_files(view, total)["budget_fit"]
+
+
+def budget_files(view: View, total: float | None = None) -> dict[str, pd.DataFrame]:
+    """Build budget.csv and budget_fit.csv from one plan (the fit's bootstrap runs once)."""
+    plan = budget_optimizer.recommend(view, total)
+    return {
+        "budget": conform(plan.table, "budget"),
+        "budget_fit": conform(budget_optimizer.fit_table(plan), "budget_fit"),
+    }
+
+
+def budget_message(dataset: Dataset, filters: Filters | None, options: Options | None, total: float) -> str:
+    """Return the dashboard's message when ``total`` is outside what the default bounds allow, or ""."""
+    return budget_optimizer.clip_message(View(dataset, filters, options), total)
 
 
 # File name (without .csv) -> builder, in the contract's file order.
@@ -179,8 +199,8 @@ def build_table(name: str, view: View, *, budget: float | None = None) -> pd.Dat
 
     The dashboard's ``export-<name>`` buttons use this so they send the CLI's bytes for the same view.
     """
-    if name == "budget":
-        return budget_file(view, budget)
+    if name in ("budget", "budget_fit"):
+        return budget_files(view, budget)[name]
     if name not in BUILDERS:
         raise KeyError(f"unknown export file {name!r}; choose one of {', '.join(BUILDERS)}")
     return BUILDERS[name](view)
@@ -234,7 +254,7 @@ def build_tables(
     built = build_with_insights(view)
     files = {f"{name}.csv": frame for name, frame in built.items()}
     if budget is not None:
-        files["budget.csv"] = budget_file(view, budget)
+        files.update({f"{name}.csv": frame for name, frame in budget_files(view, budget).items()})
         order = list(COLUMNS)
         files = dict(sorted(files.items(), key=lambda item: order.index(item[0].removesuffix(".csv"))))
     return files

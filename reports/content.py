@@ -40,7 +40,7 @@ class ReportData:
     ----------
     tables : dict of str to DataFrame
         Export file name without ``.csv`` (``"kpis"``, ``"campaigns"``, ...) -> the frame that file holds,
-        in the export contract's file order; ``"budget"`` is always present.
+        in the export contract's file order; ``"budget"`` and ``"budget_fit"`` are always present.
     filters, options : Filters, Options
         The view.
     budget : BudgetResult
@@ -163,6 +163,7 @@ def collect(
     recommendation = budget_optimizer.recommend(view, budget)
     tables = export.build_with_insights(view)
     tables["budget"] = export.conform(recommendation.table, "budget")
+    tables["budget_fit"] = export.conform(budget_optimizer.fit_table(recommendation), "budget_fit")
     order = list(export.COLUMNS)
     tables = dict(sorted(tables.items(), key=lambda item: order.index(item[0])))
     extra = {} if generated is None else {"generated": generated}

@@ -2,7 +2,8 @@
 
 * a and b are paid ₹100 per post for one post each; a's buyer spends ₹400, b's ₹100 (last touch);
 * c is owed rate ₹100 x 2 posts = ₹200 but was paid ₹0: a mismatch, and no spend for the optimizer;
-* with fewer than 30 influencer-weeks the curve exponent is the default b = 0.6. Marginal returns are
+* a and b each have one 14-day period of spend: no point to fit the curve on, so the exponent is the
+  prior b = 0.6, and the panel says so. Marginal returns are
   equal when s_a / s_b = 4^(1 / 0.4) = 32, so b falls to its lower bound ₹50 and a takes ₹150 of ₹200;
   predicted revenue a 400 x 1.5^0.6, b 100 x 0.5^0.6, marginal ROAS 0.6 x predicted / spend.
 """
@@ -95,7 +96,12 @@ def test_budget_plan_matches_hand_computation(store):
     assert rows["b"]["predicted_revenue_recommended"] == pytest.approx(100 * 0.5**0.6)
     assert rows["a"]["marginal_roas"] == pytest.approx(0.6 * 400 * 1.5**0.6 / 150)
     assert rows["a"]["predicted_revenue_current"] == 400.0
-    assert "0.600" in str(body) and "c" not in rows
+    assert "0.60" in str(body) and "c" not in rows
+    fit = component(body, ids.BUDGET_FIT)
+    assert fit.children == (
+        "Too few points to fit the curve (0 influencer-periods, 30 needed): using the usual 0.6."
+    )
+    assert fit.title == tab.FIT_TOOLTIP and "log-log" in fit.title
     assert [o["value"] for o in lock_options] == ["a", "b"]
 
 
@@ -107,11 +113,17 @@ def test_locked_influencer_keeps_its_spend(store):
     assert "keeps every influencer at today's spend" in str(body)
 
 
-def test_budget_above_the_bounds_is_clipped_with_a_message(store):
-    """₹1,000 exceeds the ₹400 that 2x bounds allow: the plan uses ₹400 and a warning says so."""
+def test_budget_above_the_bounds_is_clipped_with_a_message(store, small, tmp_path, capsys):
+    """₹1,000 exceeds the ₹400 that 2x bounds allow: the plan uses ₹400, the panel and the CLI say so."""
     body, _ = tab.update_budget(store, 1000, 0.5, 2.0, [])
     assert sum(r["recommended_spend"] for r in plan_rows(body).values()) == pytest.approx(400.0)
-    assert "above the largest total the bounds allow" in str(body)
+    message = (
+        "The budget ₹1,000 is above the largest total the bounds allow (₹400, every influencer at its "
+        "upper bound): the plan uses ₹400."
+    )
+    assert component(body, "budget-message").children == message
+    assert cli_main(["export", "--data", str(small), "--out", str(tmp_path / "out"), "--budget", "1000"]) == 0
+    assert capsys.readouterr().err == message + "\n"
 
 
 def test_inverted_bounds_are_refused(store):
@@ -127,6 +139,88 @@ def test_budget_download_equals_cli(store, small, tmp_path):
     sent = tab.update_budget_download(1, store, 200, 0.5, 2.0, [])
     assert sent["filename"] == "budget.csv"
     assert base64.b64decode(sent["content"]) == (tmp_path / "out" / "budget.csv").read_bytes()
+
+
+def test_budget_fit_download_equals_cli(store, small, tmp_path):
+    """export-budget_fit (default bounds, nothing locked) sends the CLI's budget_fit.csv for --budget 200."""
+    assert cli_main(["export", "--data", str(small), "--out", str(tmp_path / "out"), "--budget", "200"]) == 0
+    sent = tab.update_budget_fit_download(1, store, 200, 0.5, 2.0, [])
+    assert sent["filename"] == "budget_fit.csv"
+    written = (tmp_path / "out" / "budget_fit.csv").read_bytes()
+    assert base64.b64decode(sent["content"]) == written
+    # The prior, no interval (empty cells), 0 points; ₹200 asked and used; revenue now 400 + 100.
+    predicted = 400 * 1.5**0.6 + 100 * 0.5**0.6
+    header, line = written.decode().splitlines()
+    assert header == (
+        "b,b_low,b_high,points,identified,budget_requested,budget_used,predicted_revenue_current,"
+        "predicted_revenue_recommended"
+    )
+    row = line.split(",")
+    assert row[:6] == ["0.6", "", "", "0", "False", "200.0"]
+    assert float(row[6]) == pytest.approx(200.0, rel=1e-12)
+    assert row[7] == "500.0"
+    assert float(row[8]) == pytest.approx(predicted, rel=1e-12)
+
+
+# Four post-paid influencers over ten 14-day periods from Monday 6 Jan 2025 (periods are counted from a
+# Monday in 1970, so that day starts one): in a period with k posts at ₹100 each, one order on the first
+# post's day brings scale x (100 k)^0.5. Every point lies on its curve, so the fit is exactly b = 0.5
+# and every bootstrap sample agrees: 40 influencer-periods, interval 0.50-0.50.
+POSTS_PER_PERIOD = {"p": [1, 2, 3, 4, 1, 2, 3, 4, 1, 2], "q": [2, 1, 4, 3, 2, 1, 4, 3, 2, 1]}
+POSTS_PER_PERIOD |= {"r": POSTS_PER_PERIOD["p"][::-1], "s": POSTS_PER_PERIOD["q"][::-1]}
+SCALE = {"p": 10.0, "q": 20.0, "r": 30.0, "s": 40.0}
+
+
+@pytest.fixture
+def curve_store(make_dataset, write_csvs, tmp_path, upload_folder):
+    """Return the session store of the four-influencer dataset whose exponent is exactly 0.5."""
+    import pandas as pd
+
+    posts, tracking, payouts = [], [], []
+    for influencer, counts in POSTS_PER_PERIOD.items():
+        for period, k in enumerate(counts):
+            start = pd.Timestamp("2025-01-06") + pd.Timedelta(days=14 * period)
+            posts += [
+                {"influencer_id": influencer, "date": (start + pd.Timedelta(days=d)).strftime("%Y-%m-%d")}
+                for d in range(k)
+            ]
+            tracking.append(
+                {
+                    "influencer_id": influencer,
+                    "campaign": "Spring",
+                    "user_id": f"{influencer}{period}",
+                    "date": start.strftime("%Y-%m-%d"),
+                    "orders": 1,
+                    "revenue": SCALE[influencer] * (100.0 * k) ** 0.5,
+                }
+            )
+        payouts.append(
+            {"influencer_id": influencer, "basis": "post", "rate": 100.0, "total_payout": 100.0 * sum(counts)}
+        )
+    dataset = make_dataset(
+        influencers=[{"influencer_id": i, "name": f"Name {i}"} for i in POSTS_PER_PERIOD],
+        posts=posts,
+        tracking=tracking,
+        payouts=payouts,
+    )
+    loaded = upload_folder(write_csvs(dataset, tmp_path / "curve"))
+    return session.update_session(loaded, None, None, "last_touch", *[None] * len(sidebar.LIST_FILTERS))
+
+
+def test_fitted_exponent_is_shown_in_plain_words(curve_store):
+    """Identified: the panel gives b, its interval and the number of points, and uses the fitted b."""
+    body, _ = tab.update_budget(curve_store, None, 0.5, 2.0, [])
+    assert component(body, ids.BUDGET_FIT).children == (
+        "Each extra rupee earns a little less than the one before (fitted from 40 influencer-periods: "
+        "b = 0.50, 95% interval 0.50–0.50)."
+    )
+    _, totals = tab.budget_plan(curve_store["key"], *tab_state(curve_store))
+    assert totals["b"] == pytest.approx(0.5, abs=1e-12) and totals["identified"]
+
+
+def tab_state(store):
+    state = session.SessionState.from_store(store)
+    return state.filters, state.options
 
 
 def test_no_data_shows_a_note():

@@ -1,7 +1,7 @@
 """The Influencers and Payouts tabs in a real browser: they render cleanly and download the CLI's files.
 
 Run with ``pytest --headless``. Screenshots land in tests/artifacts/ (tab-influencers-detail,
-tab-payouts-budget).
+tab-payouts-budget, payouts-budget-panel).
 """
 
 from __future__ import annotations
@@ -102,6 +102,15 @@ def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, tmp_path
     screenshot("tab-payouts")
     click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['budget']}"))
     assert downloaded(dash_duo, "budget.csv") == (tmp_path / "cli" / "budget.csv").read_bytes()
+    click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['budget_fit']}"))
+    assert downloaded(dash_duo, "budget_fit.csv") == (tmp_path / "cli" / "budget_fit.csv").read_bytes()
+    # The exponent in words, with its interval and points; the maths in the tooltip.
+    fit = dash_duo.find_element(f"#{ids.BUDGET_FIT}")
+    assert fit.text.startswith("Each extra rupee earns a little less than the one before (fitted from ")
+    assert "influencer-periods: b = " in fit.text and "95% interval" in fit.text
+    assert "log-log" in fit.get_attribute("title")
     full_page(dash_duo)
-    screenshot("tab-payouts-budget")
+    page = screenshot("tab-payouts-budget")
+    panel = fit.find_element(By.XPATH, "./ancestor::div[contains(@class, 'card')][1]")
+    panel.screenshot(str(page.parent / "payouts-budget-panel.png"))
     assert dash_duo.get_logs() == []
