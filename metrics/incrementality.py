@@ -116,15 +116,15 @@ class _Panel:
         # Exposures are in user order: each user's exposures form one run.
         run_start = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
         run_length = np.diff(np.r_[run_start, n_exposures])
-        first_day = np.repeat(np.minimum.reduceat(days, run_start), run_length)  # t0 of the user
-        eligible = (first_day >= window) & (days + window <= self.n_days)
+        run_t0 = np.minimum.reduceat(days, run_start)  # t0 of each user
+        eligible = (np.repeat(run_t0, run_length) >= window) & (days + window <= self.n_days)
         if self.n_control == 0 or not eligible.any():
             return _Effects(eligible, effect)
 
         # Every exposure of a user with an eligible one shapes that user's coverage n_u(d).
-        has_eligible = np.repeat(np.logical_or.reduceat(eligible, run_start), run_length)
-        active = np.flatnonzero(has_eligible)
-        a_users, a_days, a_t0 = users[active], days[active], first_day[active]
+        run_active = np.logical_or.reduceat(eligible, run_start)
+        active = np.flatnonzero(np.repeat(run_active, run_length))
+        a_users, a_days = users[active], days[active]
         a_ends = np.minimum(a_days + window, self.n_days)  # the day after the window, cut at D1 + 1
 
         # Coverage events: +1 where a window opens, -1 the day after it closes, keyed by (user, day).
@@ -134,15 +134,17 @@ class _Panel:
         order, sorted_keys = _sort_keys(event_keys)
         new_key = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
         keys = sorted_keys[new_key]
+        key_of_event = np.empty(len(order), dtype=np.int64)  # each event's position among the keys
+        key_of_event[order] = np.cumsum(new_key) - 1
         covering = np.cumsum(steps[order])[np.r_[np.flatnonzero(new_key)[1:] - 1, len(order) - 1]]
         event_user, event_day = keys // stride, keys % stride
 
-        # Baseline b_u over the pre window [t0 - L, t0 - 1], one value per active exposure's user.
+        # Baseline b_u over the pre window [t0 - L, t0 - 1] of each user with an eligible exposure.
         control = self.control_before_day / self.n_control
-        own_pre = self.revenue_before(a_users, a_t0) - self.revenue_before(a_users, a_t0 - window)
-        baseline = (own_pre - (control[a_t0] - control[a_t0 - window])) / window
-        user_baseline = np.zeros(int(event_user.max()) + 1)
-        user_baseline[a_users] = baseline
+        b_users, t0 = users[run_start[run_active]], run_t0[run_active]
+        own_pre = self.revenue_before(b_users, t0) - self.revenue_before(b_users, t0 - window)
+        user_baseline = np.zeros(int(b_users[-1]) + 1)  # users ascend with the runs
+        user_baseline[b_users] = (own_pre - (control[t0] - control[t0 - window])) / window
 
         # Each segment [key, next key) with n >= 1 belongs to one user (windows close within the user).
         revenue_at = self.revenue_before(event_user, event_day)
@@ -157,15 +159,14 @@ class _Panel:
         share[segment] = lift / covering[segment]
         shares_before = np.concatenate([[0.0], np.cumsum(share)])
 
-        measured = eligible[active]
-        opens = np.searchsorted(keys, a_users[measured] * stride + a_days[measured])
-        closes = np.searchsorted(keys, a_users[measured] * stride + a_ends[measured])
+        measured = np.flatnonzero(eligible[active])
+        opens, closes = key_of_event[measured], key_of_event[len(active) + measured]
         effect[active[measured]] = shares_before[closes] - shares_before[opens]
         return _Effects(eligible, effect)
 
     def resample_weights(self, population: np.ndarray, resamples: int, seed: int) -> np.ndarray:
         """
-        Return how often each population user is drawn in each resample, shape (users, resamples).
+        Return how often each population user is drawn in each resample, shape (resamples, users).
 
         ``population`` lists user codes in the bootstrap's order; resample r draws
         ``rng.integers(0, M, size=M)`` from ``numpy.random.default_rng(seed)`` in turn (several resamples
@@ -195,6 +196,7 @@ class _Panel:
                 counting = counter.submit(count, draws, first)
             if counting is not None:
                 counting.result()
+        # Each user's counts contiguous: the bootstrap gathers whole rows of its units' users.
         weights = np.ascontiguousarray(counts.T)
         # Only the latest population's counts are kept: the tables of one filter state come together.
         self._cache["weights"] = (resamples, seed, population, weights)
@@ -370,9 +372,13 @@ def _bootstrap_values(
     def reduce_blocks(chosen: range) -> None:
         for block in chosen:
             rows = unit_row[starts[block] : ends[block]]
-            # einsum multiplies the one-byte counts directly: converting them first costs more.
+            # einsum multiplies the one-byte counts directly: converting them first costs more. Each
+            # resample's row of counts stays in cache while a block's users are gathered from it.
             np.einsum(
-                "ur,cu->cr", weights[rows], unit_sums[:, starts[block] : ends[block]], out=block_totals[block]
+                "ur,cu->cr",
+                weights[rows],
+                unit_sums[:, starts[block] : ends[block]],
+                out=block_totals[block],
             )
 
     # numpy's loops release the GIL: the later half of the blocks runs on a second core.
