@@ -114,3 +114,20 @@ def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, tmp_path
     panel = fit.find_element(By.XPATH, "./ancestor::div[contains(@class, 'card')][1]")
     panel.screenshot(str(page.parent / "payouts-budget-panel.png"))
     assert dash_duo.get_logs() == []
+
+
+def test_budget_panel_says_plainly_when_the_curve_cannot_be_fitted(dash_duo, make_app, screenshot):
+    """Two weeks of the demo hold too few influencer-periods: the panel says so and uses the usual 0.6."""
+    dash_duo.start_server(make_app())
+    dash_duo.driver.set_window_size(*WIDE)
+    dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_DATASET}", "Demo data", timeout=LOAD_TIMEOUT)
+    dash_duo.driver.get(f"{dash_duo.server_url}/?start=2025-09-15&end=2025-09-30&tab=payouts")
+    dash_duo.wait_for_contains_text(f"#{ids.BUDGET_FIT}", "Too few points", timeout=LOAD_TIMEOUT)
+    fit = dash_duo.find_element(f"#{ids.BUDGET_FIT}")
+    assert fit.text.startswith("Too few points to fit the curve (")
+    assert fit.text.endswith("influencer-periods, 30 needed): using the usual 0.6.")
+    full_page(dash_duo)
+    page = screenshot("tab-payouts-budget-prior")
+    panel = fit.find_element(By.XPATH, "./ancestor::div[contains(@class, 'card')][1]")
+    panel.screenshot(str(page.parent / "payouts-budget-panel-prior.png"))
+    assert dash_duo.get_logs() == []
