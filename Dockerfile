@@ -16,12 +16,12 @@ ENV VIRTUAL_ENV=/opt/venv \
 RUN python -m venv "$VIRTUAL_ENV"
 
 WORKDIR /src
-# Dependencies first, from pyproject.toml alone: this layer is rebuilt only when the dependency list
-# changes, not on every code edit. Only [project].dependencies (no test extra); every one ships wheels
-# for linux/amd64 and arm64, so no compiler is needed.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
-    && "$VIRTUAL_ENV/bin/pip" install --no-cache-dir -r requirements.txt
+# Dependencies first, from the runtime lock alone (requirements/runtime.txt: pyproject.toml's
+# [project].dependencies resolved to exact versions with their hashes by `make lock`, no test extra):
+# this layer is rebuilt only when the lock changes, and the same commit always installs the same files.
+# Every one ships wheels for linux/amd64 and arm64, so no compiler is needed.
+COPY requirements/runtime.txt ./requirements.txt
+RUN "$VIRTUAL_ENV/bin/pip" install --no-cache-dir --require-hashes -r requirements.txt
 # Test suites, C headers and pip itself are not needed to run the app: about 80 MB less. (setuptools
 # stays: dash declares it as a dependency.)
 RUN site="$("$VIRTUAL_ENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
@@ -43,12 +43,13 @@ ENV VIRTUAL_ENV=/opt/venv \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PORT=8050 \
-    CACHE_DIR=/var/cache/influencer-dashboard
+    CACHE_DIR=/var/cache/influencer-dashboard \
+    LIBRARY_DIR=/var/lib/influencer-dashboard/library
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app \
-    && mkdir -p "$CACHE_DIR" \
-    && chown app:app "$CACHE_DIR"
+    && mkdir -p "$CACHE_DIR" "$LIBRARY_DIR" \
+    && chown app:app "$CACHE_DIR" "$LIBRARY_DIR"
 
 COPY --from=build /opt/venv /opt/venv
 
@@ -62,6 +63,7 @@ COPY callbacks ./callbacks
 COPY figures ./figures
 COPY reports ./reports
 COPY data ./data
+COPY store ./store
 COPY assets ./assets
 # Bytecode compiled now: the app user cannot write __pycache__ next to root-owned code at run time.
 RUN python -m compileall -q /app
@@ -69,8 +71,10 @@ RUN python -m compileall -q /app
 USER app:app
 EXPOSE 8050
 # The file cache (when CACHE_REDIS_URL is not set) is in $CACHE_DIR: mount a volume there to keep
-# datasets across container restarts (docker-compose.yml does). No VOLUME line, so a plain `docker run`
-# leaves no anonymous volume behind.
+# datasets across container restarts (docker-compose.yml does); no VOLUME for it, so a plain `docker run`
+# leaves no anonymous volume behind for a cache. Saved datasets are the team's data, not a cache: their
+# folder is a volume, so they outlive the container even when no volume was named (docs/deployment.md).
+VOLUME ["/var/lib/influencer-dashboard/library"]
 
 # python's urllib (slim has no curl): exit non-zero unless /healthz answers 200 (503 = cache unreachable).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -17,6 +17,7 @@ MODULES = (
     "kpis",
     "tabs",
     "data",
+    "library",
     "overview",
     "campaigns",
     "roi",

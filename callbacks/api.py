@@ -2,28 +2,37 @@
 
 * ``POST /api/datasets`` — multipart with the four CSV files (fields ``influencers``, ``posts``,
   ``tracking``, ``payouts``); the same ingest, size and row limits as the Data tab. Answers 201 with
-  ``{"key", "rows", "rows_dropped", "quality_rows"}``.
+  ``{"key", "rows", "rows_dropped", "quality_rows"}``. With a ``name`` form field the dataset is also
+  saved for the team (``LIBRARY_DIR``) and the answer adds its ``id`` and ``name``; a name in use is a
+  409 unless ``replace=true`` is sent too.
+* ``GET /api/datasets`` — the saved datasets: ``[{"id", "name", "period", "rows", "saved_at",
+  "saved_by"}]``, newest first.
+* ``PATCH /api/datasets/<id>`` (form field ``name``) renames a saved dataset; ``DELETE /api/datasets/<id>``
+  deletes it (204, then 404).
 * ``GET /api/datasets/<key>/kpis?start=..&campaign=..&model=..`` — the KPI row as JSON.
 * ``GET /api/datasets/<key>/export/<file>.csv?...`` — the bytes the dashboard's export button sends.
+
+``<key>`` is a session key (what POST returned) or a saved dataset's id.
 
 Query parameters are those of the dashboard's URL (start, end, campaign, product, source, platform,
 category, gender, tier — repeat a key for several values — and model) plus the CLI's lookback,
 half_life, window and markov_by. As in the dashboard, a date on or beyond the data's own first/last date
 leaves that side of the range unset. An unknown parameter or value is a 400 naming it, never silently
-ignored. Dataset keys are random (``secrets.token_urlsafe``) and never listed: the key is the only way
-to a dataset, so there is no ``GET /api/datasets``. An unknown or expired key is a 404
+ignored. Session keys are random (``secrets.token_urlsafe``) and never listed: the key is the only way
+to an unsaved upload. Only saved datasets are listed. An unknown or expired key is a 404
 ``{"error": "expired"}``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import math
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.datastructures import MultiDict
@@ -37,6 +46,7 @@ from callbacks.session import effective_dates
 from metrics import export
 from metrics.dataset import FILES, InputRejected
 from metrics.filters import LIST_FIELDS, Filters, InvalidOption, Options, check_date, check_option
+from store import library
 
 API_PREFIX = "/api"
 OPTION_PARAMS = {"model": str, "lookback": int, "half_life": float, "window": int, "markov_by": str}
@@ -107,6 +117,7 @@ def create_dataset():
             status=413,
             limit_mb=megabytes,
         )
+    save_as, replace = _library_name(request.form)
     sent = set(request.files)
     missing = [name for name in FILES if name not in sent]
     unexpected = sorted(sent - set(FILES))
@@ -148,7 +159,9 @@ def create_dataset():
             )
         except InputRejected as exc:
             raise ApiError(str(exc), status=422, file=exc.file, problem=exc.problem) from None
-        files[name] = datasets.StoredFile(parsed, upload.filename or f"{name}.csv")
+        files[name] = datasets.StoredFile(
+            parsed, upload.filename or f"{name}.csv", hashlib.sha256(data).hexdigest()
+        )
 
     try:
         key = datasets.build(files)
@@ -159,11 +172,43 @@ def create_dataset():
     dataset = datasets.load(key)
     body = {
         "key": key,
-        "rows": {name: len(dataset.frame(name)) for name in FILES},
-        "rows_dropped": {name: int(files[name].parsed.rows_dropped) for name in FILES},
+        "rows": {file: len(dataset.frame(file)) for file in FILES},
+        "rows_dropped": {file: int(files[file].parsed.rows_dropped) for file in FILES},
         "quality_rows": len(dataset.quality),
     }
+    if save_as is not None:
+        try:
+            saved = datasets.save_to_library(key, save_as, saved_by=g.get("user"), replace=replace)
+        except library.NameInUse as exc:  # saved by someone else while this upload was parsed
+            raise ApiError(str(exc), status=409, id=exc.existing.get("id")) from None
+        except OSError as exc:
+            raise ApiError(f"the dataset could not be saved: {exc.strerror or exc}", status=503) from None
+        body.update(id=saved["id"], name=saved["name"])
     return jsonify(body), 201
+
+
+def _library_name(form: MultiDict) -> tuple[str | None, bool]:
+    """
+    Return the ``name`` to save an upload under (None: not saved) and whether it may replace another.
+
+    Checked before any file is parsed, so a bad or taken name costs the client no upload time.
+    """
+    replace = str(form.get("replace", "")).strip().lower() in {"1", "true", "yes", "on"}
+    if "name" not in form:
+        return None, replace
+    try:
+        name = library.clean_name(form["name"])
+    except library.LibraryError as exc:
+        raise ApiError(str(exc), parameter="name") from None
+    root = datasets.library_root()
+    existing = library.find_by_name(root, name) if root is not None else None
+    if existing is not None and not replace:
+        raise ApiError(
+            f"a saved dataset is already called {name!r}; send replace=true to replace it",
+            status=409,
+            id=existing.get("id"),
+        )
+    return name, replace
 
 
 @cache.cache.memoize()
@@ -298,10 +343,39 @@ def dataset_export(key: str, name: str):
 
 @api.get("/datasets")
 def list_datasets():
-    """Refuse to list datasets (405): a key is only ever known to whoever uploaded the data."""
-    response = jsonify({"error": "datasets are never listed; use the key POST /api/datasets returned"})
-    response.headers["Allow"] = "POST"
-    return response, 405
+    """List the saved datasets, newest first; unsaved uploads are never listed."""
+    fields = ("id", "name", "period", "rows", "saved_at", "saved_by")
+    listed = [{field: manifest.get(field) for field in fields} for manifest in datasets.saved_datasets()]
+    response = jsonify(listed)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@api.patch("/datasets/<dataset_id>")
+def rename_dataset(dataset_id: str):
+    """Rename a saved dataset (form or JSON field ``name``); its id, and so its links, stay."""
+    sent = request.get_json(silent=True) if request.is_json else request.form
+    if not isinstance(sent, Mapping) or "name" not in sent:
+        raise ApiError("send the new name as the field name")
+    try:
+        manifest = datasets.rename_saved(dataset_id, sent["name"])
+    except library.NotFound:
+        return jsonify({"error": "not found"}), 404
+    except library.NameInUse as exc:
+        raise ApiError(str(exc), status=409, id=exc.existing.get("id")) from None
+    except library.LibraryError as exc:
+        raise ApiError(str(exc), parameter="name") from None
+    return jsonify({"id": manifest["id"], "name": manifest["name"]})
+
+
+@api.delete("/datasets/<dataset_id>")
+def delete_dataset(dataset_id: str):
+    """Delete a saved dataset (204); an unknown id, or a session key, is a 404."""
+    try:
+        datasets.delete_saved(dataset_id)
+    except library.NotFound:
+        return jsonify({"error": "not found"}), 404
+    return Response(status=204)
 
 
 @api.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 200.0,
     "MAX_ROWS": None,
     "DATA_DIR": "",
+    # Saved datasets (docs/deployment.md, "Saved datasets"): next to app.py unless set.
+    "LIBRARY_DIR": str(Path(__file__).resolve().parent.parent / "library"),
     "LOG_LEVEL": "INFO",
     "AUTOLOAD_DEMO": True,
     "TESTING": False,
@@ -126,6 +128,7 @@ def settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, s
     parsed["MAX_UPLOAD_MB"] = _as_number("MAX_UPLOAD_MB", raw["MAX_UPLOAD_MB"], float, minimum=0)
     parsed["MAX_ROWS"] = _as_number("MAX_ROWS", raw["MAX_ROWS"], int, minimum=1, allow_none=True)
     parsed["DATA_DIR"] = str(raw["DATA_DIR"] or "").strip()
+    parsed["LIBRARY_DIR"] = str(raw["LIBRARY_DIR"] or "").strip() or DEFAULTS["LIBRARY_DIR"]
     parsed["LOG_LEVEL"] = str(raw["LOG_LEVEL"]).strip().upper()
     if parsed["LOG_LEVEL"] not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw['LOG_LEVEL']!r}")

@@ -24,12 +24,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from flask import current_app, has_app_context
 
 from callbacks import cache as cache_module
 from callbacks.logs import key_ref, log_event, log_upload
 from metrics import export, ingest
 from metrics.dataset import FILES, Dataset, empty_quality
 from metrics.view import View
+from store import library
 
 FRAME_NAMES = (*FILES, "quality")
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -64,10 +66,14 @@ class StoredFile:
         The file's frame, its own quality rows, rows read and rows dropped.
     source : str
         Where it came from: the uploaded file name, ``"demo"``, a server folder, or ``""`` when missing.
+    sha256 : str
+        The hex SHA-256 of the file's bytes as received (``""`` when not known), kept in a saved
+        dataset's manifest.
     """
 
     parsed: ingest.ParsedFile
     source: str
+    sha256: str = ""
 
 
 def _entry_key(key: str) -> str:
@@ -144,16 +150,22 @@ def _file_entry(stored: StoredFile) -> dict:
         "rows_read": int(parsed.rows_read),
         "rows_dropped": int(parsed.rows_dropped),
         "source": stored.source,
+        "sha256": stored.sha256,
     }
 
 
 def exists(key: str | None) -> bool:
-    """Return True when ``key`` names a dataset still in the cache."""
+    """Return True when ``key`` names a dataset still in the cache, or a saved dataset (never evicted)."""
+    if library.is_id(key):
+        root = library_root()
+        return root is not None and library.contains(root, key)
     return bool(key) and bool(_backend().has(_entry_key(key)))
 
 
 def _stored(key: str | None, entry: str) -> dict:
     value = _backend().get(f"{entry}:{key}") if key else None
+    if value is None and library.is_id(key):
+        value = _restore_saved(key)[entry]
     if value is None:
         raise DatasetExpired(key)
     return value
@@ -176,8 +188,14 @@ def load(key: str | None) -> Dataset:
         if key in _loaded:
             _loaded.move_to_end(key)
             return _loaded[key]
-    value = _stored(key, "dataset")
-    dataset = Dataset(**{name: cache_module.from_ipc(value[name]) for name in FRAME_NAMES})
+    value = _backend().get(_entry_key(key))
+    if value is None and library.is_id(key):
+        # Not in the cache: the frames just read from Parquet serve, without a trip through the cache.
+        frames = _restore_saved(key)["frames"]
+        dataset = Dataset(**{name: frames[name] for name in FRAME_NAMES})
+    else:
+        value = value if value is not None else _stored(key, "dataset")
+        dataset = Dataset(**{name: cache_module.from_ipc(value[name]) for name in FRAME_NAMES})
     _remember(key, dataset)
     return dataset
 
@@ -204,7 +222,7 @@ def load_files(key: str | None) -> dict[str, StoredFile]:
             columns=info["columns"],
             lines=cache_module.from_ipc(info["lines"])["line"].to_numpy(dtype=np.int64),
         )
-        out[name] = StoredFile(parsed, info["source"])
+        out[name] = StoredFile(parsed, info["source"], info.get("sha256", ""))
     return out
 
 
@@ -342,7 +360,7 @@ def read_folder(folder: Path, source: str, root: Path | None = None) -> dict[str
         if name not in found:
             raise ingest.InputRejected(f"{name}.csv", f"not found in {Path(folder).name}/")
         parsed = ingest.parse_file(name, found[name], filename=f"{name}.csv", quote_header=not guarded)
-        files[name] = StoredFile(parsed, source)
+        files[name] = StoredFile(parsed, source, _file_sha256(found[name]))
     return files
 
 
@@ -359,6 +377,14 @@ def read_server_folder(data_dir: str | Path, folder: str) -> dict[str, StoredFil
     if folder not in server_folders(data_dir):
         raise ingest.InputRejected(str(folder), "not a dataset folder of the server")
     return read_folder(Path(data_dir) / folder, server_source(folder), root=Path(data_dir))
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def demo_key() -> str:
@@ -394,7 +420,6 @@ def server_folders(data_dir: str | Path | None) -> list[str]:
     return sorted(folders)
 
 
-
 def describe(key: str) -> dict:
     """
     Summarise a stored dataset for the session store and the top bar (JSON-safe, no rows).
@@ -402,8 +427,8 @@ def describe(key: str) -> dict:
     Returns
     -------
     dict
-        ``kind`` ("demo", "uploaded", "server" or "mixed"), ``label``, ``period`` ([first, last] ISO dates
-        or None), ``rows`` (per file), ``quality_rows``, and ``files``: per file its ``source``,
+        ``kind`` ("demo", "uploaded", "server" or "mixed"), ``label``, ``saved`` (id, name, saved_at and
+        saved_by of a saved dataset, else None), ``period`` ([first, last] ISO dates or None), ``rows`` (per file), ``quality_rows``, and ``files``: per file its ``source``,
         ``rows_read``, ``rows_dropped`` and ``warnings`` (its rows in the data-quality report).
     """
     dataset = load(key)
@@ -415,9 +440,19 @@ def describe(key: str) -> dict:
     kinds = {_kind(source) for source in sources.values() if source != SOURCE_MISSING}
     kind = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "empty")
     bounds = dataset.date_range
+    label = _label(kind, sources)
+    saved = None
+    if library.is_id(key):
+        try:
+            manifest = library.read_manifest(library_root(), key)
+        except library.NotFound:
+            raise DatasetExpired(key) from None
+        saved = {field: manifest.get(field) for field in ("id", "name", "saved_at", "saved_by")}
+        label = f"Saved dataset: {manifest['name']}"
     return {
         "kind": kind,
-        "label": _label(kind, sources),
+        "label": label,
+        "saved": saved,
         "period": None if bounds is None else [bounds[0].date().isoformat(), bounds[1].date().isoformat()],
         "rows": {name: len(dataset.frame(name)) for name in FILES},
         "quality_rows": len(report),
@@ -467,3 +502,185 @@ def _label(kind: str, sources: Mapping[str, str]) -> str:
     if missing and kind != "empty":
         base += f" — missing {', '.join(missing)}"
     return base
+
+
+# ---- saved datasets (LIBRARY_DIR): Parquet on disk, served through the cache under their id ----------
+
+
+def library_root() -> Path | None:
+    """Return the app's ``LIBRARY_DIR`` (None outside an app context)."""
+    if not has_app_context():
+        return None
+    value = current_app.config.get("LIBRARY_DIR")
+    return Path(value) if value else None
+
+
+def _restore_saved(key: str) -> dict[str, dict]:
+    """
+    Read a saved dataset's Parquet files into the cache under its id; return both entries and the frames.
+
+    Called whenever the cache does not hold a saved dataset (never opened in this cache, or evicted):
+    a saved dataset is never lost to eviction, only re-read.
+
+    Raises
+    ------
+    DatasetExpired
+        When the dataset is not (or no longer) saved.
+    """
+    root = library_root()
+    started = time.perf_counter()
+    try:
+        manifest = library.read_manifest(root, key)
+        frames = library.read_frames(root, key)
+    except library.NotFound:
+        raise DatasetExpired(key) from None
+    own_quality, lines = frames["file_quality"], frames["lines"]
+    described = {}
+    for name in FILES:
+        info = manifest["files"][name]
+        quality = own_quality[own_quality["input"] == name].drop(columns="input").reset_index(drop=True)
+        file_lines = lines.loc[lines["file"] == name, "line"].to_numpy(dtype=np.int64)
+        described[name] = {
+            "quality": cache_module.to_ipc(quality),
+            "lines": cache_module.to_ipc(pd.DataFrame({"line": file_lines})),
+            "columns": dict(info["columns"]),
+            "rows_read": int(info["rows_read"]),
+            "rows_dropped": int(info["rows_dropped"]),
+            "source": info["source"],
+            "sha256": info.get("sha256", ""),
+        }
+    entry = {name: cache_module.to_ipc(frames[name]) for name in FRAME_NAMES}
+    # Best effort: when the cache refuses (full), the dataset is still served, re-read on the next miss.
+    _backend().set(_files_key(key), described)
+    _backend().set(_entry_key(key), entry)
+    log_event("dataset_opened", saved_id=key, ms=round((time.perf_counter() - started) * 1000, 1))
+    return {"dataset": entry, "dataset-files": described, "frames": frames}
+
+
+def _forget(key: str) -> None:
+    _backend().delete(_entry_key(key))
+    _backend().delete(_files_key(key))
+    with _lock:
+        _loaded.pop(key, None)
+
+
+def saved_datasets() -> list[dict]:
+    """Return the manifests of the saved datasets, newest first."""
+    root = library_root()
+    return [] if root is None else library.list_saved(root)
+
+
+def save_to_library(key: str, name: str, *, saved_by: str | None = None, replace: bool = False) -> dict:
+    """
+    Save the dataset stored under ``key`` in ``LIBRARY_DIR`` and return its manifest.
+
+    The saved copy gets a new id; with ``replace``, the dataset of the same name is deleted once the new
+    one is complete, so its links stop working (a link always shows the numbers it was made on).
+
+    Raises
+    ------
+    DatasetExpired
+        When ``key`` is no longer stored.
+    store.library.NameInUse
+        When ``name`` is taken and ``replace`` is False.
+    store.library.LibraryError
+        When the name cannot be used.
+    """
+    root = library_root()
+    if root is None:
+        raise library.LibraryError("saving needs the dashboard's LIBRARY_DIR")
+    name = library.clean_name(name)
+    existing = library.find_by_name(root, name)
+    if existing is not None and not replace:
+        raise library.NameInUse(name, existing)
+    dataset, files, summary = load(key), load_files(key), describe(key)
+    frames = {frame: dataset.frame(frame) for frame in FRAME_NAMES}
+    frames["file_quality"] = pd.concat(
+        [files[file].parsed.quality.assign(input=file) for file in FILES], ignore_index=True
+    )
+    frames["lines"] = pd.DataFrame(
+        {
+            "file": np.repeat(list(FILES), [len(files[file].parsed.line_numbers()) for file in FILES]),
+            "line": np.concatenate([files[file].parsed.line_numbers() for file in FILES]).astype(np.int64),
+        }
+    )
+    manifest = {
+        "period": summary["period"],
+        "rows": summary["rows"],
+        "quality": {
+            "rows": summary["quality_rows"],
+            "by_file": {file: summary["files"][file]["warnings"] for file in FILES},
+        },
+        "files": {
+            file: {
+                "source": files[file].source,
+                "filename": files[file].source.split(":", 1)[-1] if files[file].source else "",
+                "sha256": files[file].sha256,
+                "rows_read": int(files[file].parsed.rows_read),
+                "rows_dropped": int(files[file].parsed.rows_dropped),
+                "columns": dict(files[file].parsed.columns),
+            }
+            for file in FILES
+        },
+    }
+    written = library.write(root, name, frames, manifest, saved_by=saved_by)
+    if existing is not None and existing.get("id") != written["id"]:
+        delete_saved(existing["id"], missing_ok=True)
+    # The saved copy is already in memory: serve it under its id without reading the Parquet back.
+    entry, described = _backend().get(_entry_key(key)), _backend().get(_files_key(key))
+    if entry is not None and described is not None:
+        _backend().set(_files_key(written["id"]), described)
+        _backend().set(_entry_key(written["id"]), entry)
+    _remember(written["id"], dataset)
+    log_event("dataset_saved", saved_id=written["id"], rows=sum(summary["rows"].values()))
+    return written
+
+
+def copy_to_session(key: str) -> str:
+    """
+    Store a copy of a dataset under a new random session key and return it (no re-parse, no rebuild).
+
+    Used before the dataset in use is deleted from the library: the tab keeps its data, privately.
+
+    Raises
+    ------
+    DatasetExpired
+        When ``key`` is no longer stored.
+    """
+    entry, described = _stored(key, "dataset"), _stored(key, "dataset-files")
+    copy = secrets.token_urlsafe(32)
+    if not (_backend().set(_files_key(copy), described) and _backend().set(_entry_key(copy), entry)):
+        raise OSError(
+            "the dataset could not be stored in the cache (is CACHE_DIR writable, Redis reachable?)"
+        )
+    return copy
+
+
+def rename_saved(dataset_id: str, name: str) -> dict:
+    """Rename a saved dataset and return its manifest (``store.library.rename``)."""
+    return library.rename(_require_root(), dataset_id, name)
+
+
+def delete_saved(dataset_id: str, *, missing_ok: bool = False) -> None:
+    """
+    Delete a saved dataset from ``LIBRARY_DIR`` and from the cache.
+
+    Raises
+    ------
+    store.library.NotFound
+        When there is no such saved dataset (unless ``missing_ok``).
+    """
+    try:
+        library.delete(_require_root(), dataset_id)
+    except library.NotFound:
+        if not missing_ok:
+            raise
+    _forget(dataset_id)
+    log_event("dataset_deleted", saved_id=dataset_id)
+
+
+def _require_root() -> Path:
+    root = library_root()
+    if root is None:
+        raise library.LibraryError("saved datasets need the dashboard's LIBRARY_DIR")
+    return root

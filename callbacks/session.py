@@ -25,6 +25,7 @@ from callbacks import datasets
 from layouts import ids, tabs
 from layouts.sidebar import LIST_FILTERS
 from metrics.filters import DATE_MAX, DATE_MIN, LIST_FIELDS, MODELS, Filters, Options
+from store import library
 
 DEFAULT_MODEL = MODELS[0]
 PAGE_LOAD = "page-load"
@@ -177,9 +178,25 @@ def parse_query(search: str | None) -> tuple[Filters, str | None, str | None]:
     return filters, model if model in MODELS else None, tab
 
 
-def view_query(filters: Filters, model: str, tab: str | None) -> str:
+def query_dataset(search: str | None) -> str | None:
     """
-    Return the query string of a view: its filters (repeated keys), the model and the tab, defaults omitted.
+    Return the saved dataset a URL names (``dataset=<id>``), or None (also for a malformed id).
+
+    Examples
+    --------
+    >>> query_dataset("?dataset=0123456789abcdef&tab=roi"), query_dataset("?dataset=../x")
+    ('0123456789abcdef', None)
+    """
+    wanted = (parse_qs((search or "").lstrip("?")).get("dataset") or [None])[0]
+    return wanted if library.is_id(wanted) else None
+
+
+def view_query(filters: Filters, model: str, tab: str | None, dataset: str | None = None) -> str:
+    """
+    Return the query string of a view: the saved dataset, filters (repeated keys), model and tab.
+
+    Defaults are omitted; ``dataset`` is given only for a saved dataset (an unsaved upload's key never
+    goes into a URL).
 
     Examples
     --------
@@ -187,8 +204,11 @@ def view_query(filters: Filters, model: str, tab: str | None) -> str:
     '?campaign=A&campaign=B&model=linear&tab=roi'
     >>> view_query(Filters(), "last_touch", "tab-overview")
     ''
+    >>> view_query(Filters(), "last_touch", "tab-roi", dataset="0123456789abcdef")
+    '?dataset=0123456789abcdef&tab=roi'
     """
-    pairs = [(key, value) for key, values in filters.to_query().items() for value in values]
+    pairs = [("dataset", dataset)] if library.is_id(dataset) else []
+    pairs += [(key, value) for key, values in filters.to_query().items() for value in values]
     if model != DEFAULT_MODEL:
         pairs.append(("model", model))
     if tab and tab != tabs.DEFAULT_TAB and tab in TAB_PARAM:
@@ -201,19 +221,24 @@ def update_url_query(store: dict | None, active_tab: str | None) -> str:
     Return the query string mirroring the session and tab.
 
     With no dataset (nothing loaded yet, filters not applied) the URL keeps what it had, so a shared link
-    opened before its data is loaded still restores its filters afterwards.
+    opened before its data is loaded still restores its filters afterwards. A saved dataset is named by
+    its id (``dataset=``), so the link opens the same data anywhere.
     """
     state = SessionState.from_store(store)
     if store is None or (state.key is None and not state.expired):
         raise PreventUpdate
-    return view_query(state.filters, state.model, active_tab)
+    return view_query(state.filters, state.model, active_tab, dataset=state.key)
 
 
 def restore_dataset(
-    _timestamp: int | None, session_store: dict | None, current: dict | None, autoload_demo: bool
+    _timestamp: int | None,
+    session_store: dict | None,
+    current: dict | None,
+    autoload_demo: bool,
+    search: str | None = None,
 ) -> dict:
     """
-    Decide this page's dataset on page load: the session's (if still stored), else the demo, else none.
+    Decide this page's dataset on page load: the URL's saved dataset, else the session's, else the demo.
 
     Parameters
     ----------
@@ -226,9 +251,18 @@ def restore_dataset(
         ``DATASET_STORE`` data; once set, later session-store writes change nothing here.
     autoload_demo : bool
         Start a new session on the demo data (``AUTOLOAD_DEMO``).
+    search : str, optional
+        The URL's query string: ``dataset=<id>`` names a saved dataset, shown whatever the session had
+        (a deleted one counts as expired, ``missing`` holding its id).
     """
     if current is not None:
         raise PreventUpdate
+    linked = query_dataset(search)
+    if linked is not None:
+        if datasets.exists(linked):
+            summary = datasets.describe(linked)
+            return {"key": linked, "summary": summary, "origin": PAGE_LOAD, "expired": False}
+        return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": True, "missing": linked}
     state = SessionState.from_store(session_store)
     if state.key is not None:
         if datasets.exists(state.key):
@@ -276,9 +310,10 @@ def register(app: Dash) -> None:
         Input(ids.SESSION_STORE, "modified_timestamp"),
         State(ids.SESSION_STORE, "data"),
         State(ids.DATASET_STORE, "data"),
+        State(ids.URL, "search"),
     )
-    def _restore_dataset(timestamp, session_store, current):
-        return restore_dataset(timestamp, session_store, current, autoload_demo)
+    def _restore_dataset(timestamp, session_store, current, search):
+        return restore_dataset(timestamp, session_store, current, autoload_demo, search)
 
     app.callback(
         Output(ids.SESSION_STORE, "data"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts import ids
+from layouts import ids, library
 from layouts.common import export_button, grid, panel, setting
 from metrics.dataset import FILES, QUALITY_COLUMNS, REQUIRED
 
@@ -149,4 +149,5 @@ def layout() -> html.Div:
         ],
         actions=export_button("data_quality"),
     )
-    return html.Div([uploads, report])
+    # Saved datasets first: on a team server, opening what a colleague saved is the common case.
+    return html.Div([library.layout(), uploads, report])

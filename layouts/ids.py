@@ -17,6 +17,26 @@ QUALITY_SUMMARY = "quality-summary"
 DATA_DIR_SELECT = "data-dir-select"
 DATA_DIR_ROW = "data-dir-row"
 
+# Saved datasets (LIBRARY_DIR) and the DATA_DIR folders, in one list on the Data tab
+LIBRARY_LIST = "library-list"  # the list: name, period, rows, saved by, saved at, actions
+LIBRARY_NAME = "library-name"  # "Save as…" name field
+LIBRARY_SAVE = "library-save"  # "Save as…" button
+LIBRARY_MESSAGE = "library-message"  # what the last save, open, rename or delete did
+LIBRARY_VERSION = "library-version"  # memory store bumped after each change: the list re-renders
+LIBRARY_PENDING = "library-pending"  # memory store: the action waiting for confirmation
+LIBRARY_DIALOG = "library-dialog"  # the confirmation dialog (replace, rename, delete)
+LIBRARY_DIALOG_TITLE = "library-dialog-title"
+LIBRARY_DIALOG_BODY = "library-dialog-body"
+LIBRARY_DIALOG_INPUT = "library-dialog-input"  # the new name, when renaming
+LIBRARY_DIALOG_ERROR = "library-dialog-error"
+LIBRARY_DIALOG_CONFIRM = "library-dialog-confirm"
+LIBRARY_DIALOG_CANCEL = "library-dialog-cancel"
+# Pattern-matching types of the list's buttons: {"type": ..., "index": <saved id or DATA_DIR folder>}
+LIBRARY_OPEN = "library-open"
+LIBRARY_RENAME = "library-rename"
+LIBRARY_DELETE = "library-delete"
+LIBRARY_OPEN_FOLDER = "library-open-folder"
+
 # Session and URL
 SESSION_STORE = "session-store"  # dataset key + filter state only, never rows
 DATASET_STORE = "dataset-store"  # this page's dataset key and summary (memory), written by data actions
@@ -39,6 +59,7 @@ TOPBAR_DATASET = "topbar-dataset"
 TOPBAR_MODEL = "topbar-model"
 TOPBAR_USER = "topbar-user"  # the signed-in user's name (empty when sign-in is off)
 QUALITY_BADGE = "quality-badge"
+COPY_LINK = "copy-link"  # copies the address of the current view (dataset, filters, model, tab)
 SIDEBAR_TOGGLE = "sidebar-toggle"
 SIDEBAR_COLLAPSE = "sidebar-collapse"
 KPI_ROW = "kpi-row"

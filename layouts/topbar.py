@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from layouts import ids
 
@@ -60,7 +60,18 @@ def layout() -> dbc.Navbar:
             # Filled by callbacks/topbar.py with the signed-in user (docs/security.md).
             html.Span(id=ids.TOPBAR_USER, className="topbar-user text-light small d-none"),
             html.Div(
-                [report_button(ids.EXPORT_REPORT_PDF, "PDF"), report_button(ids.EXPORT_REPORT_XLSX, "Excel")],
+                [
+                    # Copies the address bar, which mirrors the view (callbacks/library.py).
+                    dcc.Clipboard(
+                        id=ids.COPY_LINK,
+                        children="Copy link",
+                        copied_children="Link copied",
+                        title="Copy a link to this view: saved dataset, filters, model and tab",
+                        className="btn btn-outline-light btn-sm copy-link",
+                    ),
+                    report_button(ids.EXPORT_REPORT_PDF, "PDF"),
+                    report_button(ids.EXPORT_REPORT_XLSX, "Excel"),
+                ],
                 className="d-flex gap-2",
             ),
         ],

@@ -12,7 +12,6 @@ import json
 import re
 import shlex
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -114,29 +113,29 @@ def test_runtime_stage_takes_only_the_virtualenv_from_the_build_stage():
 # ---- (1) cache-friendly layer order, runtime dependencies only -------------------------------------
 
 
-def test_dependencies_install_from_pyproject_before_any_code_is_copied():
-    """Only pyproject.toml is in the build context when dependencies install: code edits keep that layer."""
+def test_dependencies_install_from_the_runtime_lock_before_any_code_is_copied():
+    """Only the runtime lock is in the build context when dependencies install: code edits keep that layer."""
     build = install_runs()[0].stage
     position = {id(i): n for n, i in enumerate(INSTRUCTIONS)}
     install_at = position[id(install_runs()[0])]
     copies_before = [i for i in of("COPY", build) if position[id(i)] < install_at]
-    assert [shlex.split(i.args)[:-1] for i in copies_before] == [["pyproject.toml"]]
+    assert [shlex.split(i.args) for i in copies_before] == [
+        ["requirements/runtime.txt", "./requirements.txt"]
+    ]
     code = {"app.py", "metrics", "callbacks", "layouts"}
     assert not code & set(copied_sources(build))
 
 
-def test_install_step_reads_runtime_dependencies_only(tmp_path):
-    """The requirement list the image installs is exactly [project].dependencies: no test extra."""
+def test_install_step_reads_the_runtime_lock_with_hashes_only():
+    """The image installs the runtime lock (exact versions, hashes required): no test extra, nothing unpinned."""
     run = install_runs()[0].args
-    python_part = run.split(">")[0].strip()
-    code = shlex.split(python_part)[2]  # python -c "<code>"
-    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    listed = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert listed == PYPROJECT["project"]["dependencies"]
-    # The runtime list must not drag test tools in either (e.g. dash[testing] pulls selenium).
-    assert not [r for r in listed if "[testing]" in r or re.match(r"(pytest|hypothesis|selenium)\b", r)]
+    assert "--require-hashes" in shlex.split(run) and "-r requirements.txt" in run
+    assert len(install_runs()) == 1, "a second pip install would resolve versions outside the lock"
+    # The runtime lock must not drag test tools in (e.g. dash[testing] pulls selenium).
+    lock = (ROOT / "requirements" / "runtime.txt").read_text(encoding="utf-8")
+    pinned = re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)
+    assert {"dash", "pandas", "pyarrow", "gunicorn"} <= {name.lower() for name in pinned}
+    assert not [n for n in pinned if re.match(r"(pytest|hypothesis|selenium|ruff)$", n, re.I)]
     assert "--no-cache-dir" in run or "PIP_NO_CACHE_DIR=1" in DOCKERFILE.read_text(encoding="utf-8")
 
 
@@ -255,7 +254,8 @@ def test_install_step_and_start_command_serve_healthz_in_a_fresh_venv(tmp_path):
     venv = tmp_path / "venv"
     build_dir = tmp_path / "src"
     build_dir.mkdir()
-    (build_dir / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    # What the build stage copies before its RUN lines: the runtime lock, as requirements.txt.
+    (build_dir / "requirements.txt").write_bytes((ROOT / "requirements" / "runtime.txt").read_bytes())
     servers.run_build_stage(DOCKERFILE, venv, build_dir)
     python = venv / "bin" / "python"
     for absent in ("pytest", "selenium", "pip", "pandas.tests", "pyarrow.tests"):

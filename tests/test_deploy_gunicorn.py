@@ -310,13 +310,14 @@ def test_export_is_the_dashboard_file_for_the_same_view(file_server, keys, tmp_p
 
 
 @pytest.mark.slow
-def test_unknown_key_is_404_expired_and_keys_are_never_listed(file_server):
-    """An unknown key answers 404 {"error": "expired"}; there is no listing of datasets."""
+def test_unknown_key_is_404_expired_and_keys_are_never_listed(file_server, keys):
+    """An unknown key answers 404 {"error": "expired"}; the listing holds saved datasets, never session keys."""
     for path in ("kpis", "export/kpis.csv"):
         response = servers.get(f"{file_server.url}/api/datasets/not-a-real-key/{path}")
         assert (response.status_code, response.json()) == (404, {"error": "expired"})
     listing = servers.get(f"{file_server.url}/api/datasets")
-    assert listing.status_code == 405 and listing.headers["Allow"] == "POST"
+    assert listing.status_code == 200 and isinstance(listing.json(), list)
+    assert keys["A"] not in listing.text and keys["B"] not in listing.text
     assert servers.get(f"{file_server.url}/api/nothing/here").json() == {"error": "not found"}
 
 
