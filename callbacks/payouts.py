@@ -31,7 +31,12 @@ from metrics.payouts import LEDGER_COLUMNS
 
 CAPTION = "Payouts carry no dates or campaigns: the ledger follows the platform, category, gender and tier filters only."
 LEDGER_SHOWN = [*LEDGER_COLUMNS, "note"]
-STATUS_WORDS = {"mismatch": "mismatch", "missing": "missing payout", "no_units": "without units"}
+STATUS_WORDS = {
+    "mismatch": "mismatch",
+    "no_rate": "without a rate (cannot be checked)",
+    "missing": "missing payout",
+    "no_units": "without units",
+}
 DEFAULT_LOWER, DEFAULT_UPPER = 0.5, 2.0
 
 

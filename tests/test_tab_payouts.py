@@ -46,8 +46,8 @@ TRACKING = [
     },
 ]
 PAYOUTS = [
-    {"influencer_id": "a", "basis": "post", "total_payout": 100.0},
-    {"influencer_id": "b", "basis": "post", "total_payout": 100.0},
+    {"influencer_id": "a", "basis": "post", "total_payout": 100.0, "rate": 100.0},
+    {"influencer_id": "b", "basis": "post", "total_payout": 100.0, "rate": 100.0},
     {"influencer_id": "c", "basis": "post", "total_payout": 0.0, "rate": 100.0},
 ]
 
@@ -84,6 +84,22 @@ def test_ledger_flags_the_mismatch(store):
     assert "3 influencers: 1 mismatch (highlighted)." in str(ledger)
     assert component(ledger, ids.PAYOUT_TABLE).getRowStyle == tab.LEDGER_ROW_STYLE
     assert "Per post" in str(chart.children[0].figure)
+
+
+def test_a_payout_without_a_rate_is_flagged_as_unchecked(make_dataset, write_csvs, tmp_path, upload_folder):
+    """a's row gives no rate: shown as 100 / 1 post but flagged no_rate, with the note, never ok."""
+    payouts = [{**PAYOUTS[0], "rate": None}, *PAYOUTS[1:]]
+    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=payouts)
+    loaded = upload_folder(write_csvs(dataset, tmp_path / "no-rate"))
+    store = session.update_session(loaded, None, None, "linear", *[None] * len(sidebar.LIST_FILTERS))
+    ledger, _ = tab.update_payouts(store)
+    rows = {row["influencer_id"]: row for row in component(ledger, ids.PAYOUT_TABLE).rowData}
+    assert {i: r["status"] for i, r in rows.items()} == {"a": "no_rate", "b": "ok", "c": "mismatch"}
+    assert (rows["a"]["rate"], rows["a"]["computed_payout"]) == (100.0, 100.0)
+    assert rows["a"]["note"] == "no rate in payouts.csv: cannot be checked"
+    assert "3 influencers: 1 mismatch, 1 without a rate (cannot be checked) (highlighted)." in str(ledger)
+    styled = [c["condition"] for c in component(ledger, ids.PAYOUT_TABLE).getRowStyle["styleConditions"]]
+    assert "params.data.status === 'no_rate'" in styled
 
 
 def test_budget_plan_matches_hand_computation(store):
