@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics.ratios import ratio_of_sums
 from metrics.view import View
@@ -324,10 +326,11 @@ def _population(tracking: pd.DataFrame, panel: _Panel, window: int, first: int, 
     ``first .. last``, as user codes in ascending user_id (code-point) order; computed once per filter.
     """
     if "by_id" not in panel._cache:
-        # Every exposed user in user_id order, once per frame: numpy compares text by code point.
+        # Every exposed user in user_id order, once per frame. Arrow sorts text by its UTF-8 bytes, which
+        # is code-point order; ids are distinct per user, so the order is unique.
         runs = np.flatnonzero(np.r_[True, panel.exposure_user[1:] != panel.exposure_user[:-1]])
-        ids = tracking["user_id"].take(panel.exposure_row[runs]).to_numpy(dtype=str)
-        panel._cache["by_id"] = panel.exposure_user[runs][np.argsort(ids, kind="stable")]
+        ids = pa.array(tracking["user_id"].take(panel.exposure_row[runs]), type=pa.large_string())
+        panel._cache["by_id"] = panel.exposure_user[runs][pc.array_sort_indices(ids).to_numpy()]
     key = ("population", window, first, last)
     if key not in panel._cache:
         days = panel.exposure_day
