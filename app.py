@@ -77,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     logs.install_redaction(server.logger)
     logs.init_request_logging(server)
     common.register_request_limit(app)
+    common.register_failure_areas(app)
     upload_slot.register(app)
     health.register(server)
     api.register(server)

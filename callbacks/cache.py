@@ -63,6 +63,18 @@ def from_ipc(data: bytes) -> pd.DataFrame:
     return pa.ipc.open_stream(data).read_all().to_pandas()
 
 
+def require(key: str | None) -> None:
+    """
+    Raise ``DatasetExpired`` unless ``key``'s dataset is still stored.
+
+    Every getter below checks this first: its memoized results are separate cache entries that can
+    outlive the dataset (evicted, expired), and answering from them would show numbers on one part of
+    the page while another says the data expired.
+    """
+    if not datasets.exists(key):
+        raise datasets.DatasetExpired(key)
+
+
 def view(key: str, filters: Filters, options: Options) -> View:
     """
     Return the view of a stored dataset, with its attribution inputs taken from the cache.
@@ -72,6 +84,7 @@ def view(key: str, filters: Filters, options: Options) -> View:
     callbacks.datasets.DatasetExpired
         When the dataset is no longer stored.
     """
+    require(key)
     cache_key = (key, filters, options)
     with _views_lock:
         if cache_key in _views:
@@ -100,6 +113,7 @@ def _journeys_ipc(key: str, lookback: int) -> bytes:
 
 def journeys(key: str, lookback: int) -> pd.DataFrame:
     """Return every conversion's journey pairs (model-independent), computed once per dataset and lookback."""
+    require(key)
     return from_ipc(_journeys_ipc(key, lookback))
 
 
@@ -117,6 +131,7 @@ def credit(key: str, options: Options, filters: Filters) -> pd.DataFrame:
     Heuristic models do not depend on the filters, so their credit is computed once per (dataset, options);
     the data-driven model's null paths use the date filter, so it is cached per filter state.
     """
+    require(key)
     scope = filters if options.model == "markov" else Filters()
     # Score weights change no credit: one entry serves every weighting of the Influencers tab.
     return from_ipc(_credit_ipc(key, options.with_default_weights(), scope))
@@ -143,6 +158,7 @@ def _view_table_ipc(name: str, key: str, filters: Filters, options: Options) -> 
 
 def view_table(name: str, key: str, filters: Filters, options: Options) -> pd.DataFrame:
     """Return table ``name`` of ``VIEW_TABLES`` for a filter state, computed once per state."""
+    require(key)
     return from_ipc(_view_table_ipc(name, key, filters, options))
 
 
@@ -200,17 +216,28 @@ def insights(key: str, filters: Filters, options: Options) -> pd.DataFrame:
 
 
 @cache.memoize()
+def _export_csv(key: str, filters: Filters, options: Options, name: str) -> bytes:
+    return export.to_csv_bytes(export.build_table(name, view(key, filters, options)))
+
+
 def export_csv(key: str, filters: Filters, options: Options, name: str) -> bytes:
     """
     Return the bytes of export file ``name`` (without ``.csv``) for a filter state.
 
     The bytes are cached as written, so a download equals ``python -m metrics export``'s file exactly.
     """
-    return export.to_csv_bytes(export.build_table(name, view(key, filters, options)))
+    require(key)
+    return _export_csv(key, filters, options, name)
+
+
+def filter_options(key: str) -> dict[str, list[str]]:
+    """Return the values each sidebar filter offers for a dataset (see :func:`_filter_options`)."""
+    require(key)
+    return _filter_options(key)
 
 
 @cache.memoize()
-def filter_options(key: str) -> dict[str, list[str]]:
+def _filter_options(key: str) -> dict[str, list[str]]:
     """
     Return the values each sidebar filter offers for a dataset, keyed by ``Filters`` field name.
 
@@ -247,4 +274,5 @@ def _data_quality_ipc(key: str) -> bytes:
 
 def data_quality(key: str) -> pd.DataFrame:
     """Return the data-quality report of a dataset, as data_quality.csv holds it (filters do not apply)."""
+    require(key)
     return from_ipc(_data_quality_ipc(key))

@@ -20,6 +20,7 @@ from dash.development.base_component import Component
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from callbacks import datasets
 from callbacks.logs import logger
 from callbacks.session import SessionState
 from layouts import ids, kpis, sidebar, tabs, topbar
@@ -70,7 +71,8 @@ def unavailable(state: SessionState) -> Component | None:
 
     The KPI row above every tab shows the full message with its buttons; a tab only notes the gap.
     """
-    if state.expired:
+    # The key's dataset may have been evicted since the session store was written.
+    if state.expired or (state.key is not None and not datasets.exists(state.key)):
         return expired_notice()
     if state.key is None:
         return html.P(
@@ -200,6 +202,23 @@ def callback_error(error: Exception) -> None:
     )
 
 
+def say_expired(what: str) -> None:
+    """
+    Open the error toast saying ``what`` (e.g. "the download") could not be made: the data expired.
+
+    For callbacks whose output cannot carry the message (a download): without it a click on an expired
+    dataset would do nothing at all.
+    """
+    set_props(
+        ids.ERROR_TOAST,
+        {
+            "is_open": True,
+            "header": f"{what[0].upper()}{what[1:]} could not be made",
+            "children": [html.P(f"{EXPIRED_MESSAGE}.", className="mb-1")],
+        },
+    )
+
+
 def too_large_message(limit_bytes: int, per_file_mb: float) -> str:
     """
     Return the message of a request over the server's size limit.
@@ -214,6 +233,25 @@ def too_large_message(limit_bytes: int, per_file_mb: float) -> str:
         f"{len(FILES)} files of at most {per_file_mb:g} MB each). Nothing was loaded; "
         "the data already loaded stays in use."
     )
+
+
+AREAS_ROUTE = "/_dashboard/areas"
+
+
+def register_failure_areas(app: Dash) -> None:
+    """
+    Serve ``area_names()`` as JSON at ``AREAS_ROUTE``, for assets/callback-failures.js.
+
+    A callback request that fails before any callback runs (a worker killed, a proxy's 502, the network)
+    never reaches :func:`callback_error`; the page's script names the part of the page it was updating
+    from this map.
+    """
+    prefix = app.config.requests_pathname_prefix.rstrip("/")
+
+    def areas():
+        return jsonify(area_names())
+
+    app.server.add_url_rule(prefix + AREAS_ROUTE, "failure_areas", areas, methods=["GET"])
 
 
 def register_request_limit(app: Dash) -> None:

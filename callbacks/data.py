@@ -239,8 +239,14 @@ def file_status(name: str, summary: dict | None) -> list:
 
 
 def update_statuses(store: dict | None) -> tuple[list, ...]:
-    """Return the four status lines of the session's dataset."""
+    """Return the four status lines of the session's dataset ("expired" once it is no longer stored)."""
     state = SessionState.from_store(store)
+    if state.expired or (state.key and not datasets.exists(state.key)):
+        expired = [
+            html.Span("○ ", className="text-body-secondary"),
+            "Expired: upload it again (or load the demo).",
+        ]
+        return tuple(list(expired) for _ in FILES)
     summary = state.summary if state.key else None
     return tuple(file_status(name, summary) for name in FILES)
 

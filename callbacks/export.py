@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from dash import Dash, Input, Output, State, dcc
+from dash import Dash, Input, Output, State, dcc, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
 from callbacks import cache, datasets
+from callbacks.common import say_expired
 from callbacks.session import SessionState
 from callbacks.weights import weighted_options
 from layouts import ids
@@ -63,7 +64,8 @@ def update_download(
     try:
         content = cache.export_csv(state.key, state.filters, options, name)
     except datasets.DatasetExpired:
-        raise PreventUpdate from None
+        say_expired("the download")
+        return no_update  # PreventUpdate would drop the message
     return dcc.send_bytes(content, f"{name}.csv", type="text/csv")
 
 

@@ -12,12 +12,13 @@ hang. docs/reports.md has the measurements and the trade-off.
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, dcc
+from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 import reports
 from callbacks import datasets
-from callbacks.cache import cache, credit
+from callbacks.cache import cache, credit, require
+from callbacks.common import say_expired
 from callbacks.session import SessionState
 from layouts import ids
 from metrics.filters import Filters, Options
@@ -49,9 +50,12 @@ def update_report_download(kind: str, clicks: int | None, store: dict | None) ->
     if not clicks or state.key is None:
         raise PreventUpdate
     try:
+        # The report is memoized: without this check it would outlive an evicted dataset.
+        require(state.key)
         content = report_bytes(state.key, state.filters, state.options, kind)
     except datasets.DatasetExpired:
-        raise PreventUpdate from None
+        say_expired("the report")
+        return no_update  # PreventUpdate would drop the message
     name = reports.file_name(kind, state.filters, state.options)
     return dcc.send_bytes(content, name, type=reports.MEDIA_TYPES[kind])
 

@@ -1,0 +1,152 @@
+"""An evicted dataset reads as expired on every part of the page, never answered from memoized tables.
+
+Each part is computed once (so its memoized results are in the cache), then the dataset's own entries are
+deleted, as the cache's eviction or expiry deletes them, leaving the memoized tables behind. Every tab,
+the KPI row, the Data tab, the top bar and a CSV download must then say the data expired.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from callbacks import (
+    cache,
+    campaigns,
+    data,
+    datasets,
+    influencers,
+    kpis,
+    overview,
+    payouts,
+    roi,
+    session,
+    topbar,
+)
+from layouts import ids
+
+INFLUENCERS = [
+    {"influencer_id": "A", "follower_count": 50_000},
+    {"influencer_id": "B", "follower_count": 9_000},
+]
+POSTS = [{"influencer_id": "A", "date": "2025-04-02"}, {"influencer_id": "B", "date": "2025-04-03"}]
+TRACKING = [
+    {
+        "influencer_id": "A",
+        "campaign": "Spring",
+        "user_id": "u1",
+        "date": "2025-04-02",
+        "orders": 1,
+        "revenue": 900.0,
+    },
+    {
+        "influencer_id": "B",
+        "campaign": "Summer",
+        "user_id": "u2",
+        "date": "2025-04-06",
+        "orders": 1,
+        "revenue": 100.0,
+    },
+]
+PAYOUTS = [
+    {"influencer_id": "A", "basis": "post", "total_payout": 500.0},
+    {"influencer_id": "B", "basis": "post", "total_payout": 50.0},
+]
+
+# Every part of the page that shows numbers, called as its callback calls it.
+PARTS = {
+    "kpi cards": lambda s: kpis.update_kpis(s),
+    "overview": lambda s: overview.update_overview(s),
+    "campaigns table": lambda s: campaigns.update_campaigns(s),
+    "campaign trends": lambda s: campaigns.update_campaign_trends(s),
+    "campaign comparison": lambda s: campaigns.update_comparison(s, None),
+    "roi": lambda s: roi.update_roi(s, "campaign"),
+    "roi scatter": lambda s: roi.update_roi_scatter(s, "campaign"),
+    "iroas": lambda s: roi.update_iroas(s),
+    "attribution": lambda s: roi.update_attribution(s, "campaign", None),
+    "influencers": lambda s: influencers.update_influencers(s, None),
+    "personas": lambda s: influencers.update_personas(s),
+    "payouts": lambda s: payouts.update_payouts(s),
+    "data quality": lambda s: data.update_quality(s),
+    "file statuses": lambda s: data.update_statuses(s),
+    "top bar": lambda s: topbar.update_topbar(s),
+}
+
+
+@pytest.fixture
+def store(app, upload_folder, make_dataset, write_csvs, tmp_path):
+    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
+    loaded = upload_folder(write_csvs(dataset, tmp_path / "csv"))
+    return session.update_session(loaded, None, None, "last_touch", *[None] * 7)
+
+
+def shown(value) -> str:
+    return json.dumps(value, default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o))
+
+
+def evict(key: str) -> None:
+    """Delete the dataset's own entries, as the cache's LRU eviction or expiry does; memoized tables stay."""
+    cache.cache.delete(f"dataset:{key}")
+    cache.cache.delete(f"dataset-files:{key}")
+    with datasets._lock:
+        datasets._loaded.clear()
+
+
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_every_part_says_expired_after_eviction(store, part):
+    before = shown(PARTS[part](store))
+    assert "expired" not in before.lower()
+    evict(store["key"])
+    after = shown(PARTS[part](store)).lower()
+    assert "expired" in after
+
+
+def export_request(app, store: dict) -> dict:
+    output = next(
+        key
+        for key, spec in app.callback_map.items()
+        if any(item["id"] == ids.EXPORT["campaigns"] for item in spec["inputs"])
+    )
+    return {
+        "output": output,
+        "outputs": {"id": ids.DOWNLOAD, "property": "data"},
+        "inputs": [{"id": ids.EXPORT["campaigns"], "property": "n_clicks", "value": 1}],
+        "changedPropIds": [f"{ids.EXPORT['campaigns']}.n_clicks"],
+        "state": [
+            {"id": ids.SESSION_STORE, "property": "data", "value": store},
+            {"id": ids.SCORE_WEIGHTS_STORE, "property": "data", "value": None},
+        ],
+    }
+
+
+def test_a_csv_download_of_an_evicted_dataset_says_expired(app, store):
+    client = app.server.test_client()
+    first = client.post("/_dash-update-component", json=export_request(app, store)).get_json()
+    assert first["response"][ids.DOWNLOAD]["data"]["filename"] == "campaigns.csv"
+    evict(store["key"])
+    answer = client.post("/_dash-update-component", json=export_request(app, store))
+    body = answer.get_json() if answer.status_code == 200 else {}
+    assert ids.DOWNLOAD not in body.get("response", {})
+    toast = body["sideUpdate"][ids.ERROR_TOAST]
+    assert toast["is_open"] is True
+    assert toast["header"] == "The download could not be made"
+    assert "expired" in json.dumps(toast["children"])
+
+
+def test_the_getters_refuse_an_evicted_dataset_even_with_memoized_results(store):
+    key = store["key"]
+    state = session.SessionState.from_store(store)
+    cache.campaign_table(key, state.filters, state.options)
+    cache.export_csv(key, state.filters, state.options, "kpis")
+    cache.filter_options(key)
+    evict(key)
+    for getter in (
+        lambda: cache.campaign_table(key, state.filters, state.options),
+        lambda: cache.export_csv(key, state.filters, state.options, "kpis"),
+        lambda: cache.filter_options(key),
+        lambda: cache.view(key, state.filters, state.options),
+        lambda: cache.data_quality(key),
+    ):
+        with pytest.raises(datasets.DatasetExpired):
+            getter()
