@@ -310,11 +310,8 @@ def paired_spend_revenue(view: View) -> pd.DataFrame:
             (spend["basis"] == "post").fillna(False) & spend["date"].notna() & spend["influencer_id"].notna()
         ).to_numpy(dtype=bool)
     ]
-    credited = credited[
-        (credited["date"].notna() & credited["influencer_id"].isin(spend["influencer_id"])).to_numpy(
-            dtype=bool
-        )
-    ]
+    # Revenue of influencers without post-basis spend finds no spend to attach to in pair_by_timing.
+    credited = credited[(credited["date"].notna() & credited["influencer_id"].notna()).to_numpy(dtype=bool)]
     return pair_by_timing(
         spend["influencer_id"],
         spend["date"],
@@ -363,7 +360,8 @@ def pair_by_timing(
     spend_keys = np.unique(spend_key)
     revenue_key = revenue_codes * span + revenue_day
     latest = np.searchsorted(spend_keys, revenue_key, side="right") - 1
-    found = spend_keys[np.maximum(latest, 0)]
+    # With no spend at all nothing attaches; -1 matches no influencer code.
+    found = spend_keys[np.maximum(latest, 0)] if len(spend_keys) else np.full(len(revenue_key), -1)
     attached = (latest >= 0) & (found // span == revenue_codes) & (revenue_key - found < RESPONSE_DAYS)
 
     spend_period = spend_day // PERIOD_DAYS

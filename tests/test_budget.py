@@ -223,6 +223,18 @@ def test_revenue_goes_to_the_latest_spend_in_the_fourteen_days_before_it():
     pd.testing.assert_frame_equal(paired, expected, check_dtype=False)
 
 
+def test_revenue_without_any_spend_attaches_to_nothing():
+    paired = pair_by_timing(
+        pd.Series([], dtype=object),
+        day(),
+        pd.Series([], dtype=float),
+        pd.Series(["a"]),
+        day("2025-01-06"),
+        pd.Series([5.0]),
+    )
+    assert list(paired.columns) == PERIOD_COLUMNS and paired.empty
+
+
 def test_pairing_with_no_rows():
     empty = pd.Series([], dtype=object)
     paired = pair_by_timing(
