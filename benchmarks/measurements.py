@@ -263,7 +263,7 @@ def scoring(workload: Workload) -> Sample:
 
 
 def budget_optimizer(workload: Workload) -> Sample:
-    """Time ``metrics.budget.recommend`` (weekly sums, exponent fit, optimizer) on the unfiltered view."""
+    """Time ``metrics.budget.recommend`` (spend-revenue pairing, exponent fit with its bootstrap, optimizer)."""
     from metrics import budget
 
     view = prepared_view(workload).view
@@ -272,7 +272,8 @@ def budget_optimizer(workload: Workload) -> Sample:
     seconds = time.perf_counter() - started
     return Sample(
         seconds,
-        f"{len(result.table):,} influencers in the plan, b = {result.b:.3f}; spend allocation and "
+        f"{len(result.table):,} influencers in the plan, b = {result.b:.3f} "
+        f"({'fitted' if result.fit is not None and result.fit.identified else 'prior'}); spend allocation and "
         "last-touch credit precomputed",
     )
 
