@@ -525,9 +525,9 @@ def _estimate(
     low = np.full(n_groups, np.nan)
     high = np.full(n_groups, np.nan)
     wanted = measurable & (group_spend > 0) & (resamples > 0)
-    if wanted.any():
-        # Users with an eligible exposure in the dates, whatever the other filters.
-        population = _population(tracking, panel, window, first, last)
+    # Users with an eligible exposure in the dates, whatever the other filters.
+    population = _population(tracking, panel, window, first, last) if wanted.any() else np.zeros(0)
+    if len(population):
         weights = panel.resample_weights(population, resamples, seed)
         row_of_user = np.full(int(population.max()) + 1, -1)
         row_of_user[population] = np.arange(len(population))

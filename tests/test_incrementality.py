@@ -330,6 +330,30 @@ def test_iroas_table_follows_the_campaign_filter_and_rejects_unknown_groupings(v
         iroas_table(view, "product")
 
 
+def test_an_unknown_influencer_counts_overall_and_as_itself_but_in_no_platform(make_dataset):
+    # I1 is in influencers.csv (Instagram); I2 is not (its post is on YouTube). 30 users meet each, once,
+    # on day 10 and buy 3 (I1's) or 5 (I2's) on day 11.
+    rows = [*RANGE]
+    for i in range(30):
+        rows += [touch(f"a{i}", 10, "I1"), purchase(f"a{i}", 11, 3.0)]
+        rows += [touch(f"b{i}", 10, "I2"), purchase(f"b{i}", 11, 5.0)]
+    dataset = make_dataset(
+        influencers=[{"influencer_id": "I1", "platform": "Instagram", "follower_count": 5_000}],
+        posts=[
+            {"influencer_id": "I1", "date": day(9), "campaign": "A"},
+            {"influencer_id": "I2", "date": day(9), "campaign": "A", "platform": "YouTube"},
+        ],
+        tracking=rows,
+    )
+    view = View(dataset, options=Options(window=3))
+    assert iroas_table(view).loc[0, "incremental_revenue"] == pytest.approx(30 * 3.0 + 30 * 5.0)
+    by_influencer = iroas_table(view, "influencer_id").set_index("influencer_id")
+    assert by_influencer["incremental_revenue"].to_dict() == pytest.approx({"I1": 90.0, "I2": 150.0})
+    by_platform = iroas_table(view, "platform")
+    assert by_platform["platform"].tolist() == ["Instagram"]
+    assert by_platform.loc[0, "incremental_revenue"] == pytest.approx(90.0)
+
+
 def test_export_cli_writes_incrementality_scores_and_personas(view_dataset, write_csvs, tmp_path):
     write_csvs(view_dataset, tmp_path / "in")
     assert (
