@@ -251,6 +251,7 @@ def register(app: Dash) -> None:
     @app.callback(
         *request_outputs,
         Input(ids.LIBRARY_SAVE, "n_clicks"),
+        Input(ids.LIBRARY_NAME, "n_submit"),  # Enter in the name field
         Input({"type": ids.LIBRARY_RENAME, "index": ALL}, "n_clicks"),
         Input({"type": ids.LIBRARY_DELETE, "index": ALL}, "n_clicks"),
         State(ids.LIBRARY_NAME, "value"),
@@ -258,9 +259,9 @@ def register(app: Dash) -> None:
         State(ids.LIBRARY_VERSION, "data"),
         prevent_initial_call=True,
     )
-    def _request(save_clicks, _renames, _deletes, name, session_store, version):
-        if ctx.triggered_id == ids.LIBRARY_SAVE:
-            if not save_clicks:
+    def _request(save_clicks, submits, _renames, _deletes, name, session_store, version):
+        if ctx.triggered_id in (ids.LIBRARY_SAVE, ids.LIBRARY_NAME):
+            if not (save_clicks or submits):
                 raise PreventUpdate
             out = request_save(name, session_store, version)
         else:
@@ -275,14 +276,15 @@ def register(app: Dash) -> None:
         Output(ids.LIBRARY_DIALOG, "is_open", allow_duplicate=True),
         Output(ids.LIBRARY_DIALOG_ERROR, "children", allow_duplicate=True),
         Input(ids.LIBRARY_DIALOG_CONFIRM, "n_clicks"),
+        Input(ids.LIBRARY_DIALOG_INPUT, "n_submit"),  # Enter in the new-name field
         State(ids.LIBRARY_PENDING, "data"),
         State(ids.LIBRARY_DIALOG_INPUT, "value"),
         State(ids.SESSION_STORE, "data"),
         State(ids.LIBRARY_VERSION, "data"),
         prevent_initial_call=True,
     )
-    def _confirm(clicks, pending, new_name, session_store, version):
-        if not clicks:
+    def _confirm(clicks, submits, pending, new_name, session_store, version):
+        if not (clicks or submits):
             raise PreventUpdate
         out = confirm(pending, new_name, session_store, version)
         return tuple(out[name] for name in ("dataset", "message", "version", "pending", "is_open", "error"))

@@ -180,7 +180,8 @@ def read_frames(root: str | Path, dataset_id: str) -> dict[str, pd.DataFrame]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Milliseconds: two saves within one second still list in the order they were made.
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def sweep(root: str | Path, older_than_s: float = STALE_AFTER_S) -> None:

@@ -333,3 +333,24 @@ def test_save_asks_before_replacing_and_delete_keeps_the_data_in_use(app):
     copy = deleted["dataset"]["key"]
     assert not library.is_id(copy) and datasets.load(copy).tracking["revenue"].sum() == 3500
     assert [m["id"] for m in datasets.saved_datasets()] == [taken["id"]]
+
+
+def test_the_list_shows_saved_datasets_then_read_only_server_folders(app, tmp_path):
+    """Saved datasets (newest first, the one in use marked) come first; DATA_DIR folders are read-only."""
+    folder = tmp_path / "data_dir" / "spring"
+    folder.mkdir(parents=True)
+    for name, body in servers.DATASET_A.items():
+        (folder / f"{name}.csv").write_bytes(body)
+    key = build_a()
+    older = datasets.save_to_library(key, "Older")
+    newer = datasets.save_to_library(key, "Newer")
+    rendered = json.dumps(
+        library_callbacks.update_list(0, {"key": older["id"]}, str(tmp_path / "data_dir")).to_plotly_json(),
+        default=lambda c: c.to_plotly_json(),
+    )
+    assert rendered.index("Newer") < rendered.index("Older") < rendered.index("spring")
+    assert rendered.count("in use") == 1 and "read-only" in rendered
+    assert '"type": "library-open-folder", "index": "spring"' in rendered
+    assert f'"type": "library-delete", "index": "{newer["id"]}"' in rendered
+    assert '"library-delete", "index": "spring"' not in rendered
+    assert "No saved datasets yet" in str(library_callbacks.layout.saved_list([], [], None).children)

@@ -71,6 +71,16 @@ def row_button(driver, kind: str, name: str):
     return driver.find_element(By.XPATH, xpath)
 
 
+def dialog_shown(driver) -> None:
+    """Wait until the dialog has faded in completely (a screenshot mid-fade shows it half transparent)."""
+    script = (
+        "var m = document.querySelector('.modal.show');"
+        "return !!m && getComputedStyle(m.querySelector('.modal-dialog')).transform === 'none'"
+        " && getComputedStyle(m).opacity === '1';"
+    )
+    wait(driver, lambda d: d.execute_script(script), "the dialog never finished opening")
+
+
 def confirm_dialog(driver) -> None:
     wait(driver, lambda d: d.find_element(By.ID, ids.LIBRARY_DIALOG_CONFIRM).is_displayed(), "no dialog")
     click(driver, driver.find_element(By.ID, ids.LIBRARY_DIALOG_CONFIRM))
@@ -114,6 +124,7 @@ def test_saved_dataset_opens_by_link_after_a_restart_and_is_renamed_and_deleted(
         # Saving the same name again asks first; Cancel leaves everything as it was.
         click(driver, driver.find_element(By.ID, ids.LIBRARY_SAVE))
         wait(driver, lambda d: "Replace" in text_of(d, ids.LIBRARY_DIALOG_TITLE), "no replace question")
+        dialog_shown(driver)
         driver.save_screenshot(str(ARTIFACTS / "library-replace-dialog.png"))
         driver.find_element(By.ID, ids.LIBRARY_DIALOG_CANCEL).click()
         wait(driver, lambda d: not d.find_elements(By.ID, ids.LIBRARY_DIALOG_CONFIRM), "dialog stayed open")
@@ -153,6 +164,7 @@ def test_saved_dataset_opens_by_link_after_a_restart_and_is_renamed_and_deleted(
         box = other.find_element(By.ID, ids.LIBRARY_DIALOG_INPUT)
         box.clear()
         box.send_keys("Week 42 final")
+        dialog_shown(other)
         other.save_screenshot(str(ARTIFACTS / "library-rename-dialog.png"))
         confirm_dialog(other)
         wait(other, lambda d: "Week 42 final" in text_of(d, ids.LIBRARY_LIST), "the rename did not show")
@@ -168,6 +180,7 @@ def test_saved_dataset_opens_by_link_after_a_restart_and_is_renamed_and_deleted(
 
         click(other, row_button(other, "Delete", "Week 42 final"))
         wait(other, lambda d: "Delete" in text_of(d, ids.LIBRARY_DIALOG_TITLE), "no delete question")
+        dialog_shown(other)
         other.save_screenshot(str(ARTIFACTS / "library-delete-dialog.png"))
         confirm_dialog(other)
         wait(other, lambda d: "Week 42 final" not in text_of(d, ids.LIBRARY_LIST), "the row stayed")
