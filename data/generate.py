@@ -968,8 +968,10 @@ def _causal_frame(
     roster: _Roster, *, influencer: np.ndarray, campaign: np.ndarray, kind: np.ndarray, revenue: np.ndarray
 ) -> pd.DataFrame:
     """
-    Sum caused revenue per (influencer, campaign): kind 0 coded conversions, 1 halo purchases, 2 organic
-    purchases replaced by codes (subtracted).
+    Sum the caused revenue per (influencer, campaign).
+
+    ``kind`` is 0 for a coded conversion, 1 for a halo purchase and 2 for an organic purchase a code
+    replaced (subtracted from the incremental revenue).
     """
     n_campaigns = len(CAMPAIGNS)
     key = influencer * n_campaigns + campaign
@@ -990,9 +992,10 @@ def _causal_frame(
 
 def _expected_organic_order_value() -> float:
     """
-    Return the expected revenue of one organic shop purchase, exactly as :func:`_purchases` and
-    :func:`_order_value` draw it: orders 1 or 2 (95/5 %), a sale discount of 0, 5 or 10 % (60/25/15 %),
-    1-3 units (78/18/4 %) of a product drawn by its shop share, each order's value rounded.
+    Return the expected revenue of one organic shop purchase.
+
+    As :func:`_purchases` and :func:`_order_value` draw it: orders 1 or 2 (95/5 %), a sale discount of 0, 5
+    or 10 % (60/25/15 %), 1-3 units (78/18/4 %) of a product drawn by its shop share, the value rounded.
     """
     units = np.array([1, 2, 3])[:, None, None]
     discount = np.array([0.0, 0.05, 0.10])[None, :, None]
