@@ -537,7 +537,7 @@ def _influencers(rng: np.random.Generator, n: int) -> _Roster:
     join_weight = CATEGORY_AFFINITY[category] * CAMPAIGN_WEIGHT
     keys = np.log(join_weight) + rng.gumbel(size=join_weight.shape)
     campaign_count = rng.choice([1, 2, 3], n, p=[0.45, 0.35, 0.20])
-    ranked = np.argsort(-keys, axis=1)[:, :3]
+    ranked = np.argsort(-keys, axis=1, kind="stable")[:, :3]
     campaigns = np.where(np.arange(3) < campaign_count[:, None], ranked, -1)
 
     frame = pd.DataFrame(
@@ -805,7 +805,7 @@ def _tracking(
     # after their first exposure to each campaign by that campaign's and platform's true effect.
     exposed, user_slot = np.unique(touch["user"], return_inverse=True)
     pair_key = user_slot * len(CAMPAIGNS) + touch["campaign"]
-    first = np.argsort(pair_key * (PERIOD_DAYS + 1) + touch["day"] + touch["minute"])
+    first = np.argsort(pair_key * (PERIOD_DAYS + 1) + touch["day"] + touch["minute"], kind="stable")
     _, first_at = np.unique(pair_key[first], return_index=True)
     pair_touch = first[first_at]
     pair_user = user_slot[pair_touch]
@@ -824,7 +824,7 @@ def _tracking(
 
     # Regular buyers reached by a campaign use its code for what they would have bought anyway: part of
     # their organic purchases of the next two weeks disappears (they became coded orders).
-    by_user_day = np.argsort(pair_user * (PERIOD_DAYS + 1) + pair_day)
+    by_user_day = np.argsort(pair_user * (PERIOD_DAYS + 1) + pair_day, kind="stable")
     pair_user_day = (pair_user * (PERIOD_DAYS + 1) + pair_day)[by_user_day]
     latest_pair = np.searchsorted(pair_user_day, base_owner * (PERIOD_DAYS + 1) + base_day, side="right") - 1
     latest_pair = by_user_day[np.maximum(latest_pair, 0)]
@@ -924,7 +924,9 @@ def _tracking(
     rows = {
         key: np.concatenate([part[key] for part in (touch, exposed_organic, paid, control)]) for key in touch
     }
-    order = np.argsort(rows["day"] + rows.pop("minute"))  # minute is a fraction of the day in [0, 1)
+    # Stable sorts throughout: numpy's default sort orders ties differently on different processors
+    # (SIMD kernels), and the bundled demo must be the same bytes on every machine.
+    order = np.argsort(rows["day"] + rows.pop("minute"), kind="stable")  # minute: a fraction of the day
     rows = {key: values[order] for key, values in rows.items()}
 
     # Scramble user numbers so converters, clickers and the control group do not sit in blocks.
