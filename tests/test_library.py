@@ -312,9 +312,12 @@ def test_save_asks_before_replacing_and_delete_keeps_the_data_in_use(app):
     key = build_a()
     store = {"key": key, "filters": {}, "model": "last_touch"}
     assert "Load data first" in str(library_callbacks.request_save("X", {}, 0)["message"].children)
+    g.user = "bala@example.com"  # what the sign-in hook sets for the request
     first = library_callbacks.request_save("Q3", store, 0)
     first_id = first["dataset"]["key"]
     assert library.is_id(first_id) and first["version"] == 1
+    assert library.read_manifest(datasets.library_root(), first_id)["saved_by"] == "bala@example.com"
+    assert first["dataset"]["summary"]["saved"]["saved_by"] == "bala@example.com"
 
     asked = library_callbacks.request_save("q3", store, 1)
     assert asked["is_open"] is True and asked["pending"] == {"action": "replace", "name": "q3", "key": key}
