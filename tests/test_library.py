@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 
 import pandas as pd
@@ -357,3 +358,27 @@ def test_the_list_shows_saved_datasets_then_read_only_server_folders(app, tmp_pa
     assert f'"type": "library-delete", "index": "{newer["id"]}"' in rendered
     assert '"library-delete", "index": "spring"' not in rendered
     assert "No saved datasets yet" in str(library_callbacks.layout.saved_list([], [], None).children)
+
+
+# ---- settings and the make targets ---------------------------------------------------------------------
+
+
+def test_library_dir_setting():
+    """LIBRARY_DIR defaults to ./library next to app.py; the environment and create_app's mapping set it."""
+    from callbacks import config
+
+    default = config.settings({}, environ={})["LIBRARY_DIR"]
+    assert default == str(servers.ROOT / "library")
+    assert config.settings({}, environ={"LIBRARY_DIR": " /srv/lib "})["LIBRARY_DIR"] == "/srv/lib"
+    assert config.settings({}, environ={"LIBRARY_DIR": ""})["LIBRARY_DIR"] == default
+    assert config.settings({"LIBRARY_DIR": "/a"}, environ={"LIBRARY_DIR": "/b"})["LIBRARY_DIR"] == "/a"
+
+
+def test_make_run_is_gunicorn_and_make_dev_the_reloading_server():
+    """`make run` starts gunicorn with the image's config, one worker by default, HOST/PORT passed on."""
+    makefile = (servers.ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = dict(re.findall(r"^([a-z-]+):.*\n((?:\t.*\n)+)", makefile, re.M))
+    assert "gunicorn --config gunicorn.conf.py app:server" in targets["run"]
+    assert "HOST=$(HOST)" in targets["run"] and "PORT=$(PORT)" in targets["run"]
+    assert "GUNICORN_WORKERS=$(WORKERS)" in targets["run"] and re.search(r"^WORKERS \?= 1$", makefile, re.M)
+    assert "app.py" in targets["dev"] and "--debug" in targets["dev"]
