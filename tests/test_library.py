@@ -382,3 +382,22 @@ def test_make_run_is_gunicorn_and_make_dev_the_reloading_server():
     assert "HOST=$(HOST)" in targets["run"] and "PORT=$(PORT)" in targets["run"]
     assert "GUNICORN_WORKERS=$(WORKERS)" in targets["run"] and re.search(r"^WORKERS \?= 1$", makefile, re.M)
     assert "app.py" in targets["dev"] and "--debug" in targets["dev"]
+
+
+def test_one_file_uploaded_over_an_opened_saved_dataset_replaces_just_that_file(tmp_path):
+    """Opened from Parquet on an empty cache, a saved dataset still takes a single-file upload."""
+    first = make(tmp_path, "cache-1")
+    with first.server.test_request_context():
+        saved = datasets.save_to_library(build_a(), "A")
+    datasets._loaded.clear()
+    second = make(tmp_path, "cache-2")
+    with second.server.test_request_context():
+        payouts = b"influencer_id,basis,total_payout\ni1,post,100\ni2,order,100\n"
+        parsed = datasets.parse_bytes("payouts", payouts, filename="payouts.csv")
+        key = datasets.replace_files(saved["id"], {"payouts": datasets.StoredFile(parsed, "upload:p.csv")})
+        assert not library.is_id(key)  # an unsaved copy: the saved dataset is unchanged
+        replaced = datasets.load(key)
+        assert replaced.payouts["total_payout"].sum() == 200
+        assert replaced.tracking["revenue"].sum() == 3500
+        assert datasets.load(saved["id"]).payouts["total_payout"].sum() == 1200
+        assert datasets.load_files(key)["tracking"].source == "upload:x"
