@@ -41,13 +41,16 @@ REALM = "Influencer Campaign Dashboard"
 VERIFIED_CACHE_SIZE = 256
 
 # Dash writes its own inline scripts (the renderer's start, clientside callbacks): they are allowed by
-# their hashes (Dash.csp_hashes), never by 'unsafe-inline'. Styles: Dash's components and Plotly set
-# inline style attributes and write <style> rules, which CSP cannot allow by hash, hence
-# 'unsafe-inline' for styles only (a style cannot run code). Images: Plotly's and the upload previews'
-# data: URLs. No other origin is allowed for anything: the app serves everything it loads.
+# their hashes (Dash.csp_hashes), never by 'unsafe-inline', so an injected <script> or event handler
+# does not run. 'unsafe-eval' is needed by the plotly.js bundle Dash serves: its WebGL traces (the ROI
+# and Influencers scatters) compile their shaders' glue code with Function(); without it those charts
+# stay blank. Styles: Dash's components and Plotly set inline style attributes and write <style> rules,
+# which CSP cannot allow by hash, hence 'unsafe-inline' for styles only (a style cannot run code).
+# Images: Plotly's and the upload previews' data: URLs. No other origin is allowed for anything: the
+# app serves everything it loads (docs/security.md, "Decisions").
 CSP_TEMPLATE = (
     "default-src 'self'; "
-    "script-src 'self' {script_hashes}; "
+    "script-src 'self' 'unsafe-eval' {script_hashes}; "
     "style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; "
     "font-src 'self' data:; "
