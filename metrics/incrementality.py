@@ -21,6 +21,7 @@ export share them (and the bootstrap's resample counts).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ INTERVAL_NOTE = "95% interval from resampling users; exposures with no tracking 
 _RESAMPLES_PER_DRAW = 20
 # (group, user) units per product of the bootstrap: 4k rows of 200 one-byte counts stay in cache.
 _BLOCK_ROWS = 4_096
+# Bootstrap populations (one per window and date range) kept per tracking frame.
+_POPULATIONS_KEPT = 8
+_POPULATIONS_LOCK = threading.Lock()
 # Bootstrap units below which a second thread costs more than it saves.
 _PARALLEL_UNITS = 20_000
 
@@ -331,15 +335,21 @@ def _population(tracking: pd.DataFrame, panel: _Panel, window: int, first: int, 
         runs = np.flatnonzero(np.r_[True, panel.exposure_user[1:] != panel.exposure_user[:-1]])
         ids = pa.array(tracking["user_id"].take(panel.exposure_row[runs]), type=pa.large_string())
         panel._cache["by_id"] = panel.exposure_user[runs][pc.array_sort_indices(ids).to_numpy()]
-    key = ("population", window, first, last)
-    if key not in panel._cache:
+    populations = panel._cache.setdefault("populations", {})
+    key = (window, first, last)
+    if key not in populations:
         days = panel.exposure_day
         effects = panel.effects(window)
         measured = (days >= first) & (days <= last) & effects.eligible & ~np.isnan(effects.effect)
         by_id = panel._cache["by_id"]
         present = np.bincount(panel.exposure_user[measured], minlength=int(by_id.max(initial=-1)) + 1) > 0
-        panel._cache[key] = by_id[present[by_id]]
-    return panel._cache[key]
+        population = by_id[present[by_id]]
+        with _POPULATIONS_LOCK:  # callbacks of several filter states share the panel
+            # A few recent date ranges only: a long-lived server sees many.
+            while len(populations) >= _POPULATIONS_KEPT:
+                populations.pop(next(iter(populations)))
+            populations[key] = population
+    return populations[key]
 
 
 def _bootstrap_values(

@@ -700,3 +700,12 @@ def test_sort_keys_gives_a_stable_order_with_and_without_packing(largest):
     order, ordered = incrementality._sort_keys(keys)
     assert order.tolist() == [4, 1, 3, 6, 0, 5, 2]
     assert ordered.tolist() == [0, 3, 3, 3, 5, 5, largest]
+
+
+def test_a_few_recent_bootstrap_populations_are_kept(forty_users, monkeypatch):
+    monkeypatch.setattr(incrementality, "_POPULATIONS_KEPT", 2)
+    for start in (1, 2, 3, 1):
+        estimate_iroas(forty_users, 1000.0, window=3, start=day(start))
+    kept = incrementality._panel(forty_users)._cache["populations"]
+    # Day numbers of the date filter; the data's last day + 1 stands for an open end. Oldest dropped.
+    assert list(kept) == [(3, 3, 30), (3, 1, 30)]
