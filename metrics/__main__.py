@@ -107,9 +107,12 @@ def view_from_args(args: argparse.Namespace) -> tuple[Filters, Options, float | 
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    filters = Filters.make(
-        start=args.start, end=args.end, **{field: getattr(args, field) for field in LIST_FIELDS}
-    )
+    try:
+        filters = Filters.make(
+            start=args.start, end=args.end, **{field: getattr(args, field) for field in LIST_FIELDS}
+        )
+    except ValueError as exc:  # a date outside 1900-01-01..2199-12-31
+        raise UsageError(str(exc)) from None
     return filters, options, args.budget
 
 

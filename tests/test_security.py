@@ -409,3 +409,19 @@ def test_redaction_keeps_lines_readable():
     assert logs.redact(f"KeyError: '{key}'") == f"KeyError: 'key:{logs.key_ref(key)}'"
     untouched = "File test_a_very_long_snake_case_name_of_43_chars.py, /api/datasets, /healthz"
     assert logs.redact(untouched) == untouched
+
+
+@pytest.mark.parametrize(
+    ("option", "name"), [(("--start", "2300-01-01"), "start"), (("--half-life", "nan"), "half_life")]
+)
+def test_cli_refuses_out_of_range_options_with_a_usage_error(tmp_path, capsys, option, name):
+    """`python -m metrics export` applies the same ranges: exit status 2 and a message naming the option."""
+    from metrics.__main__ import main as cli_main
+
+    data = servers.DATASET_A
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for file, body in data.items():
+        (folder / f"{file}.csv").write_bytes(body)
+    assert cli_main(["export", "--data", str(folder), "--out", str(tmp_path / "out"), *option]) == 2
+    assert name in capsys.readouterr().err
