@@ -39,6 +39,7 @@ REALM = "Influencer Campaign Dashboard"
 # credentials, never the password): a page load sends dozens of requests and each scrypt check costs
 # tens of milliseconds.
 VERIFIED_CACHE_SIZE = 256
+MAX_USER_LENGTH = 256
 
 # Dash writes its own inline scripts (the renderer's start, clientside callbacks): they are allowed by
 # their hashes (Dash.csp_hashes), never by 'unsafe-inline', so an injected <script> or event handler
@@ -205,7 +206,8 @@ class ProxyAuth(Auth):
 
     def is_authorized(self) -> bool:
         user = request.headers.get(self.header, "").strip()
-        if not user:
+        # A name is shown in the top bar and written to the log: no control characters, no novels.
+        if not user or len(user) > MAX_USER_LENGTH or not user.isprintable():
             return False
         g.user = user
         return True

@@ -179,6 +179,8 @@ def test_proxy_sign_in_takes_the_user_from_the_header(make_app, log_stream):
     client = app.server.test_client()
     assert client.get("/").status_code == 401
     assert client.get("/", headers={"X-Forwarded-User": "  "}).status_code == 401
+    assert client.get("/", headers={"X-Forwarded-User": "a\tb"}).status_code == 401
+    assert client.get("/", headers={"X-Forwarded-User": "x" * 257}).status_code == 401
     assert client.get("/api/datasets/x/kpis").status_code == 401
     assert client.get("/healthz").status_code == 200
     assert client.get("/", headers={"X-Forwarded-User": "asha@corp"}).status_code == 200
