@@ -128,6 +128,8 @@ def test_gunicorn_access_log_lines_are_redacted(monkeypatch, capsys):
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     logconfig = json.loads(json.dumps(config["logconfig_dict"]))
     logconfig["loggers"]["gunicorn.access"]["handlers"] = ["console"]  # as a user enabling it would
+    names = ("", "gunicorn.access", "gunicorn.error")
+    saved = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).level) for name in names}
     logging.config.dictConfig(logconfig)
     try:
         key = "Abcdefghijklmnopqrstuvwxyz0123456789_-ABCDE"
@@ -137,9 +139,9 @@ def test_gunicorn_access_log_lines_are_redacted(monkeypatch, capsys):
         )
         captured = capsys.readouterr().err
     finally:
-        logging.getLogger("gunicorn.access").handlers.clear()
-        logging.getLogger("gunicorn.error").handlers.clear()
-        logging.getLogger().handlers.clear()
+        for name, (handlers, level) in saved.items():
+            logging.getLogger(name).handlers[:] = handlers
+            logging.getLogger(name).setLevel(level)
     assert "GET /api/datasets/key:" in captured
     assert key not in captured
 
