@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -324,24 +324,41 @@ def _exposure_groups(
     return np.append(codes.astype(np.int64), -1)[panel.exposure_influencer], pd.Index(values)
 
 
+def _order_by_id(tracking: pd.DataFrame, panel: _Panel) -> Future:
+    """
+    Return (a future of) every exposed user's code in user_id order, sorted once per frame.
+
+    The sort runs on a second thread (Arrow releases the GIL), so it overlaps the effects' computation.
+    """
+    with _POPULATIONS_LOCK:
+        if "by_id" not in panel._cache:
+
+            def order() -> np.ndarray:
+                # Arrow sorts text by its UTF-8 bytes, which is code-point order; ids are distinct per
+                # user, so the order is unique.
+                users = panel.exposure_user
+                runs = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
+                ids = pa.array(tracking["user_id"].take(panel.exposure_row[runs]), type=pa.large_string())
+                return users[runs][pc.array_sort_indices(ids).to_numpy()]
+
+            sorter = ThreadPoolExecutor(max_workers=1)
+            panel._cache["by_id"] = sorter.submit(order)
+            sorter.shutdown(wait=False)  # the thread ends with the sort
+    return panel._cache["by_id"]
+
+
 def _population(tracking: pd.DataFrame, panel: _Panel, window: int, first: int, last: int) -> np.ndarray:
     """
     Return the bootstrap's population: the users with an eligible exposure whose t lies in days
     ``first .. last``, as user codes in ascending user_id (code-point) order; computed once per filter.
     """
-    if "by_id" not in panel._cache:
-        # Every exposed user in user_id order, once per frame. Arrow sorts text by its UTF-8 bytes, which
-        # is code-point order; ids are distinct per user, so the order is unique.
-        runs = np.flatnonzero(np.r_[True, panel.exposure_user[1:] != panel.exposure_user[:-1]])
-        ids = pa.array(tracking["user_id"].take(panel.exposure_row[runs]), type=pa.large_string())
-        panel._cache["by_id"] = panel.exposure_user[runs][pc.array_sort_indices(ids).to_numpy()]
+    by_id = _order_by_id(tracking, panel).result()
     populations = panel._cache.setdefault("populations", {})
     key = (window, first, last)
     if key not in populations:
         days = panel.exposure_day
         effects = panel.effects(window)
         measured = (days >= first) & (days <= last) & effects.eligible & ~np.isnan(effects.effect)
-        by_id = panel._cache["by_id"]
         present = np.bincount(panel.exposure_user[measured], minlength=int(by_id.max(initial=-1)) + 1) > 0
         population = by_id[present[by_id]]
         with _POPULATIONS_LOCK:  # callbacks of several filter states share the panel
@@ -511,6 +528,8 @@ def _estimate(
 ) -> pd.DataFrame:
     days = panel.exposure_day
     first, last = _day_number(panel, start, 0), _day_number(panel, end, panel.n_days)
+    if resamples > 0:
+        _order_by_id(tracking, panel)  # started now, needed by the interval
     effects = panel.effects(window)
     selected = (days >= first) & (days <= last) & (groups >= 0)
     if touch_mask is not None:
