@@ -18,6 +18,20 @@ from metrics.dataset import FILES
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
+def pytest_setup_options():
+    """
+    Return the test browser's options: Chromium that prefers reduced motion.
+
+    Bootstrap scrolls smoothly otherwise, and a click on an element being scrolled to lands on a moving
+    target ("element click intercepted") on a slow machine.
+    """
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.add_argument("--force-prefers-reduced-motion")
+    return options
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """Return the bundled demo folder (generated with its documented command when not there yet)."""
