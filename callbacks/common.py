@@ -9,9 +9,10 @@ A request over the server's size limit gets a message too (:func:`register_reque
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -84,6 +85,66 @@ def unavailable(state: SessionState) -> Component | None:
 def expired_notice() -> Component:
     """Return the short note a tab shows when the session's dataset expired."""
     return html.P("Nothing to show — the data expired.", className="text-body-secondary mb-0 tab-note")
+
+
+class _Note:
+    """The type of :data:`NOTE`."""
+
+    def __repr__(self) -> str:
+        return "NOTE"
+
+
+NOTE = _Note()
+"""Stands, in :func:`tab_callback`'s ``blocked`` values, for the tab's note (no data, or expired)."""
+
+
+def tab_callback(*blocked: object, store: int = 0) -> Callable[[Callable], Callable]:
+    """
+    Make a tab callback out of a body that only computes: the session state in, the outputs out.
+
+    The decorated callback keeps Dash's arguments (the session store's data at position ``store``);
+    the body receives them with the store replaced by its :class:`SessionState` (key, filters, options),
+    and runs only when the session has a dataset. Without one, or when it expired (before the body runs,
+    or as ``DatasetExpired`` raised inside it), the callback returns ``blocked`` instead: one value per
+    output, :data:`NOTE` replaced by the short note saying why (:func:`unavailable`,
+    :func:`expired_notice`). Typically ``no_update`` for a figure, ``[]`` for a grid's rows, a hiding
+    style for a graph or grid, and ``NOTE`` for the panel's message slot.
+
+    Parameters
+    ----------
+    *blocked : object
+        The outputs' values when there is nothing to show; one value for a single-output callback.
+    store : int, default 0
+        The position of the session store's data among the callback's arguments.
+
+    Examples
+    --------
+    >>> from dash import no_update
+    >>> from layouts.common import HIDDEN, SHOWN
+    >>> @tab_callback(no_update, HIDDEN, NOTE)
+    ... def update_trend(state, level):
+    ...     return {"data": [], "layout": {"title": level}}, SHOWN, None
+    >>> figure, style, note = update_trend(None, "week")  # no dataset loaded
+    >>> figure is no_update, style == HIDDEN, "Data tab" in str(note)
+    (True, True, True)
+    """
+
+    def decorate(body: Callable) -> Callable:
+        @functools.wraps(body)
+        def callback(*args: object) -> object:
+            state = SessionState.from_store(args[store] if isinstance(args[store], dict) else None)
+            note = unavailable(state)
+            if note is None:
+                try:
+                    return body(*args[:store], state, *args[store + 1 :])
+                except datasets.DatasetExpired:
+                    note = expired_notice()
+            values = tuple(note if value is NOTE else value for value in blocked)
+            return values[0] if len(values) == 1 else values
+
+        return callback
+
+    return decorate
 
 
 def finite(value: object) -> float | None:

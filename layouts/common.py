@@ -17,6 +17,27 @@ from flask import current_app, has_app_context
 from layouts import columns, ids
 from metrics.filters import MODEL_LABELS
 
+# A graph or grid with nothing to show stays mounted (it keeps its zoom, sort, column filter and page for
+# when there is something again) but takes no room; its panel's message slot says why.
+HIDDEN = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
+SHOWN: dict = {}
+
+# Only "download as PNG" and "reset axes": a full modebar hides the legend of a half-width chart.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": [
+        "zoom2d",
+        "pan2d",
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+    ],
+}
+
 
 def setting(name: str, default: Any) -> Any:
     """Return a server setting (``create_app`` config) when called inside the app, else ``default``."""
