@@ -60,6 +60,7 @@ COPY pyproject.toml app.py gunicorn.conf.py ./
 COPY metrics ./metrics
 COPY layouts ./layouts
 COPY callbacks ./callbacks
+COPY server ./server
 COPY figures ./figures
 COPY reports ./reports
 COPY data ./data

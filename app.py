@@ -17,11 +17,11 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import api, common, health, logs, security, upload_slot
-from callbacks import config as settings
 from callbacks.cache import cache
 from layouts import shell
 from layouts.topbar import PRODUCT_NAME
+from server import api, errors, health, logs, security, upload_slot
+from server import config as settings
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -62,7 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         # A callback that raises logs its traceback and shows what failed; its outputs stay as they were.
-        on_error=common.callback_error,
+        on_error=errors.callback_error,
     )
     app.layout = shell.layout
     server.extensions["dashboard"] = app  # for prepare(), which gunicorn calls with the server
@@ -76,8 +76,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     logs.configure_logging(options["LOG_LEVEL"])
     logs.install_redaction(server.logger)
     logs.init_request_logging(server)
-    common.register_request_limit(app)
-    common.register_failure_areas(app)
+    errors.register_request_limit(app)
+    errors.register_failure_areas(app)
     upload_slot.register(app)
     health.register(server)
     api.register(server)

@@ -58,9 +58,9 @@ if loglevel == "warn":
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "callbacks.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "server.logs.JsonFormatter"}},
     # Dataset keys replaced by a short reference in every line, an access log's path included.
-    "filters": {"redact_keys": {"()": "callbacks.logs.RedactKeys"}},
+    "filters": {"redact_keys": {"()": "server.logs.RedactKeys"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -4,7 +4,7 @@
 // updated. Here every request to the callback route that fails that way is held: the error toast
 // (layouts/shell.py) names the part of the page and offers Retry. Retry sends the same request again
 // and hands its answer to the renderer as if the first one had been slow; closing the toast gives the
-// renderer the original failure. Part names come from /_dashboard/areas (callbacks/common.py).
+// renderer the original failure. Part names come from /_dashboard/areas (server/errors.py).
 (function () {
   "use strict";
   var ROUTE = "_dash-update-component";

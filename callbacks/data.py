@@ -14,12 +14,12 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import cache, datasets
 from callbacks.common import records
-from callbacks.config import max_upload_bytes
 from callbacks.session import SessionState
-from callbacks.upload_slot import ServerBusy, upload_slot
 from layouts import ids
 from metrics import formats, ingest
 from metrics.dataset import FILES, InputRejected
+from server.config import max_upload_bytes
+from server.upload_slot import ServerBusy, upload_slot
 
 # The grid holds an aggregated table, never raw rows: the report beyond this many rows is in its CSV.
 QUALITY_ROWS_SHOWN = 5_000
@@ -137,7 +137,7 @@ def update_uploads(
     errors: list[str] = []
     cleared = [None] * len(FILES)
     try:
-        # One upload parse at a time in this worker (callbacks/upload_slot.py).
+        # One upload parse at a time in this worker (server/upload_slot.py).
         with upload_slot():
             for name, data, filename in waiting:
                 shown_name = filename or f"{name}.csv"

@@ -27,10 +27,10 @@ import pandas as pd
 from flask import current_app, has_app_context
 
 from callbacks import cache as cache_module
-from callbacks.logs import key_ref, log_event, log_upload
 from metrics import export, ingest
 from metrics.dataset import FILES, Dataset, empty_quality
 from metrics.view import View
+from server.logs import key_ref, log_event, log_upload
 from store import library
 
 FRAME_NAMES = (*FILES, "quality")

@@ -65,7 +65,7 @@ SIDEBAR_COLLAPSE = "sidebar-collapse"
 KPI_ROW = "kpi-row"
 KPI_MAIN = "kpi-main"  # the five money cards (or the no-data / expired message)
 KPI_IROAS_SLOT = "kpi-iroas-slot"  # the iROAS card, filled when the incrementality estimate arrives
-ERROR_TOAST = "error-toast"  # what failed when a callback raised (callbacks/common.py, callback_error)
+ERROR_TOAST = "error-toast"  # what failed when a callback raised (server/errors.py, callback_error)
 # Pattern-matching types for buttons that can appear in several panels at once (index: where they sit)
 GO_TO_DATA = "go-to-data"
 LOAD_DEMO_LINK = "load-demo-link"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import build_parser, create_app
-from callbacks.config import ConfigError, cache_config, max_upload_bytes, settings
+from server.config import ConfigError, cache_config, max_upload_bytes, settings
 
 
 def test_defaults_without_environment():

@@ -17,9 +17,10 @@ import time
 import pytest
 from dash import no_update
 
-from callbacks import config, data, filecache
+from callbacks import data, filecache
 from callbacks.filecache import BoundedFileSystemCache, StorageFull
 from metrics.dataset import FILES
+from server import config
 
 KIB = 1024
 

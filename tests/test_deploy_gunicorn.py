@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from callbacks import health, logs
+from server import health, logs
 
 try:
     from tests import servers
@@ -81,7 +81,7 @@ def test_gunicorn_log_lines_use_the_json_formatter(monkeypatch):
     """Gunicorn's own lines go through the same JSON formatter, at LOG_LEVEL."""
     config = load_config(monkeypatch, LOG_LEVEL="warning")
     logging_config = config["logconfig_dict"]
-    assert logging_config["formatters"]["json"]["()"] == "callbacks.logs.JsonFormatter"
+    assert logging_config["formatters"]["json"]["()"] == "server.logs.JsonFormatter"
     assert logging_config["loggers"]["gunicorn.error"]["level"] == "WARNING"
 
 

@@ -1,6 +1,6 @@
 """No callback fails silently: a raising callback logs its traceback and shows what failed, bad input does not raise.
 
-* ``callbacks.common.callback_error`` is the app's ``on_error``: the traceback goes to the JSON log with a
+* ``server.errors.callback_error`` is the app's ``on_error``: the traceback goes to the JSON log with a
   reference, the error toast names the part of the page and the reference (never the exception's
   text), and no output changes;
 * malformed session stores (the browser's session storage can be edited) and URL query strings with
@@ -19,11 +19,9 @@ from dash.exceptions import PreventUpdate
 from callbacks import cache as app_cache
 from callbacks import (
     campaigns,
-    common,
     data,
     influencers,
     kpis,
-    logs,
     overview,
     payouts,
     reports,
@@ -36,6 +34,8 @@ from callbacks import (
 from callbacks.session import SessionState
 from layouts import ids, shell
 from metrics.filters import Filters
+from server import errors as error_paths
+from server import logs
 
 SECRET = "/srv/secret/path.csv"
 INFLUENCERS = [{"influencer_id": "A", "follower_count": 50_000}]
@@ -133,7 +133,7 @@ def test_a_failing_metric_shows_what_failed_and_logs_the_traceback(app, loaded, 
     assert toast["header"] == "The Campaigns tab could not be updated"
     shown = json.dumps(toast)
     assert SECRET not in shown and "RuntimeError" not in shown
-    assert common.ERROR_HINT in shown
+    assert error_paths.ERROR_HINT in shown
 
     errors = [r for r in log_records if getattr(r, "fields", {}).get("event") == "callback_error"]
     assert len(errors) == 1
@@ -179,7 +179,7 @@ def test_every_page_has_the_error_toast_closed():
 )
 def test_the_toast_names_the_part_of_the_page(outputs, area):
     """Output ids map to the part of the page the user sees."""
-    assert common.failed_area(outputs) == area
+    assert error_paths.failed_area(outputs) == area
 
 
 # --- malformed input -------------------------------------------------------------------------------

@@ -365,7 +365,7 @@ def test_the_list_shows_saved_datasets_then_read_only_server_folders(app, tmp_pa
 
 def test_library_dir_setting():
     """LIBRARY_DIR defaults to ./library next to app.py; the environment and create_app's mapping set it."""
-    from callbacks import config
+    from server import config
 
     default = config.settings({}, environ={})["LIBRARY_DIR"]
     assert default == str(servers.ROOT / "library")

@@ -4,7 +4,7 @@
   and the limit, before the full parse (a line count, then a streaming count that stops past the
   limit);
 * ``MAX_UPLOAD_MB``: the Data tab refuses a bigger file from its data URL's length, before decoding;
-* Flask's ``MAX_CONTENT_LENGTH`` (callbacks/config.py) fits the biggest request the Data tab can send
+* Flask's ``MAX_CONTENT_LENGTH`` (server/config.py) fits the biggest request the Data tab can send
   (four files at the limit, base64-encoded), and a bigger request gets a message, never a silent 413.
 """
 
@@ -18,10 +18,11 @@ import pyarrow.csv as pacsv
 import pytest
 from dash import no_update
 
-from callbacks import config, data
+from callbacks import data
 from layouts import ids
 from metrics import ingest
 from metrics.dataset import FILES, InputRejected
+from server import config
 
 PAYOUT_HEADER = "influencer_id,basis,total_payout\n"
 

@@ -17,10 +17,10 @@ import flask
 import pytest
 from werkzeug.security import generate_password_hash
 
-from callbacks import config, logs
 from callbacks.session import SessionState, parse_query, update_session
 from callbacks.topbar import update_user
 from metrics.filters import Filters, InvalidOption, Options
+from server import config, logs
 
 try:
     from tests import servers
@@ -383,7 +383,7 @@ def test_a_forged_session_store_never_reaches_the_metrics_with_such_dates():
 
 def test_exception_log_and_request_log_never_hold_a_key(make_app, monkeypatch, caplog, log_stream):
     """A failing API request: Flask's exception line, its traceback and the request line show key:<ref>."""
-    from callbacks import api
+    from server import api
 
     app = make_app()
     client = app.server.test_client()

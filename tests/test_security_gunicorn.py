@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from callbacks import logs
+from server import logs
 
 try:
     from tests import servers

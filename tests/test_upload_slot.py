@@ -1,6 +1,6 @@
 """One upload at a time per worker: a second big request waits briefly, then gets a "busy, retry" answer.
 
-The slot is taken before a big body is read (callbacks/upload_slot.py), so concurrent oversized requests
+The slot is taken before a big body is read (server/upload_slot.py), so concurrent oversized requests
 cannot multiply a worker's memory; the Data tab's parses take it too. The holder here is another
 thread, as a concurrent request would be under gunicorn's threaded workers.
 """
@@ -15,9 +15,10 @@ import threading
 import pytest
 from dash import no_update
 
-from callbacks import data, upload_slot
+from callbacks import data
 from layouts import ids
 from metrics.dataset import FILES
+from server import upload_slot
 
 BIG = upload_slot.BIG_REQUEST_BYTES + 1
 

@@ -13,8 +13,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from test_app_browser import LOAD_TIMEOUT, library_kpis, open_app, open_tab, wait_for_kpi
 
-from callbacks import campaigns, logs
+from callbacks import campaigns
 from layouts import ids
+from server import logs
 
 pytestmark = pytest.mark.browser
 

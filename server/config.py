@@ -148,7 +148,7 @@ def _auth_settings(raw: Mapping[str, Any], parsed: dict[str, Any]) -> None:
     parsed["AUTH_MODE"] = mode
     parsed["AUTH_USERS_FILE"] = str(raw["AUTH_USERS_FILE"] or "").strip()
     if mode == "basic":
-        from callbacks.security import read_users  # the file's format lives with the sign-in code
+        from server.security import read_users  # the file's format lives with the sign-in code
 
         if not parsed["AUTH_USERS_FILE"]:
             raise ConfigError("AUTH_MODE=basic needs AUTH_USERS_FILE (one name:hash line per user)")

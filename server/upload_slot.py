@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from dash import Dash
 from flask import abort, current_app, g, jsonify, request
 
-from callbacks.logs import log_event
 from layouts import ids
 from metrics.dataset import FILES
+from server.logs import log_event
 
 # Ordinary callback requests are a few kB (the largest, a grid's rows, tens of kB): only uploads are bigger.
 BIG_REQUEST_BYTES = 1024 * 1024

@@ -28,8 +28,8 @@ from dash_auth.auth import Auth
 from flask import Flask, g, jsonify, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from callbacks.config import ConfigError
-from callbacks.logs import log_event
+from server.config import ConfigError
+from server.logs import log_event
 
 PUBLIC_PATHS = frozenset({"/healthz"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

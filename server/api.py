@@ -39,13 +39,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from callbacks import cache, datasets
-from callbacks.config import max_upload_bytes
 from callbacks.filecache import StorageFull
-from callbacks.logs import log_event, log_upload
 from callbacks.session import effective_dates
 from metrics import export
 from metrics.dataset import FILES, InputRejected
 from metrics.filters import LIST_FIELDS, Filters, InvalidOption, Options, check_date, check_option
+from server.config import max_upload_bytes
+from server.logs import log_event, log_upload
 from store import library
 
 API_PREFIX = "/api"
