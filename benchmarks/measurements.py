@@ -144,13 +144,13 @@ def export_command(workload: Workload) -> Sample:
 
 def heuristic_models(workload: Workload) -> Sample:
     """Time the journey pairs (once) and the credit frames of the five rule-based models."""
-    from metrics import attribution
+    from metrics import attribution, journeys
 
     tracking = loaded_dataset(workload).tracking
     options = Options()
     started = time.perf_counter()
-    touches = attribution.sort_touches(tracking, options.lookback)
-    pairs = attribution.journey_pairs(tracking, options.lookback, touches=touches)
+    touches = journeys.sort_touches(tracking, options.lookback)
+    pairs = journeys.journey_pairs(tracking, options.lookback, touches=touches)
     journeys_seconds = time.perf_counter() - started
     for model in HEURISTIC_MODELS:
         attribution.credit(tracking, Options(model=model), pairs=pairs)
@@ -189,13 +189,13 @@ def attribution_model(model: str) -> Callable[[Workload], Sample]:
 
 def markov_by_platform(workload: Workload) -> Sample:
     """Time attribution_markov.csv's table (the data-driven model by platform) given the journeys."""
-    from metrics import attribution
+    from metrics import comparison
 
     view = View(fresh_copy(loaded_dataset(workload)), options=Options(markov_by="platform"))
     # Computed untimed: the export shares them with every other table.
     _ = (view.journeys, view.sorted_touches, view.conversion_selected, view.touch_passes)
     started = time.perf_counter()
-    table = attribution.markov_table(view)
+    table = comparison.markov_table(view)
     seconds = time.perf_counter() - started
     return Sample(seconds, f"{len(table)} platforms credited; journeys precomputed")
 

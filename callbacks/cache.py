@@ -30,8 +30,9 @@ import pyarrow as pa
 from flask_caching import Cache
 
 from callbacks import datasets
-from metrics import attribution, export, kpis, payouts, tables
+from metrics import export, kpis, payouts, tables
 from metrics.filters import TIERS, Filters, Options
+from metrics.journeys import journey_pairs
 from metrics.view import View
 
 cache = Cache()
@@ -108,7 +109,7 @@ def view(key: str, filters: Filters, options: Options) -> View:
 @cache.memoize()
 def _journeys_ipc(key: str, lookback: int) -> bytes:
     tracking = datasets.load(key).tracking
-    return to_ipc(attribution.journey_pairs(tracking, lookback))
+    return to_ipc(journey_pairs(tracking, lookback))
 
 
 def journeys(key: str, lookback: int) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from figures import roi as charts
 from layouts import columns, glossary, ids
 from layouts import roi as layout
 from layouts.common import grid, model_caption
-from metrics import attribution, incrementality, tables
+from metrics import comparison, incrementality, tables
 from metrics.filters import MODEL_LABELS, MODELS, Filters, Options
 from metrics.incrementality import INTERVAL_NOTE
 from metrics.markov import GroupingRefused
@@ -181,7 +181,7 @@ def update_iroas(store: dict | None) -> Component:
 
 @cache.cache.memoize()
 def _comparison_ipc(key: str, filters: Filters, options: Options, by: str) -> tuple[bytes, str | None]:
-    table = attribution.model_comparison(cache.view(key, filters, options), by)
+    table = comparison.model_comparison(cache.view(key, filters, options), by)
     return cache.to_ipc(table), table.attrs.get("markov_unavailable")
 
 
@@ -189,7 +189,7 @@ def model_comparison(
     key: str, filters: Filters, options: Options, by: str
 ) -> tuple[pd.DataFrame, str | None]:
     """
-    Return ``metrics.attribution.model_comparison(view, by)`` and why the data-driven model is missing.
+    Return ``metrics.comparison.model_comparison(view, by)`` and why the data-driven model is missing.
 
     The reason is None when the data-driven columns are there.
     """
@@ -237,7 +237,7 @@ def update_attribution(store: dict | None, by: str | None, model: str | None) ->
             dbc.Alert(f"Data-driven model left out: {refused}", color="warning", className="small py-2")
         )
     if model in table.columns:
-        moved = int((table[model + attribution.SHIFT_SUFFIX].abs() >= 0.5).sum())
+        moved = int((table[model + comparison.SHIFT_SUFFIX].abs() >= 0.5).sum())
         body += [
             _graph(attribution_charts.credit_shift(table, by, model, labels=labels)),
             _caption(
@@ -263,13 +263,13 @@ def update_attribution(store: dict | None, by: str | None, model: str | None) ->
 def _markov_ipc(key: str, filters: Filters, options: Options) -> tuple[bytes | None, str | None]:
     view = View(datasets.load(key), filters, options, journeys=cache.journeys(key, options.lookback))
     try:
-        return cache.to_ipc(attribution.markov_table(view)), None
+        return cache.to_ipc(comparison.markov_table(view)), None
     except GroupingRefused as refused:
         return None, str(refused)
 
 
 def markov_table(key: str, filters: Filters, options: Options) -> tuple[pd.DataFrame | None, str | None]:
-    """Return ``metrics.attribution.markov_table`` at ``options.markov_by``, or None and the refusal."""
+    """Return ``metrics.comparison.markov_table`` at ``options.markov_by``, or None and the refusal."""
     data, refused = _markov_ipc(key, filters, options)
     return (cache.from_ipc(data) if data is not None else None), refused
 

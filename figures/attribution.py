@@ -1,6 +1,6 @@
 """Attribution charts: who gains and who loses credit under a model, compared with last touch.
 
-Builders take ``metrics.attribution.model_comparison`` or ``markov_table`` output and return small
+Builders take ``metrics.comparison.model_comparison`` or ``markov_table`` output and return small
 figures (at most ``top`` bars).
 """
 
@@ -14,7 +14,7 @@ from figures.overview import rupee_ticks
 from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, base_layout
 from figures.text import plain_all
 from metrics import formats
-from metrics.attribution import SHIFT_SUFFIX
+from metrics.comparison import SHIFT_SUFFIX
 from metrics.filters import MODEL_LABELS
 
 TOP_N = 15
@@ -34,7 +34,7 @@ def credit_shift(
     Parameters
     ----------
     comparison : DataFrame
-        ``metrics.attribution.model_comparison(view, by)`` output, with ``<model>_shift_vs_last_touch``.
+        ``metrics.comparison.model_comparison(view, by)`` output, with ``<model>_shift_vs_last_touch``.
     by : str
         Its group column.
     model : str
@@ -113,7 +113,7 @@ def removal_effects(markov: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
     Parameters
     ----------
     markov : DataFrame
-        ``metrics.attribution.markov_table`` output.
+        ``metrics.comparison.markov_table`` output.
     top : int, default 15
         Groups shown.
     """

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from metrics.formats import inr
 from metrics.ratios import ratio_of_sums
-
-if TYPE_CHECKING:
-    from metrics.view import View
+from metrics.view import View
 
 BUDGET_COLUMNS = [
     "influencer_id",
@@ -577,8 +574,6 @@ def recommend(
     BudgetResult
     """
     if view.options.model != "last_touch":
-        from metrics.view import View
-
         view = View(view.dataset, view.filters, view.options.with_model("last_touch"))
     spend = view.spend.groupby("influencer_id")["spend"].sum()
     revenue = view.credited.groupby("influencer_id")["revenue"].sum()

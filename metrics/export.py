@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import attribution, incrementality, insights, kpis, payouts, personas, scoring, tables
 from metrics import budget as budget_optimizer
+from metrics import comparison, incrementality, insights, kpis, payouts, personas, scoring, tables
 from metrics.dataset import QUALITY_COLUMNS, Dataset
 from metrics.filters import Filters, Options
 from metrics.spend import payout_findings
@@ -98,12 +98,12 @@ def personas_file(view: View) -> pd.DataFrame:
 
 def attribution_file(view: View) -> pd.DataFrame:
     """Build attribution.csv: each rule-based model's non-zero credit per influencer."""
-    return conform(attribution.attribution_table(view), "attribution")
+    return conform(comparison.attribution_table(view), "attribution")
 
 
 def attribution_markov_file(view: View) -> pd.DataFrame:
     """Build attribution_markov.csv: the data-driven model at the view's Markov grouping."""
-    return conform(attribution.markov_table(view), "attribution_markov")
+    return conform(comparison.markov_table(view), "attribution_markov")
 
 
 def payouts_file(view: View) -> pd.DataFrame:

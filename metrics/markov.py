@@ -35,8 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.attribution import SortedTouches, journey_pairs, selected_conversions, sort_touches
 from metrics.filters import MARKOV_GROUPINGS, Filters
+from metrics.journeys import SortedTouches, journey_pairs, selected_conversions, sort_touches
 
 INFLUENCER_LIMIT = 500
 UNKNOWN_GROUP = "(unknown)"

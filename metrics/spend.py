@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.attribution import conversion_mask
 from metrics.dataset import QUALITY_COLUMNS, Dataset
 from metrics.filters import Filters
+from metrics.journeys import conversion_mask
 
 UNASSIGNED = "(unassigned)"
 SPEND_COLUMNS = ["influencer_id", "campaign", "date", "basis", "spend"]

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from metrics import attribution
 from metrics.dataset import Dataset
 from metrics.filters import Filters, Options
+from metrics.journeys import SortedTouches, conversion_mask, journey_pairs, sort_touches
 from metrics.lazy import lazy
 from metrics.lookup import isin
 from metrics.ratios import ratio_of_sums
@@ -217,7 +218,7 @@ class Prepared:
         # int32 codes hold any user count a machine can load, in half the memory of factorize's int64.
         self.user = user.astype(np.int32) if user.dtype == np.int64 else user
         self.date = tracking["date"].to_numpy(dtype="datetime64[ns]")
-        self.is_conversion = attribution.conversion_mask(tracking).fillna(False).to_numpy(dtype=bool)
+        self.is_conversion = conversion_mask(tracking).fillna(False).to_numpy(dtype=bool)
         # Views of the frame's own arrays, not copies (orders become float per credited row).
         self.orders = tracking["orders"].to_numpy()
         self.revenue = tracking["revenue"].to_numpy(dtype="float64")
@@ -291,10 +292,10 @@ class View:
     options : Options, optional
         Attribution model and its parameters (default: last touch, 30-day lookback).
     credit : DataFrame, optional
-        A precomputed ``attribution.credit(dataset.tracking, options, filters)`` frame (conversion_row,
+        A precomputed ``metrics.attribution.credit(dataset.tracking, options, filters)`` frame (conversion_row,
         touch_row, weight), e.g. cached per dataset and options; computed when omitted.
     journeys : DataFrame, optional
-        Precomputed ``attribution.journey_pairs(dataset.tracking, options.lookback)`` (all its
+        Precomputed ``metrics.journeys.journey_pairs(dataset.tracking, options.lookback)`` (all its
         columns), used for converting users and handed to the attribution model; computed when omitted.
 
     Attributes
@@ -434,20 +435,16 @@ class View:
         return self.prepared.memo(("journeys", self.options.lookback), self._compute_journeys, recent=True)
 
     def _compute_journeys(self) -> pd.DataFrame:
-        return attribution.journey_pairs(
-            self.dataset.tracking, self.options.lookback, touches=self.sorted_touches
-        )
+        return journey_pairs(self.dataset.tracking, self.options.lookback, touches=self.sorted_touches)
 
     @property
-    def sorted_touches(self) -> attribution.SortedTouches:
+    def sorted_touches(self) -> SortedTouches:
         """Return the influencer touches sorted by (user, date, file order), once per dataset and lookback."""
         return self.prepared.memo(("sorted_touches", self.options.lookback), self._sort_touches, recent=True)
 
-    def _sort_touches(self) -> attribution.SortedTouches:
+    def _sort_touches(self) -> SortedTouches:
         # The user codes are the dataset's own: factorising a million user ids again is the costly step.
-        return attribution.sort_touches(
-            self.dataset.tracking, self.options.lookback, user_codes=self.prepared.user
-        )
+        return sort_touches(self.dataset.tracking, self.options.lookback, user_codes=self.prepared.user)
 
     @property
     def credit(self) -> pd.DataFrame:

@@ -281,7 +281,7 @@ def ratio_bars(
 def model_bars(
     comparison: pd.DataFrame, by: str, models: Sequence[tuple[str, str]], *, width: float, top: int = 8
 ) -> Drawing | None:
-    """Draw credited revenue per model for the ``top`` groups of ``metrics.attribution.model_comparison``."""
+    """Draw credited revenue per model for the ``top`` groups of ``metrics.comparison.model_comparison``."""
     shown = comparison.head(top)
     series = [
         (name, shown[model].tolist(), SEQUENCE[i % len(SEQUENCE)]) for i, (model, name) in enumerate(models)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics import attribution, export
 from metrics import budget as budget_optimizer
+from metrics import comparison, export
 from metrics.dataset import FILES, Dataset
 from metrics.filters import MODEL_LABELS, Filters, Options
 from metrics.view import View
@@ -46,7 +46,7 @@ class ReportData:
     budget : BudgetResult
         The budget recommendation behind ``tables["budget"]`` (totals, exponent, message).
     comparison : DataFrame
-        ``metrics.attribution.model_comparison`` by campaign: credited revenue under every model.
+        ``metrics.comparison.model_comparison`` by campaign: credited revenue under every model.
     data_period : tuple of (date or None, date or None)
         First and last date of the tracking and posts files.
     rows : dict of str to int
@@ -172,7 +172,7 @@ def collect(
         filters=view.filters,
         options=view.options,
         budget=recommendation,
-        comparison=attribution.model_comparison(view, COMPARISON_BY),
+        comparison=comparison.model_comparison(view, COMPARISON_BY),
         data_period=data_period(dataset),
         rows={name: len(dataset.frame(name)) for name in FILES},
         **extra,

@@ -12,17 +12,16 @@ from hypothesis import strategies as st
 
 from metrics import attribution
 from metrics.__main__ import main
-from metrics.attribution import (
+from metrics.attribution import credit, heuristic_weights
+from metrics.comparison import (
     ATTRIBUTION_COLUMNS,
     MARKOV_COLUMNS,
     attribution_table,
-    credit,
-    heuristic_weights,
-    journey_pairs,
     markov_table,
     model_comparison,
 )
 from metrics.filters import HEURISTIC_MODELS, MODELS, Filters, Options
+from metrics.journeys import PAIR_COLUMNS, journey_pairs, sort_touches
 from metrics.markov import UNKNOWN_GROUP, markov_attribution
 from metrics.view import View
 from tests.conftest import build_dataset
@@ -179,7 +178,7 @@ def test_unknown_model_is_refused():
 
 def test_no_conversions_give_empty_frames():
     tracking = tracking_of(touch("u", "2025-05-01", "a"))
-    assert journey_pairs(tracking, 30).columns.tolist() == attribution.PAIR_COLUMNS
+    assert journey_pairs(tracking, 30).columns.tolist() == PAIR_COLUMNS
     assert journey_pairs(tracking, 30).empty
     for model in HEURISTIC_MODELS:
         frame = credit(tracking, Options(model=model))
@@ -233,7 +232,7 @@ def test_journeys_and_weights_match_the_definition(rows, lookback, half_life):
     assert got == expected
     # User codes of the whole column (as a View holds them) give the very same pairs.
     codes = pd.factorize(tracking["user_id"])[0]
-    touches = attribution.sort_touches(tracking, lookback, user_codes=codes)
+    touches = sort_touches(tracking, lookback, user_codes=codes)
     pd.testing.assert_frame_equal(journey_pairs(tracking, lookback, touches=touches), pairs)
     assert pairs["conversion_row"].is_monotonic_increasing
     for model in HEURISTIC_MODELS:

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from metrics import tables
-from metrics.attribution import CREDIT_COLUMNS, MARKOV_COLUMNS, credit, journey_pairs, markov_table
+from metrics.attribution import CREDIT_COLUMNS, credit
+from metrics.comparison import MARKOV_COLUMNS, markov_table
 from metrics.filters import Filters, Options
+from metrics.journeys import journey_pairs
 from metrics.markov import (
     INFLUENCER_LIMIT,
     UNKNOWN_GROUP,
