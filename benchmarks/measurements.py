@@ -889,11 +889,13 @@ def resident_memory_probe(path: str | Path) -> dict[str, float]:
     import psutil
 
     from metrics import ingest, kpis, tables
+    from store.memory import release_unused
 
     process = psutil.Process()
     gc.collect()
     before = process.memory_info().rss
     dataset = ingest.read_dir(path)
+    release_unused()  # as the app does once it stores a dataset
     view = View(dataset)
     kpis.kpi_table(view)
     tables.campaign_table(view)

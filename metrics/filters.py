@@ -24,7 +24,7 @@ MODEL_LABELS = {
     "markov": "Data-driven (Markov)",
 }
 MARKOV_GROUPINGS = ("platform", "campaign", "category", "influencer")
-# The dates a filter may name: the range a data file's dates may take (metrics/ingest.py). Beyond it
+# The dates a filter may name: the range a data file's dates may take (metrics/ingest/values.py). Beyond it
 # pandas' nanosecond timestamps overflow, and such a date can only be a typo or a forged request.
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2199, 12, 31)

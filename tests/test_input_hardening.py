@@ -17,6 +17,7 @@ from dash import no_update
 from callbacks import data
 from metrics import ingest
 from metrics.dataset import InputRejected
+from metrics.ingest import parse
 
 INFLUENCER_HEADER = "influencer_id,name,category,gender,follower_count,platform"
 
@@ -31,8 +32,8 @@ def test_a_header_over_the_column_limit_is_rejected_naming_the_file_before_parsi
     def refuse(*_args, **_kwargs):
         raise AssertionError("the file was parsed")
 
-    monkeypatch.setattr(ingest, "_read_table", refuse)
-    monkeypatch.setattr(ingest, "_map_columns", refuse)
+    monkeypatch.setattr(parse, "read_table", refuse)
+    monkeypatch.setattr(parse, "map_columns", refuse)
     wide = influencers_with_extras(100_000 - 6, rows=1)
     started = time.perf_counter()
     with pytest.raises(InputRejected) as raised:

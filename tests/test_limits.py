@@ -22,6 +22,7 @@ from callbacks import data
 from layouts import ids
 from metrics import ingest
 from metrics.dataset import FILES, InputRejected
+from metrics.ingest import parse
 from server import config
 
 PAYOUT_HEADER = "influencer_id,basis,total_payout\n"
@@ -44,7 +45,7 @@ def no_full_parse(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the whole file was parsed")
 
-    monkeypatch.setattr(ingest, "_read_table", refuse)
+    monkeypatch.setattr(parse, "read_table", refuse)
 
 
 @pytest.fixture
