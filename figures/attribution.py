@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
-from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, base_layout
+from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE
+from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 from metrics.comparison import SHIFT_SUFFIX
@@ -69,7 +70,9 @@ def credit_shift(
     shown = moved.loc[order].sort_values("shift", kind="stable")
     label = MODEL_LABELS.get(model, model)
     figure = go.Figure(
-        layout=base_layout(height=max(240, 80 + 30 * len(shown)), showlegend=False, bargap=0.25)
+        layout=go.Layout(
+            template=TEMPLATE, height=max(240, 80 + 30 * len(shown)), showlegend=False, bargap=0.25
+        )
     )
     figure.add_bar(
         y=plain_all(shown["name"]),
@@ -120,7 +123,9 @@ def removal_effects(markov: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
     shown = markov.head(top).iloc[::-1]
     names = plain_all(shown["group"].astype("string").fillna("(none)"))
     effect = shown["removal_effect"].to_numpy(dtype=np.float64)
-    figure = go.Figure(layout=base_layout(height=max(200, 70 + 30 * len(shown)), showlegend=False))
+    figure = go.Figure(
+        layout=go.Layout(template=TEMPLATE, height=max(200, 70 + 30 * len(shown)), showlegend=False)
+    )
     figure.add_bar(
         y=names,
         x=effect,

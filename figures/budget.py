@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.palette import NEGATIVE, POSITIVE, base_layout
+from figures.palette import NEGATIVE, POSITIVE
+from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 
@@ -35,7 +36,8 @@ def biggest_shifts(
     if names is not None:
         label = rows["influencer_id"].map(names).astype("string").fillna(label)
     figure = go.Figure(
-        layout=base_layout(
+        layout=go.Layout(
+            template=TEMPLATE,
             height=max(260, 60 + 26 * len(rows)),
             showlegend=False,
             margin={"l": 10, "r": 60, "t": 10, "b": 10},

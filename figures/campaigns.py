@@ -14,7 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.overview import every_period, rupee_ticks, trend_periods
-from figures.palette import REVENUE, SEQUENCE, SPEND, base_layout, base_layout_json, date_ticks
+from figures.palette import REVENUE, SEQUENCE, SPEND, date_ticks
+from figures.template import TEMPLATE
 from figures.text import plain
 from metrics import formats
 
@@ -118,7 +119,7 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     totals = sums.groupby("campaign")[["revenue", "spend"]].sum()
     order = totals.sort_values(["revenue", "spend"], ascending=False, kind="stable").index[:top].tolist()
     if not order:
-        return go.Figure(layout=base_layout())
+        return go.Figure(layout=go.Layout(template=TEMPLATE))
     columns = min(FACET_COLUMNS, len(order))
     rows = math.ceil(len(order) / columns)
     x_domains = _subplot_domains(columns, 0.04)
@@ -128,10 +129,10 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     values, text = rupee_ticks(top_value, count=3)
     y_ticks = {"tickvals": values, "ticktext": text, "range": [0, values[-1] * 1.05 if values[-1] else 1]}
     height = 100 + 190 * rows
-    layout = base_layout_json(height=height, bargap=0.2)
+    layout: dict = {"template": TEMPLATE, "height": height, "bargap": 0.2}
     # The legend sits above the first row's titles: 36 px over the plotting area, in paper units.
     layout["margin"] = {"l": 10, "r": 10, "t": 80, "b": 10}
-    layout["legend"] = {**layout["legend"], "y": 1 + 36 / (height - 90), "yanchor": "bottom"}
+    layout["legend"] = {"y": 1 + 36 / (height - 90), "yanchor": "bottom"}
     # Months label a weekly series (over three months); a daily one needs its days.
     x_ticks = {"tickformat": "%b"} if unit == "week" else date_ticks(sums["period"].drop_duplicates())
     annotations = []
@@ -146,8 +147,8 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
         if col > 0:
             first = row * columns + 1
             y_axis.update(matches=f"y{'' if first == 1 else first}", showticklabels=False)
-        layout[f"xaxis{name}"] = {**layout.get(f"xaxis{name}", {}), **x_axis}
-        layout[f"yaxis{name}"] = {**layout.get(f"yaxis{name}", {}), **y_axis}
+        layout[f"xaxis{name}"] = x_axis
+        layout[f"yaxis{name}"] = y_axis
         if cell < len(order):
             annotations.append(
                 {
@@ -218,7 +219,7 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
         values; the gap between a campaign's two lines is its running profit.
     """
     sums, unit = campaign_period_sums(trends)
-    layout = base_layout_json(height=380, hovermode="x unified")
+    layout: dict = {"template": TEMPLATE, "height": 380, "hovermode": "x unified"}
     data = []
     top = 0.0
     parts = _campaign_arrays(sums)
@@ -246,13 +247,11 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
             )
     values, text = rupee_ticks(top, count=4)
     layout["yaxis"] = {
-        **layout["yaxis"],
         "tickvals": values,
         "ticktext": text,
         "range": [0, values[-1] * 1.02 if values[-1] else 1],
     }
     layout["xaxis"] = {
-        **layout["xaxis"],
         **date_ticks(sums["period"].drop_duplicates(), unit),
         "hoverformat": "%d %b %Y" if unit == "day" else "Week of %d %b %Y",
     }

@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
-from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, base_layout, date_ticks
+from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, date_ticks
+from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 from metrics.scoring import COMPONENT_LABELS, QUADRANT_MEANINGS, QUADRANTS
@@ -61,7 +62,9 @@ def performance_matrix(scored: pd.DataFrame, limit: int = MATRIX_POINTS) -> go.F
     """
     placed = scored[scored["quadrant"].notna()]
     shown = matrix_points(scored, limit)
-    figure = go.Figure(layout=base_layout(height=420, margin={"l": 10, "r": 10, "t": 40, "b": 10}))
+    figure = go.Figure(
+        layout=go.Layout(template=TEMPLATE, height=420, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    )
     if shown.empty:
         return figure
     spend = shown["spend"].astype("float64").fillna(0.0)
@@ -141,7 +144,8 @@ def score_breakdown_bars(breakdown: pd.DataFrame) -> go.Figure:
     most = (100 * breakdown["weight"].astype("float64")).to_numpy()[::-1]
     percentiles = breakdown["percentile"].astype("float64").to_numpy()[::-1]
     figure = go.Figure(
-        layout=base_layout(
+        layout=go.Layout(
+            template=TEMPLATE,
             height=60 + 36 * len(labels),
             barmode="overlay",
             showlegend=False,
@@ -179,7 +183,7 @@ def weekly_trend(weekly: pd.DataFrame) -> go.Figure:
         full = pd.date_range(sums.index.min(), sums.index.max(), freq="W-MON")
         sums = sums.reindex(full, fill_value=0.0)
     weeks = sums.rename_axis("week").reset_index()
-    figure = go.Figure(layout=base_layout(height=260, hovermode="x unified"))
+    figure = go.Figure(layout=go.Layout(template=TEMPLATE, height=260, hovermode="x unified"))
     figure.add_bar(
         x=weeks["week"],
         y=weeks["spend"],
@@ -228,7 +232,8 @@ def persona_extremes(ranked: pd.DataFrame, shown: int = PERSONAS_SHOWN) -> go.Fi
     labels = plain_all(f"#{int(r['rank'])} {persona_label(r)}" for _, r in ranked.iterrows())
     roas = ranked["roas"].astype("float64").to_numpy()
     figure = go.Figure(
-        layout=base_layout(
+        layout=go.Layout(
+            template=TEMPLATE,
             height=max(240, 60 + 30 * len(ranked)),
             showlegend=False,
             margin={"l": 10, "r": 50, "t": 10, "b": 10},

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.palette import REVENUE, SPEND, base_layout_json, date_ticks
+from figures.palette import REVENUE, SPEND, date_ticks
+from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 
@@ -105,7 +106,12 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
     label = "Week of %{x|%d %b %Y}" if unit == "week" else "%{x|%d %b %Y}"
     # One Figure built from plain dicts: adding traces and updating axes one call at a time re-validates
     # the figure each time, which a filter change pays for every chart.
-    layout = base_layout_json(title={"text": title or "", "x": 0}, bargap=0.25, hovermode="x unified")
+    layout = {
+        "template": TEMPLATE,
+        "title": {"text": title or "", "x": 0},
+        "bargap": 0.25,
+        "hovermode": "x unified",
+    }
     periods = sums["period"].to_numpy()
     data = [
         {
@@ -131,12 +137,11 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
     top = float(np.nanmax([sums["revenue"].max(), sums["spend"].max(), 0.0])) if len(sums) else 0.0
     values, text = rupee_ticks(top)
     layout["yaxis"] = {
-        **layout["yaxis"],
         "tickvals": values,
         "ticktext": text,
         "range": [0, values[-1] * 1.02 if values[-1] else 1],
     }
-    layout["xaxis"] = {**layout["xaxis"], **date_ticks(sums["period"], unit)}
+    layout["xaxis"] = date_ticks(sums["period"], unit)
     return go.Figure(data=data, layout=layout)
 
 
@@ -160,12 +165,13 @@ def revenue_spend_bars(
     shown = table.sort_values(["revenue", "spend"], ascending=False, kind="stable").head(top)
     shown = shown.iloc[::-1]  # plotly draws the first category at the bottom
     names = plain_all(shown[label].astype("string").fillna("(none)"))
-    layout = base_layout_json(
-        title={"text": title or "", "x": 0},
-        height=max(260, 60 + 44 * len(shown)),
-        barmode="group",
-        bargap=0.3,
-    )
+    layout = {
+        "template": TEMPLATE,
+        "title": {"text": title or "", "x": 0},
+        "height": max(260, 60 + 44 * len(shown)),
+        "barmode": "group",
+        "bargap": 0.3,
+    }
     data = [
         {
             "type": "bar",
@@ -186,11 +192,9 @@ def revenue_spend_bars(
     top_value = float(np.nanmax([shown["revenue"].max(), shown["spend"].max(), 0.0])) if len(shown) else 0.0
     values, text = rupee_ticks(top_value * 1.15, count=4)  # room for the labels outside the bars
     layout["xaxis"] = {
-        **layout["xaxis"],
         "tickvals": values,
         "ticktext": text,
         "range": [0, values[-1] * 1.02 if values[-1] else 1],
     }
-    layout["yaxis"] = {**layout["yaxis"], "automargin": True}
-    layout["legend"] = {**layout["legend"], "traceorder": "reversed"}
+    layout["legend"] = {"traceorder": "reversed"}
     return go.Figure(data=data, layout=layout)

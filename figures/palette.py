@@ -1,4 +1,4 @@
-"""Colours and the base figure layout shared by every chart (dashboard and reports).
+"""Colours, font and date ticks shared by every chart (dashboard and reports); the layout is figures/template.py.
 
 The palette is Okabe & Ito's, distinguishable with the common colour-vision deficiencies; revenue and
 spend keep the same colours on every chart so a reader learns them once.
@@ -6,11 +6,7 @@ spend keep the same colours on every chart so a reader learns them once.
 
 from __future__ import annotations
 
-import copy
-import functools
-
 import pandas as pd
-import plotly.graph_objects as go
 
 REVENUE = "#0072B2"  # blue
 SPEND = "#E69F00"  # orange
@@ -23,55 +19,6 @@ FONT_FAMILY = (
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", '
     "Arial, sans-serif"
 )
-
-
-def base_layout(**overrides) -> go.Layout:
-    """
-    Return the layout every chart starts from: system font, white background, light grid, compact margins.
-
-    Parameters
-    ----------
-    **overrides
-        Layout properties replacing the defaults (e.g. ``height=320``).
-    """
-    layout = go.Layout(
-        font={"family": FONT_FAMILY, "size": 13, "color": "#212529"},
-        colorway=list(SEQUENCE),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
-        height=340,
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        xaxis={"gridcolor": "#E9ECEF", "zeroline": False, "automargin": True},
-        yaxis={"gridcolor": "#E9ECEF", "zeroline": False, "automargin": True},
-    )
-    layout.update(**overrides)
-    return layout
-
-
-@functools.cache
-def _base_layout_json() -> dict:
-    return base_layout().to_plotly_json()
-
-
-def _merged(base: dict, overrides: dict) -> dict:
-    for name, value in overrides.items():
-        if isinstance(value, dict) and isinstance(base.get(name), dict):
-            base[name] = _merged(base[name], value)
-        else:
-            base[name] = value
-    return base
-
-
-def base_layout_json(**overrides) -> dict:
-    """
-    Return :func:`base_layout` as a plain dict, for figures built in one go from dicts.
-
-    Equal to ``base_layout(**overrides).to_plotly_json()`` (overrides merge into nested properties as
-    ``Layout.update`` does) without validating a Layout: a filter change draws several charts.
-    """
-    return _merged(copy.deepcopy(_base_layout_json()), overrides)
 
 
 DAY_MS = 86_400_000

@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
-from figures.palette import REVENUE, SPEND, base_layout
+from figures.palette import REVENUE, SPEND
+from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 
@@ -46,7 +47,7 @@ def spend_bars(sums: pd.DataFrame) -> go.Figure:
     """
     platforms = [str(p) for p in sums["platform"].cat.categories] if len(sums) else []
     labels = plain_all(platforms)
-    figure = go.Figure(layout=base_layout(barmode="stack", height=320, bargap=0.35))
+    figure = go.Figure(layout=go.Layout(template=TEMPLATE, barmode="stack", height=320, bargap=0.35))
     for basis in ("post", "order"):
         part = sums[sums["basis"] == basis].set_index("platform")["spend"].reindex(platforms).fillna(0.0)
         if not part.any():

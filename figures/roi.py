@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
-from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, base_layout
+from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND
+from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 
@@ -61,7 +62,9 @@ def returns_bars(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fig
     shown = shown.head(top).iloc[::-1]
     names = _names(shown, label)
     roas = shown["roas"].to_numpy(dtype=np.float64)
-    figure = go.Figure(layout=base_layout(height=max(240, 70 + 34 * len(shown)), showlegend=False))
+    figure = go.Figure(
+        layout=go.Layout(template=TEMPLATE, height=max(240, 70 + 34 * len(shown)), showlegend=False)
+    )
     figure.add_bar(
         y=names,
         x=roas,
@@ -117,7 +120,7 @@ def spend_revenue_scatter(
     names = _names(shown, hover_label or label)
     spend = shown["spend"].to_numpy(dtype=np.float64)
     revenue = shown["revenue"].to_numpy(dtype=np.float64)
-    figure = go.Figure(layout=base_layout(height=420, showlegend=True))
+    figure = go.Figure(layout=go.Layout(template=TEMPLATE, height=420, showlegend=True))
     above = revenue >= spend
     for mask, name, colour in ((above, "Revenue ≥ spend", POSITIVE), (~above, "Revenue < spend", NEGATIVE)):
         figure.add_trace(
@@ -204,7 +207,9 @@ def iroas_vs_roas(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fi
     high = shown["iroas_high"].to_numpy(dtype=np.float64)
     status = iroas_notes(shown).tolist()
     figure = go.Figure(
-        layout=base_layout(height=max(240, 80 + 52 * len(shown)), barmode="group", bargap=0.25)
+        layout=go.Layout(
+            template=TEMPLATE, height=max(240, 80 + 52 * len(shown)), barmode="group", bargap=0.25
+        )
     )
     figure.add_bar(
         y=names,
