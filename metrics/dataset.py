@@ -18,7 +18,10 @@ quality     : file, row, column, value, problem, action (all str except row: Int
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -26,6 +29,8 @@ from metrics.lazy import lazy
 
 FILES = ("influencers", "posts", "tracking", "payouts")
 QUALITY_COLUMNS = ["file", "row", "column", "value", "problem", "action"]
+
+Value = TypeVar("Value")
 
 REQUIRED = {
     "influencers": ["influencer_id", "name", "category", "gender", "follower_count", "platform"],
@@ -61,6 +66,30 @@ def empty_quality() -> pd.DataFrame:
     return frame
 
 
+class Derived:
+    """
+    Hold the work derived from one dataset's frames, each piece computed once while the dataset lives.
+
+    Datasets are immutable, so an entry never goes stale, and it goes away with its dataset. The entries:
+    ``"prepared"`` (:class:`metrics.view.Prepared`, the integer codes every view shares) and
+    ``"incrementality"`` (the revenue panel of :mod:`metrics.incrementality` and its memos).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, compute: Callable[[], Value]) -> Value:
+        """Return the entry ``key``, computing it with ``compute()`` the first time."""
+        with self._lock:
+            if key in self._entries:
+                return self._entries[key]
+        # Computed outside the lock: two threads may both compute a missing entry; the first one stays.
+        value = compute()
+        with self._lock:
+            return self._entries.setdefault(key, value)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """
@@ -68,6 +97,12 @@ class Dataset:
 
     Treat it as immutable: functions return new frames and never modify these in place. Use
     :meth:`replace` to swap one file (the dashboard's single-file upload).
+
+    Attributes
+    ----------
+    derived : Derived
+        Work derived from the frames (codes, panels), kept with the dataset; a replaced dataset starts
+        with an empty one.
     """
 
     influencers: pd.DataFrame
@@ -75,6 +110,7 @@ class Dataset:
     tracking: pd.DataFrame
     payouts: pd.DataFrame
     quality: pd.DataFrame = field(default_factory=empty_quality)
+    derived: Derived = field(default_factory=Derived, init=False, repr=False, compare=False)
 
     def frame(self, name: str) -> pd.DataFrame:
         """Return the frame of one file by name (one of ``FILES`` or ``"quality"``)."""

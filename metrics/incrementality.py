@@ -9,28 +9,29 @@ split equally among the exposures covering it. An exposure's effect is the sum o
 purchase inside the windows of two exposures counts half to each and never twice. Only exposures whose
 user's baseline window and whose own window lie inside the data are measured ("eligible"); a group's
 total scales their summed effect up to all its exposures. Filters only choose which exposures a row
-counts: windows, shares and effects never depend on them.
+counts: windows, shares and effects never depend on them. The interval resamples the users with an
+eligible exposure in the dates (:func:`_interval`; the array machinery is in :mod:`metrics._bootstrap`).
 
 Everything runs on integer codes and day numbers. A user's coverage count is a step function that only
 changes where a window opens or closes, so the effects come from one sort of those events and prefix
-sums of the user's and the control's revenue: no step loops over users or exposures. The per-frame
-arrays are kept while the tracking frame lives, so the overall, campaign and influencer tables of one
-export share them (and the bootstrap's resample counts).
+sums of the user's and the control's revenue: no step loops over users or exposures. A dataset's panel
+and what is derived from it (effects per window, bootstrap populations, resample counts) are kept in
+``Dataset.derived``, so the overall, campaign and influencer tables of one export share them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import weakref
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics import _bootstrap
 from metrics.ratios import ratio_of_sums
 from metrics.view import View
 
@@ -50,30 +51,8 @@ RESULT_COLUMNS = [
 ]
 IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high", "insufficient_data"]
 INTERVAL_NOTE = "95% interval from resampling users; exposures with no tracking row are not seen"
-# Resamples drawn per call of the generator (the same draws as one call per resample).
-_RESAMPLES_PER_DRAW = 20
-# (group, user) units per product of the bootstrap: 4k rows of 200 one-byte counts stay in cache.
-_BLOCK_ROWS = 4_096
-# Bootstrap populations (one per window and date range) kept per tracking frame.
+# Bootstrap populations (one per window and date range) kept per dataset.
 _POPULATIONS_KEPT = 8
-_POPULATIONS_LOCK = threading.Lock()
-# Bootstrap units below which a second thread costs more than it saves.
-_PARALLEL_UNITS = 20_000
-
-
-def _sort_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """
-    Return the stable sorting order of non-negative int64 ``keys`` and the sorted keys.
-
-    The position is packed into the low bits of each key and the packed values are sorted: numpy sorts
-    plain integers several times faster than it argsorts them, and distinct values make any sort stable.
-    """
-    shift = max(len(keys) - 1, 1).bit_length()
-    if len(keys) and int(keys.max()) >= 1 << (62 - shift):
-        order = np.argsort(keys, kind="stable")
-        return order, keys[order]
-    packed = np.sort((keys << shift) | np.arange(len(keys)))
-    return packed & ((1 << shift) - 1), packed >> shift
 
 
 @dataclass(frozen=True)
@@ -100,20 +79,13 @@ class _Panel:
     exposure_influencer: np.ndarray
     exposure_day: np.ndarray
     influencers: pd.Index  # influencer id of each influencer code
-    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def revenue_before(self, users: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Return each user's revenue on the days before ``days`` (0 <= day <= n_days)."""
         return self.revenue_before_key[np.searchsorted(self.day_keys, users * self.n_days + days)]
 
     def effects(self, window: int) -> _Effects:
-        """Return every exposure's eligibility and effect e_k for window L, computed once per window."""
-        key = ("effects", window)
-        if key not in self._cache:
-            self._cache[key] = self._compute_effects(window)
-        return self._cache[key]
-
-    def _compute_effects(self, window: int) -> _Effects:
+        """Return every exposure's eligibility and effect e_k for window L."""
         users, days = self.exposure_user, self.exposure_day
         n_exposures = len(users)
         effect = np.full(n_exposures, np.nan)
@@ -137,7 +109,7 @@ class _Panel:
         stride = self.n_days + 1
         event_keys = np.concatenate([a_users * stride + a_days, a_users * stride + a_ends])
         steps = np.repeat(np.array([1, -1]), len(active))
-        order, sorted_keys = _sort_keys(event_keys)
+        order, sorted_keys = _bootstrap.sort_keys(event_keys)
         new_key = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
         keys = sorted_keys[new_key]
         key_of_event = np.empty(len(order), dtype=np.int64)  # each event's position among the keys
@@ -170,68 +142,74 @@ class _Panel:
         effect[active[measured]] = shares_before[closes] - shares_before[opens]
         return _Effects(eligible, effect)
 
-    def resample_weights(self, population: np.ndarray, resamples: int, seed: int) -> np.ndarray:
-        """
-        Return how often each population user is drawn in each resample, shape (resamples, users).
 
-        ``population`` lists user codes in the bootstrap's order; resample r draws
-        ``rng.integers(0, M, size=M)`` from ``numpy.random.default_rng(seed)`` in turn (several resamples
-        per call give the same draws). Kept per population, so the tables of one filter state share them.
-        """
-        cached = self._cache.get("weights")
-        if cached is not None and cached[:2] == (resamples, seed) and np.array_equal(cached[2], population):
-            return cached[3]
-        size = len(population)
-        rng = np.random.default_rng(seed)
-        counts = np.empty((resamples, size), dtype=np.uint8)
-
-        def count(draws: np.ndarray, first: int) -> None:
-            # Drawing one user 256 times among n draws from n users has probability below 1/256!.
-            for row, drawn in enumerate(draws, start=first):
-                counts[row] = np.bincount(drawn, minlength=size)
-
-        # numpy draws and counts without the GIL: a second thread counts while the next resamples are
-        # drawn. The draws are the same, in the same order, as on one thread.
-        with ThreadPoolExecutor(max_workers=1) as counter:
-            counting = None
-            for first in range(0, resamples if size else 0, _RESAMPLES_PER_DRAW):
-                stop = min(first + _RESAMPLES_PER_DRAW, resamples)
-                draws = rng.integers(0, size, size=(stop - first, size))
-                if counting is not None:  # at most one batch of draws waits: they are large
-                    counting.result()
-                counting = counter.submit(count, draws, first)
-            if counting is not None:
-                counting.result()
-        # Each user's counts contiguous: the bootstrap gathers whole rows of its units' users.
-        weights = np.ascontiguousarray(counts.T)
-        # Only the latest population's counts are kept: the tables of one filter state come together.
-        self._cache["weights"] = (resamples, seed, population, weights)
-        return weights
-
-
-_PANELS: dict[int, tuple[weakref.ref, _Panel]] = {}
-
-
-def _panel(
-    tracking: pd.DataFrame,
-    user_codes: np.ndarray | None = None,
-    influencer_codes: np.ndarray | None = None,
-    influencer_values: pd.Index | None = None,
-) -> _Panel:
+class _Measured:
     """
-    Return the panel of ``tracking``, built once per frame object while it lives.
+    Hold a panel and what the tables of one dataset share: effects per window, bootstrap populations.
 
-    ``user_codes`` are the frame's codes of ``user_id``; ``influencer_codes`` index ``influencer_values``
-    (-1 when missing). A view passes its prepared codes: factorising a million ids again is the costly part.
+    Kept in ``Dataset.derived["incrementality"]`` for a view's dataset; :func:`estimate_iroas` on a plain
+    frame builds one per call. Callbacks of several filter states may use one at the same time.
     """
-    key = id(tracking)
-    cached = _PANELS.get(key)
-    if cached is not None and cached[0]() is tracking:
-        return cached[1]
-    panel = _build_panel(tracking, user_codes, influencer_codes, influencer_values)
-    _PANELS[key] = (weakref.ref(tracking), panel)
-    weakref.finalize(tracking, _PANELS.pop, key, None)
-    return panel
+
+    def __init__(self, tracking: pd.DataFrame, panel: _Panel) -> None:
+        self.tracking = tracking
+        self.panel = panel
+        self._effects: dict[int, _Effects] = {}
+        self._users_by_id: np.ndarray | None = None
+        # (window, first day, last day) -> population, a few recent date ranges only: a server sees many.
+        self.populations: OrderedDict[tuple[int, int, int], np.ndarray] = OrderedDict()
+        # The latest population's resample counts: the tables of one filter state come together.
+        self._counts: tuple[int, int, np.ndarray, np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    def effects(self, window: int) -> _Effects:
+        """Return every exposure's eligibility and effect for window L, computed once per window."""
+        if window not in self._effects:
+            self._effects[window] = self.panel.effects(window)
+        return self._effects[window]
+
+    def users_by_id(self) -> np.ndarray:
+        """Return every exposed user's code in user_id order, sorted once."""
+        if self._users_by_id is None:
+            panel = self.panel
+            users = panel.exposure_user
+            runs = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
+            ids = pa.array(self.tracking["user_id"].take(panel.exposure_row[runs]), type=pa.large_string())
+            # Arrow sorts text by its UTF-8 bytes, which is code-point order; ids are distinct per user, so
+            # the order is unique.
+            self._users_by_id = users[runs][pc.array_sort_indices(ids).to_numpy()]
+        return self._users_by_id
+
+    def population(self, window: int, first: int, last: int) -> np.ndarray:
+        """
+        Return the bootstrap's population: the users with an eligible exposure whose t lies in days
+        ``first .. last``, as user codes in ascending user_id (code-point) order; computed once per filter.
+        """
+        key = (window, first, last)
+        with self._lock:
+            if key in self.populations:
+                return self.populations[key]
+        by_id = self.users_by_id()
+        days, effects = self.panel.exposure_day, self.effects(window)
+        measured = (days >= first) & (days <= last) & effects.eligible & ~np.isnan(effects.effect)
+        present = (
+            np.bincount(self.panel.exposure_user[measured], minlength=int(by_id.max(initial=-1)) + 1) > 0
+        )
+        population = by_id[present[by_id]]
+        with self._lock:
+            while len(self.populations) >= _POPULATIONS_KEPT:
+                self.populations.popitem(last=False)
+            self.populations[key] = population
+        return population
+
+    def resample_counts(self, population: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+        """Return :func:`metrics._bootstrap.resample_counts` of ``population``, kept for the latest one."""
+        kept = self._counts
+        if kept is not None and kept[:2] == (resamples, seed) and np.array_equal(kept[2], population):
+            return kept[3]
+        counts = _bootstrap.resample_counts(len(population), resamples, seed)
+        self._counts = (resamples, seed, population, counts)
+        return counts
 
 
 def _build_panel(
@@ -240,6 +218,12 @@ def _build_panel(
     influencer_codes: np.ndarray | None,
     influencer_values: pd.Index | None,
 ) -> _Panel:
+    """
+    Return the panel of ``tracking``: day numbers, revenue prefix sums, the control and the exposures.
+
+    ``user_codes`` are the frame's codes of ``user_id``; ``influencer_codes`` index ``influencer_values``
+    (-1 when missing). A view passes its prepared codes: factorising a million ids again is the costly part.
+    """
     if user_codes is None:
         user_codes, _ = pd.factorize(tracking["user_id"], use_na_sentinel=True)
     users = np.asarray(user_codes, dtype=np.int64)
@@ -258,7 +242,7 @@ def _build_panel(
     n_users = int(users.max()) + 1 if len(users) else 0
 
     kept = np.flatnonzero(usable)
-    order, day_keys = _sort_keys(users[kept] * n_days + days[kept])
+    order, day_keys = _bootstrap.sort_keys(users[kept] * n_days + days[kept])
     revenue_before_key = np.concatenate([[0.0], np.cumsum(revenue[kept[order]])])
 
     if influencer_codes is None:
@@ -275,7 +259,7 @@ def _build_panel(
     touch_rows = np.flatnonzero(is_touch)
     n_influencers = max(len(influencer_values), 1)
     pair = users[touch_rows] * n_influencers + influencer_codes[touch_rows]
-    by_pair, keys = _sort_keys(pair * max(n_days, 1) + days[touch_rows])
+    by_pair, keys = _bootstrap.sort_keys(pair * max(n_days, 1) + days[touch_rows])
     pair = keys // max(n_days, 1)
     first_touch = touch_rows[by_pair[np.r_[True, pair[1:] != pair[:-1]]]] if len(pair) else touch_rows
     return _Panel(
@@ -322,123 +306,6 @@ def _exposure_groups(
     attribute = influencer_attributes[by].reindex(panel.influencers)
     codes, values = pd.factorize(attribute, use_na_sentinel=True)
     return np.append(codes.astype(np.int64), -1)[panel.exposure_influencer], pd.Index(values)
-
-
-def _order_by_id(tracking: pd.DataFrame, panel: _Panel) -> Future:
-    """
-    Return (a future of) every exposed user's code in user_id order, sorted once per frame.
-
-    The sort runs on a second thread (Arrow releases the GIL), so it overlaps the effects' computation.
-    """
-    with _POPULATIONS_LOCK:
-        if "by_id" not in panel._cache:
-
-            def order() -> np.ndarray:
-                # Arrow sorts text by its UTF-8 bytes, which is code-point order; ids are distinct per
-                # user, so the order is unique.
-                users = panel.exposure_user
-                runs = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
-                ids = pa.array(tracking["user_id"].take(panel.exposure_row[runs]), type=pa.large_string())
-                return users[runs][pc.array_sort_indices(ids).to_numpy()]
-
-            sorter = ThreadPoolExecutor(max_workers=1)
-            panel._cache["by_id"] = sorter.submit(order)
-            sorter.shutdown(wait=False)  # the thread ends with the sort
-    return panel._cache["by_id"]
-
-
-def _population(tracking: pd.DataFrame, panel: _Panel, window: int, first: int, last: int) -> np.ndarray:
-    """
-    Return the bootstrap's population: the users with an eligible exposure whose t lies in days
-    ``first .. last``, as user codes in ascending user_id (code-point) order; computed once per filter.
-    """
-    by_id = _order_by_id(tracking, panel).result()
-    populations = panel._cache.setdefault("populations", {})
-    key = (window, first, last)
-    if key not in populations:
-        days = panel.exposure_day
-        effects = panel.effects(window)
-        measured = (days >= first) & (days <= last) & effects.eligible & ~np.isnan(effects.effect)
-        present = np.bincount(panel.exposure_user[measured], minlength=int(by_id.max(initial=-1)) + 1) > 0
-        population = by_id[present[by_id]]
-        with _POPULATIONS_LOCK:  # callbacks of several filter states share the panel
-            # A few recent date ranges only: a long-lived server sees many.
-            while len(populations) >= _POPULATIONS_KEPT:
-                populations.pop(next(iter(populations)))
-            populations[key] = population
-    return populations[key]
-
-
-def _bootstrap_values(
-    weights: np.ndarray,
-    unit_group: np.ndarray,
-    unit_row: np.ndarray,
-    unit_sums: np.ndarray,
-    n_groups: int,
-) -> np.ndarray:
-    """
-    Return per group and resample S and n: the drawn users' summed effects and eligible exposures.
-
-    A unit is a (group, user) pair, sorted by group, with the user's row in ``weights`` and its summed
-    effect and exposure count (``unit_sums``, shape (2, units)). Shape (groups, 2, resamples).
-    """
-    totals = np.zeros((n_groups, 2, weights.shape[1]))
-    if not len(unit_group):
-        return totals
-    # Blocks of at most _BLOCK_ROWS units of one group, counted from the group's first unit: a group's
-    # sums do not depend on the other groups, nor on which thread summed a block.
-    group_start = np.flatnonzero(np.r_[True, unit_group[1:] != unit_group[:-1]])
-    group_end = np.r_[group_start[1:], len(unit_group)]
-    blocks = -(-(group_end - group_start) // _BLOCK_ROWS)
-    first_block = np.cumsum(blocks) - blocks
-    block_start = (
-        np.repeat(group_start, blocks)
-        + (np.arange(blocks.sum()) - np.repeat(first_block, blocks)) * _BLOCK_ROWS
-    )
-    block_end = np.minimum(block_start + _BLOCK_ROWS, np.repeat(group_end, blocks))
-    block_totals = np.empty((len(block_start), 2, weights.shape[1]))
-    starts, ends = block_start.tolist(), block_end.tolist()
-
-    def reduce_blocks(chosen: range) -> None:
-        for block in chosen:
-            rows = unit_row[starts[block] : ends[block]]
-            # einsum multiplies the one-byte counts directly: converting them first costs more. Each
-            # resample's row of counts stays in cache while a block's users are gathered from it.
-            np.einsum(
-                "ur,cu->cr",
-                weights[rows],
-                unit_sums[:, starts[block] : ends[block]],
-                out=block_totals[block],
-            )
-
-    # numpy's loops release the GIL: the later half of the blocks runs on a second core.
-    half = int(np.searchsorted(block_end, len(unit_group) // 2))
-    if len(unit_group) < _PARALLEL_UNITS or not 0 < half < len(starts):
-        reduce_blocks(range(len(starts)))
-    else:
-        with ThreadPoolExecutor(max_workers=1) as helper:
-            second = helper.submit(reduce_blocks, range(half, len(starts)))
-            reduce_blocks(range(half))
-            second.result()
-    totals[unit_group[group_start]] = np.add.reduceat(block_totals, first_block, axis=0)
-    return totals
-
-
-def _percentiles(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the 2.5th and 97.5th percentiles per column over its defined samples (NaN when none)."""
-    low = np.full(samples.shape[1], np.nan)
-    high = np.full(samples.shape[1], np.nan)
-    if samples.shape[0] == 0:
-        return low, high
-    missing = np.isnan(samples)
-    complete = ~missing.any(axis=0)
-    if complete.any():
-        low[complete], high[complete] = np.percentile(samples[:, complete], [2.5, 97.5], axis=0)
-    # A resample can draw none of a small group's users: that group uses its defined resamples.
-    partial = np.flatnonzero(~complete & ~missing.all(axis=0))
-    if len(partial):
-        low[partial], high[partial] = np.nanpercentile(samples[:, partial], [2.5, 97.5], axis=0)
-    return low, high
 
 
 def estimate_iroas(
@@ -492,11 +359,10 @@ def estimate_iroas(
     """
     if window < 1:
         raise ValueError("the incrementality window must be at least 1 day")
-    panel = _panel(tracking)
-    groups, group_values = _exposure_groups(tracking, panel, by, influencer_attributes)
+    measured = _Measured(tracking, _build_panel(tracking, None, None, None))
+    groups, group_values = _exposure_groups(tracking, measured.panel, by, influencer_attributes)
     return _estimate(
-        tracking,
-        panel,
+        measured,
         groups,
         group_values,
         spend,
@@ -512,8 +378,7 @@ def estimate_iroas(
 
 
 def _estimate(
-    tracking: pd.DataFrame,
-    panel: _Panel,
+    measured: _Measured,
     groups: np.ndarray,
     group_values: pd.Index,
     spend: pd.Series | float,
@@ -526,20 +391,22 @@ def _estimate(
     seed: int,
     min_eligible: int,
 ) -> pd.DataFrame:
+    """Measure each group's incremental revenue and iROAS (the arguments as in :func:`estimate_iroas`)."""
+    panel = measured.panel
     days = panel.exposure_day
     first, last = _day_number(panel, start, 0), _day_number(panel, end, panel.n_days)
-    if resamples > 0:
-        _order_by_id(tracking, panel)  # started now, needed by the interval
-    effects = panel.effects(window)
+    effects = measured.effects(window)
+    # The exposures the filters select, those measured among them, and each group's counts and sum.
     selected = (days >= first) & (days <= last) & (groups >= 0)
     if touch_mask is not None:
         selected &= np.asarray(touch_mask, dtype=bool)[panel.exposure_row]
-    measured = selected & effects.eligible & ~np.isnan(effects.effect)
+    in_sum = selected & effects.eligible & ~np.isnan(effects.effect)
     n_groups = len(group_values)
     exposures = np.bincount(groups[selected], minlength=n_groups)
     eligible_exposures = np.bincount(groups[selected & effects.eligible], minlength=n_groups)
-    effect_sum = np.bincount(groups[measured], weights=effects.effect[measured], minlength=n_groups)
+    effect_sum = np.bincount(groups[in_sum], weights=effects.effect[in_sum], minlength=n_groups)
 
+    # The eligible exposures' summed effect, scaled up to all the group's exposures.
     measurable = (eligible_exposures >= min_eligible) & (panel.n_control > 0)
     scale = exposures / np.where(eligible_exposures > 0, eligible_exposures, 1)
     incremental = np.where(measurable, effect_sum * scale, np.nan)
@@ -551,38 +418,10 @@ def _estimate(
         group_spend = spend.reindex(group_values).fillna(0.0).to_numpy()
     iroas = np.asarray(ratio_of_sums(pd.Series(incremental), pd.Series(group_spend)), dtype=np.float64)
 
-    low = np.full(n_groups, np.nan)
-    high = np.full(n_groups, np.nan)
     wanted = measurable & (group_spend > 0) & (resamples > 0)
-    # Users with an eligible exposure in the dates, whatever the other filters.
-    population = _population(tracking, panel, window, first, last) if wanted.any() else np.zeros(0)
-    if len(population):
-        weights = panel.resample_weights(population, resamples, seed)
-        row_of_user = np.full(int(population.max()) + 1, -1)
-        row_of_user[population] = np.arange(len(population))
-        keep = np.flatnonzero(measured & wanted[np.maximum(groups, 0)])
-        # Units: (group, user) pairs, sorted by group then row, with their summed effect and count.
-        unit_key = groups[keep] * len(population) + row_of_user[panel.exposure_user[keep]]
-        order, sorted_keys = _sort_keys(unit_key)
-        new_unit = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-        units = sorted_keys[new_unit]
-        unit_of = np.empty(len(order), dtype=np.int64)
-        unit_of[order] = np.cumsum(new_unit) - 1
-        unit_sums = np.vstack(
-            [
-                np.bincount(unit_of, weights=effects.effect[keep], minlength=len(units)),
-                np.bincount(unit_of, minlength=len(units)).astype(np.float64),
-            ]
-        )
-        totals = _bootstrap_values(
-            weights, units // len(population), units % len(population), unit_sums, n_groups
-        )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            values = (totals[:, 0] * exposures[:, None] / totals[:, 1]).T  # NaN where n = 0
-        values[:, ~wanted] = np.nan
-        low, high = _percentiles(values)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            low, high = low / group_spend, high / group_spend
+    low, high = _interval(measured, groups, in_sum, exposures, wanted, (window, first, last), resamples, seed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = low / group_spend, high / group_spend
 
     table = pd.DataFrame(
         {
@@ -604,6 +443,42 @@ def _estimate(
     table = table[(exposures > 0) | values.isin(spend.index)]
     table = _add_spend_only_groups(table, by, spend)
     return table.sort_values(by, kind="stable").reset_index(drop=True)
+
+
+def _interval(
+    measured: _Measured,
+    groups: np.ndarray,
+    in_sum: np.ndarray,
+    exposures: np.ndarray,
+    wanted: np.ndarray,
+    dates: tuple[int, int, int],
+    resamples: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Return the bootstrap interval of each wanted group's incremental revenue (NaN for the others).
+
+    The population is the users with an eligible exposure in the dates (``dates`` = window, first and last
+    day), whatever the other filters, in user_id order. A resample draws as many users with replacement; a
+    group's value in it is ``S * exposures / n``, where S sums the effects and n counts the exposures in the
+    group's sum (``in_sum``) of the drawn users, a user drawn twice counting twice. The interval is the
+    2.5th and 97.5th percentiles over the resamples where n > 0.
+    """
+    nothing = np.full(len(exposures), np.nan)
+    population = measured.population(*dates) if wanted.any() else np.zeros(0, dtype=np.int64)
+    if not len(population):
+        return nothing, nothing.copy()
+    counts = measured.resample_counts(population, resamples, seed)
+    row_of_user = np.full(int(population.max()) + 1, -1)
+    row_of_user[population] = np.arange(len(population))
+    keep = np.flatnonzero(in_sum & wanted[np.maximum(groups, 0)])
+    effect = measured.effects(dates[0]).effect[keep]
+    user_row = row_of_user[measured.panel.exposure_user[keep]]
+    totals = _bootstrap.resampled_sums(counts, groups[keep], user_row, effect, len(exposures))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = (totals[:, 0] * exposures[:, None] / totals[:, 1]).T  # NaN where n = 0
+    values[:, ~wanted] = np.nan
+    return _bootstrap.percentiles(values)
 
 
 def _spend_by_group(spend: pd.Series | float) -> pd.Series:
@@ -680,16 +555,20 @@ def iroas_table(view: View, by: str | None = None, *, interval: bool = True) -> 
     tracking = view.dataset.tracking
     prepared = view.prepared  # the view's codes: the panel reuses them instead of factorising the ids
     influencer_ids = pd.Index(prepared.influencers["influencer_id"])
-    panel = _panel(tracking, prepared.user, prepared.influencer, influencer_ids)
+    measured = view.dataset.derived.get(
+        "incrementality",
+        lambda: _Measured(
+            tracking, _build_panel(tracking, prepared.user, prepared.influencer, influencer_ids)
+        ),
+    )
     # Groups come from influencers.csv: an influencer missing there is in no platform/category/... row.
     known = view.influencers[view.influencers["known"]].set_index("influencer_id")
     column = (
         prepared.column(by) if by is not None and by != "influencer_id" and by in tracking.columns else None
     )
-    groups, group_values = _exposure_groups(tracking, panel, by, known, column)
+    groups, group_values = _exposure_groups(tracking, measured.panel, by, known, column)
     return _estimate(
-        tracking,
-        panel,
+        measured,
         groups,
         group_values,
         _group_spend(view, by),

@@ -264,19 +264,9 @@ class Prepared:
         return result
 
 
-_PREPARED: dict[int, tuple[weakref.ref, Prepared]] = {}
-
-
 def prepare(dataset: Dataset) -> Prepared:
-    """Return the :class:`Prepared` work of ``dataset``, built once per dataset object while it lives."""
-    key = id(dataset)
-    cached = _PREPARED.get(key)
-    if cached is not None and cached[0]() is dataset:
-        return cached[1]
-    prepared = Prepared(dataset)
-    _PREPARED[key] = (weakref.ref(dataset), prepared)
-    weakref.finalize(dataset, _PREPARED.pop, key, None)
-    return prepared
+    """Return the :class:`Prepared` work of ``dataset``, built once and kept in ``dataset.derived``."""
+    return dataset.derived.get("prepared", lambda: Prepared(dataset))
 
 
 class View:

@@ -7,11 +7,13 @@ eligible when t0 >= 3 and t <= 27. For a user with one exposure, the effect is t
 the baseline window's, minus the same change of the control mean.
 """
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from metrics import incrementality
+from metrics import _bootstrap, incrementality
 from metrics.__main__ import main
 from metrics.filters import Filters, Options
 from metrics.incrementality import estimate_iroas, iroas_table
@@ -597,19 +599,17 @@ def two_campaigns(tracking_of):
 def test_interval_does_not_depend_on_how_the_bootstrap_blocks_the_users(two_campaigns, monkeypatch):
     spend = pd.Series({"A": 1000.0, "B": 500.0})
     whole = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
-    monkeypatch.setattr(incrementality, "_BLOCK_ROWS", 3)  # 40 users per group: 14 blocks each
+    monkeypatch.setattr(_bootstrap, "BLOCK_ROWS", 3)  # 40 users per group: 14 blocks each
     blocked = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
     pd.testing.assert_frame_equal(blocked, whole)
 
 
-def test_the_bootstrap_sums_on_two_threads_as_on_one(two_campaigns, monkeypatch):
-    spend = pd.Series({"A": 1000.0, "B": 500.0})
-    monkeypatch.setattr(incrementality, "_BLOCK_ROWS", 7)
-    one_thread = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
-    monkeypatch.setattr(incrementality, "_PARALLEL_UNITS", 0)  # the second thread takes the later blocks
-    two_threads = estimate_iroas(two_campaigns, spend, by="campaign", window=3, resamples=50)
-    pd.testing.assert_frame_equal(two_threads, one_thread)
-    assert one_thread["iroas_low"].notna().all()
+def test_the_library_starts_no_thread(two_campaigns, monkeypatch):
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    table = estimate_iroas(two_campaigns, pd.Series({"A": 1000.0, "B": 500.0}), by="campaign", window=3)
+    assert table["iroas_low"].notna().all()
+    assert started == []
 
 
 def test_row_order_of_the_tracking_file_does_not_change_the_estimates(tracking_of):
@@ -697,15 +697,36 @@ def test_iroas_table_by_campaign_matches_the_estimate_on_the_plain_frame(make_da
 @pytest.mark.parametrize("largest", [1_000, 2**60])
 def test_sort_keys_gives_a_stable_order_with_and_without_packing(largest):
     keys = np.array([5, 3, largest, 3, 0, 5, 3], dtype=np.int64)
-    order, ordered = incrementality._sort_keys(keys)
+    order, ordered = _bootstrap.sort_keys(keys)
     assert order.tolist() == [4, 1, 3, 6, 0, 5, 2]
     assert ordered.tolist() == [0, 3, 3, 3, 5, 5, largest]
 
 
 def test_a_few_recent_bootstrap_populations_are_kept(forty_users, monkeypatch):
     monkeypatch.setattr(incrementality, "_POPULATIONS_KEPT", 2)
-    for start in (1, 2, 3, 1):
-        estimate_iroas(forty_users, 1000.0, window=3, start=day(start))
-    kept = incrementality._panel(forty_users)._cache["populations"]
-    # Day numbers of the date filter; the data's last day + 1 stands for an open end. Oldest dropped.
-    assert list(kept) == [(3, 3, 30), (3, 1, 30)]
+    measured = incrementality._Measured(
+        forty_users, incrementality._build_panel(forty_users, None, None, None)
+    )
+    # Day numbers of the date filter; the data's last day + 1 (30) stands for an open end.
+    for first in (1, 2, 3, 1):
+        assert len(measured.population(3, first, 30)) == 40
+    assert list(measured.populations) == [(3, 3, 30), (3, 1, 30)]  # the oldest dropped
+
+
+def test_the_panel_is_kept_with_its_dataset_and_not_with_a_replaced_one(make_dataset):
+    rows = [*RANGE]
+    for i in range(40):
+        rows += [touch(f"u{i}", 10), purchase(f"u{i}", 11, 40.0 + i)]
+    dataset = make_dataset(
+        influencers=[{"influencer_id": "I1"}],
+        posts=[{"influencer_id": "I1", "date": day(9), "campaign": "A"}],
+        tracking=rows,
+        payouts=[{"influencer_id": "I1", "basis": "post", "total_payout": 1000.0}],
+    )
+    first = iroas_table(View(dataset, options=Options(window=3)))
+    again = iroas_table(View(dataset, Filters.make(start=day(5)), Options(window=3)))
+    measured = dataset.derived.get("incrementality", lambda: None)
+    assert measured is not None and list(measured.populations) == [(3, 0, 30), (3, 5, 30)]
+    pd.testing.assert_frame_equal(again, first)  # every exposure is on day 10
+    replaced = dataset.replace(tracking=dataset.tracking.copy())
+    assert replaced.derived.get("incrementality", lambda: None) is None
