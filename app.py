@@ -17,11 +17,11 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks.cache import cache
 from layouts import shell
 from layouts.topbar import PRODUCT_NAME
 from server import api, errors, health, logs, security, upload_slot
 from server import config as settings
+from store.backend import cache
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

@@ -41,8 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="samples per path (default 3)")
     arguments = parser.parse_args(argv)
 
-    from callbacks import datasets
-    from store import library
+    from store import datasets, library
 
     with tempfile.TemporaryDirectory(prefix="library-bench-") as work:
         root = Path(work)

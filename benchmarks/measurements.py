@@ -490,7 +490,8 @@ class Dashboard:
     def __init__(self, workload: Workload) -> None:
         try:
             from app import create_app
-            from callbacks import cache, datasets, kpis
+            from callbacks import kpis
+            from store import datasets, results
         except ImportError as missing:
             raise Unavailable(f"the dashboard cannot be imported ({missing})") from missing
         self.cache_dir = tempfile.mkdtemp(prefix="bench-cache-")
@@ -511,7 +512,7 @@ class Dashboard:
         self.bounds = (bounds[0].date(), bounds[1].date())
         with self.context():
             self.key = datasets.save(self.dataset)
-            self.choices = cache.filter_options(self.key)
+            self.choices = results.filter_options(self.key)
             self.render_parts(self.parts(FILTER_CHANGE_TABS[0]), Filters())
         self.visited: list[Filters] = []
         self._drawn = 0

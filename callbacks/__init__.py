@@ -1,7 +1,7 @@
 """Dash callbacks, one module per part of the page; each exposes ``register(app)``.
 
-Callbacks are thin: read the session store, load frames by key (callbacks/datasets.py), call
-``metrics`` through the cache (callbacks/cache.py), build figures (figures/). Plain ``update_*``
+Callbacks are thin: read the session store, load frames by key (store/datasets.py), call
+``metrics`` through the cache (store/results.py), build figures (figures/). Plain ``update_*``
 functions hold the logic so tests call them without a browser.
 """
 

@@ -4,95 +4,27 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from dash import Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache, datasets
-from callbacks.common import expired_notice, no_rows_state, records, unavailable
+from callbacks.common import expired_notice, no_rows_state, unavailable
 from callbacks.overview import GRAPH_CONFIG
 from callbacks.session import SessionState
-from figures import campaigns as charts
-from figures.overview import period_unit
 from layouts import campaigns as layout
 from layouts import ids
 from layouts.common import model_caption
-from metrics import formats, incrementality
-from metrics.filters import Filters, Options
 from metrics.incrementality import INTERVAL_NOTE
-
-IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high"]
-DEFAULT_COMPARED = 2
-# The comparison's rows: metric column -> how its cell is written.
-COMPARED_METRICS = {
-    "revenue": formats.inr,
-    "orders": lambda value: formats.number(value, 0 if float(value).is_integer() else 1),
-    "spend": formats.inr,
-    "roas": formats.ratio,
-    "roi": lambda value: formats.percent(value, 1, signed=True),
-    "cpa": formats.inr,
-    "aov": formats.inr,
-    "touched_users": formats.number,
-    "conversion_rate": formats.percent,
-    "incremental_revenue": formats.inr,
-    "iroas": formats.ratio,
-}
-
-
-@cache.cache.memoize()
-def _campaign_returns_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    view = cache.view(key, filters, options)
-    return cache.to_ipc(
-        incrementality.add_iroas(cache.campaign_table(key, filters, options), view, "campaign")
-    )
-
-
-def campaign_returns(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """
-    Return the campaign table with its incrementality columns (campaigns.csv plus ``insufficient_data``).
-
-    ``metrics.tables.campaign_table`` joined by ``metrics.incrementality.add_iroas(..., "campaign")``,
-    computed once per (dataset, filters, options).
-    """
-    return cache.from_ipc(_campaign_returns_ipc(key, filters, options))
-
-
-@cache.cache.memoize()
-def _campaign_estimates_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    view = cache.view(key, filters, options)
-    table = cache.campaign_table(key, filters, options)
-    return cache.to_ipc(incrementality.add_iroas(table, view, "campaign", interval=False))
-
-
-def campaign_estimates(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """
-    Return :func:`campaign_returns` without the bootstrap interval (``iroas_low``/``iroas_high`` empty).
-
-    Incremental revenue, iROAS and ``insufficient_data`` equal :func:`campaign_returns`'s: the interval is
-    the slow part, so a panel showing only the estimate can be drawn in the first paint.
-    """
-    return cache.from_ipc(_campaign_estimates_ipc(key, filters, options))
-
-
-@cache.cache.memoize()
-def campaign_rows(key: str, filters: Filters, options: Options) -> list[dict]:
-    """Return the campaign grid's rows without incrementality columns, once per filter state."""
-    return records(cache.campaign_table(key, filters, options))
-
-
-@cache.cache.memoize()
-def campaign_return_rows(key: str, filters: Filters, options: Options) -> list[dict]:
-    """Return the campaign grid's rows with incrementality and its interval, once per filter state."""
-    return records(campaign_returns(key, filters, options))
-
-
-def _stored_return_rows(key: str, filters: Filters, options: Options) -> list[dict] | None:
-    """Return :func:`campaign_return_rows` if the cache holds it already (never computes it)."""
-    cache_key = campaign_return_rows.make_cache_key(campaign_return_rows.uncached, key, filters, options)
-    return cache.cache.get(cache_key)
+from store import datasets
+from store.results import (
+    COMPARED_METRICS,
+    campaign_return_rows,
+    campaign_rows,
+    comparison_parts,
+    stored_campaign_return_rows,
+    trend_panel,
+)
 
 
 def graph(figure: go.Figure | dict) -> dcc.Graph:
@@ -118,7 +50,7 @@ def update_campaigns(store: dict | None) -> tuple[Component | None, list[dict], 
     if blocked is not None:
         return blocked, [], layout.HIDDEN
     try:
-        rows = _stored_return_rows(state.key, state.filters, state.options)
+        rows = stored_campaign_return_rows(state.key, state.filters, state.options)
         if rows is None:
             rows = campaign_rows(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
@@ -147,29 +79,6 @@ def update_campaign_iroas(rows: list[dict] | None, store: dict | None) -> list[d
         raise PreventUpdate from None
 
 
-@cache.cache.memoize()
-def trend_panel(key: str, filters: Filters, options: Options) -> dict:
-    """
-    Return the per-campaign trend panel of a filter state, computed once per (dataset, filters, options).
-
-    Returns
-    -------
-    dict
-        ``{"figure": JSON str, "unit": "day" | "week", "shown": int, "count": int}``, or ``{"figure": None}``
-        when the filters leave no trend.
-    """
-    trend = cache.trends(key, filters, options)
-    if trend.empty:
-        return {"figure": None}
-    count = charts.campaign_names(trend).nunique()
-    return {
-        "figure": pio.to_json(charts.trends_by_campaign(trend)),
-        "unit": period_unit(trend),
-        "shown": min(count, charts.SMALL_MULTIPLES),
-        "count": count,
-    }
-
-
 def update_campaign_trends(store: dict | None) -> Component:
     """Return small multiples of revenue and spend per campaign over time, or an empty state."""
     state = SessionState.from_store(store)
@@ -194,29 +103,6 @@ def update_campaign_trends(store: dict | None) -> Component:
     )
 
 
-def compared_cell(row: pd.Series, metric: str) -> str:
-    """
-    Return one comparison cell: the formatted value, or why an iROAS value is missing.
-
-    Examples
-    --------
-    >>> compared_cell(pd.Series({"iroas": float("nan"), "insufficient_data": True}), "iroas")
-    'insufficient data'
-    >>> compared_cell(pd.Series({"roas": 3.214}), "roas")
-    '3.21×'
-    """
-    value = row[metric]
-    if metric in IROAS_COLUMNS and formats.is_undefined(value) and bool(row.get("insufficient_data")):
-        return "insufficient data"
-    return COMPARED_METRICS[metric](value) if not formats.is_undefined(value) else formats.DASH
-
-
-def compared_cells(table: pd.DataFrame, campaigns: list[str]) -> list[list[str]]:
-    """Return the comparison's cells: one row per metric of ``COMPARED_METRICS``, one column per campaign."""
-    rows = table.set_index(table["campaign"].astype("string"))
-    return [[compared_cell(rows.loc[c], metric) for c in campaigns] for metric in COMPARED_METRICS]
-
-
 def compared_kpis(cells: list[list[str]], campaigns: list[str]) -> html.Div:
     """Return the picked campaigns' KPIs side by side from :func:`compared_cells`."""
     header = html.Thead(
@@ -235,31 +121,6 @@ def compared_kpis(cells: list[list[str]], campaigns: list[str]) -> html.Div:
         html.Table([header, body], className="table table-sm table-hover compare-table mb-3"),
         className="table-responsive",
     )
-
-
-@cache.cache.memoize()
-def comparison_parts(key: str, filters: Filters, options: Options, picked: tuple[str, ...] | None) -> dict:
-    """
-    Return what the comparison shows for a filter state and a pick, computed once per both.
-
-    iROAS is the point estimate (:func:`campaign_estimates`): the comparison shows no interval, so the
-    bootstrap stays out of the first paint.
-
-    Returns
-    -------
-    dict
-        ``{"names": campaigns offered, "chosen": campaigns compared, "cells": None | list of rows,
-        "figure": None | JSON str}``; cells and figure are None when fewer than two are chosen.
-    """
-    table = campaign_estimates(key, filters, options)
-    names = table["campaign"].astype("string").tolist()
-    chosen = names[:DEFAULT_COMPARED] if picked is None else [name for name in picked if name in names]
-    parts = {"names": names, "chosen": chosen, "cells": None, "figure": None}
-    if len(chosen) >= 2:
-        trend = cache.trends(key, filters, options)
-        parts["cells"] = compared_cells(table, chosen)
-        parts["figure"] = pio.to_json(charts.compare_trends(trend, chosen))
-    return parts
 
 
 def update_comparison(

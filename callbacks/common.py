@@ -9,45 +9,21 @@ a download that cannot be made.
 from __future__ import annotations
 
 import functools
-import logging
-import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
-from dash import Dash, ctx, html, set_props
+from dash import html, set_props
 from dash.development.base_component import Component
-from flask import current_app, jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from callbacks import datasets
-from callbacks.logs import logger
 from callbacks.session import SessionState
-from layouts import ids, kpis, sidebar, tabs, topbar
+from layouts import ids
 from layouts.common import empty_state
-from metrics.dataset import FILES
+from store import datasets
 
 EXPIRED_MESSAGE = "Your data expired — please upload it again (or load the demo)"
 NO_DATA_MESSAGE = "No data loaded yet"
 NO_DATA_HINT = "Open the Data tab to upload your four CSV files, or load the demo data."
 NO_ROWS_MESSAGE = "No rows match these filters — reset filters"
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """
-    Return a frame's rows as JSON-safe dicts: missing values as None, dates as ISO strings.
-
-    Examples
-    --------
-    >>> records(pd.DataFrame({"a": [1.5, np.nan], "d": pd.to_datetime(["2025-04-01", None])}))
-    [{'a': 1.5, 'd': '2025-04-01'}, {'a': None, 'd': None}]
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-    out = out.astype(object)
-    return out.where(out.notna(), None).to_dict("records")
 
 
 def expired_state(where: str) -> Component:

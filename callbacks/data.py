@@ -12,14 +12,14 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache, datasets
-from callbacks.common import records
 from callbacks.session import SessionState
 from layouts import ids
 from metrics import formats, ingest
 from metrics.dataset import FILES, InputRejected
 from server.config import max_upload_bytes
 from server.upload_slot import ServerBusy, upload_slot
+from store import datasets, results
+from store.frames import records
 
 # The grid holds an aggregated table, never raw rows: the report beyond this many rows is in its CSV.
 QUALITY_ROWS_SHOWN = 5_000
@@ -257,7 +257,7 @@ def update_quality(store: dict | None) -> tuple[list[dict], str]:
     if state.key is None:
         return [], "No data loaded."
     try:
-        report = cache.data_quality(state.key)
+        report = results.data_quality(state.key)
     except datasets.DatasetExpired:
         return [], "Your data expired — please upload it again (or load the demo)."
     if report.empty:

@@ -13,12 +13,12 @@ from dash import Dash, Input, Output, State, dcc, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache, datasets
 from callbacks.common import say_expired
 from callbacks.session import SessionState
 from callbacks.weights import weighted_options
 from layouts import ids
 from metrics import export
+from store import datasets, results
 
 # Files that follow a control of their tab as well as the session: file -> (control id, Options field).
 # attribution_markov.csv is written at the grouping picked in the ROI tab's data-driven panel.
@@ -62,7 +62,7 @@ def update_download(
     if name in TAB_OPTIONS and tab_option:
         options = dataclasses.replace(options, **{TAB_OPTIONS[name][1]: tab_option})
     try:
-        content = cache.export_csv(state.key, state.filters, options, name)
+        content = results.export_csv(state.key, state.filters, options, name)
     except datasets.DatasetExpired:
         say_expired("the download")
         return no_update  # PreventUpdate would drop the message

@@ -3,7 +3,7 @@
 The table is influencers.csv (``metrics.export.influencers_file``: the influencer table with iROAS, score
 and quadrant) for the session's filters and model and the weights store's score weights. The weights are
 part of ``Options``, so each weighting is its own memo entry; attribution credit ignores them
-(callbacks/cache.py), so changing a weight only re-ranks.
+(callbacks/results.py), so changing a weight only re-ranks.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.development.base_component import Component
 
-from callbacks import cache, datasets
-from callbacks.common import expired_notice, finite, no_rows_state, records, unavailable
+from callbacks.common import expired_notice, finite, no_rows_state, unavailable
 from callbacks.overview import GRAPH_CONFIG
 from callbacks.session import SessionState
 from callbacks.weights import DEFAULT_PERCENTS, normalised_percents, valid_percents, weighted_options
@@ -24,9 +23,12 @@ from figures import influencers as charts
 from layouts import glossary, ids
 from layouts.common import grid, model_caption
 from layouts.influencers import PERSONA_COLUMNS, SHORT_LABELS, TABLE_COLUMNS, persona_columns
-from metrics import budget, formats, incrementality, personas, scoring
-from metrics.filters import Filters, Options
+from metrics import formats, personas, scoring
+from metrics.filters import Options
 from metrics.scoring import COMPONENTS, QUADRANT_MEANINGS
+from store import datasets, results
+from store.frames import records
+from store.results import ranked_personas, scored_influencers, weekly
 
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
@@ -34,48 +36,6 @@ POSTS_SHOWN = 50
 CAPTION_CHARS = 120
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 DETAIL_HINT = "Click a row of the table to see that influencer's KPIs, score, trend and posts."
-
-
-@cache.cache.memoize()
-def _measured_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    table = cache.influencer_table(key, filters, options)
-    return cache.to_ipc(incrementality.add_iroas(table, cache.view(key, filters, options), "influencer_id"))
-
-
-@cache.cache.memoize()
-def _scored_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    measured = cache.from_ipc(_measured_ipc(key, filters, options.with_default_weights()))
-    return cache.to_ipc(scoring.score_influencers(measured, options.score_weights))
-
-
-def scored_influencers(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """
-    Return the influencer table with iROAS (and its interval), score components, score and quadrant.
-
-    Its columns include every influencers.csv column (``metrics.export.influencers_file``), plus
-    iroas_low/iroas_high, insufficient_data, roas_shrunk and the ``<component>_percentile`` columns.
-    """
-    return cache.from_ipc(_scored_ipc(key, filters, options))
-
-
-@cache.cache.memoize()
-def _personas_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return cache.to_ipc(personas.rank_personas(cache.influencer_table(key, filters, options)))
-
-
-def ranked_personas(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return ``metrics.personas.rank_personas`` of the filter state (personas.csv rows plus ranked, rank)."""
-    return cache.from_ipc(_personas_ipc(key, filters, options.with_default_weights()))
-
-
-@cache.cache.memoize()
-def _weekly_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    return cache.to_ipc(budget.weekly_spend_revenue(cache.view(key, filters, options)))
-
-
-def weekly(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return spend and credited revenue per influencer and ISO week (``metrics.budget.weekly_spend_revenue``)."""
-    return cache.from_ipc(_weekly_ipc(key, filters, options.with_default_weights()))
 
 
 # --- score weights -----------------------------------------------------------------------------------
@@ -304,7 +264,7 @@ def update_detail(selected: list | None, store: dict | None, weights: dict | Non
                 className="text-body-secondary small mb-3 tab-note",
             )
         row = match.iloc[0]
-        view = cache.view(state.key, state.filters, state.options.with_default_weights())
+        view = results.view(state.key, state.filters, state.options.with_default_weights())
         posts = view.posts[view.posts["influencer_id"] == influencer_id]
         trend = weekly(state.key, state.filters, state.options)
     except datasets.DatasetExpired:

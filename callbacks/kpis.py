@@ -9,12 +9,12 @@ from __future__ import annotations
 from dash import Dash, Input, Output
 from dash.development.base_component import Component
 
-from callbacks import cache, datasets
 from callbacks.common import expired_state, finite, no_data_state
 from callbacks.session import SessionState
 from layouts import ids
 from layouts import kpis as kpi_layout
 from metrics import formats
+from store import datasets, results
 
 SLOT_CLASS = "mb-3"
 
@@ -53,8 +53,8 @@ def update_kpis(store: dict | None) -> list[Component]:
     if state.key is None:
         return kpi_layout.notice(no_data_state("kpis"))
     try:
-        current = cache.money_table(state.key, state.filters, state.options)
-        previous = cache.previous_money_table(state.key, state.filters, state.options)
+        current = results.money_table(state.key, state.filters, state.options)
+        previous = results.previous_money_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
         return kpi_layout.notice(expired_state("kpis"))
     row = current.iloc[0].to_dict()
@@ -99,7 +99,7 @@ def update_iroas(store: dict | None) -> tuple[Component | None, str]:
     if state.expired or state.key is None:
         return None, hidden
     try:
-        table = cache.kpi_table(state.key, state.filters, state.options)
+        table = results.kpi_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
         return None, hidden
     return kpi_layout.iroas_card(*iroas_values(table.iloc[0].to_dict())), SLOT_CLASS

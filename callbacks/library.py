@@ -1,6 +1,6 @@
 """The Data tab's saved datasets: save as, list, open, rename and delete (layouts/library.py).
 
-Saving, renaming and deleting go through callbacks/datasets.py (files in ``LIBRARY_DIR``, see
+Saving, renaming and deleting go through store/datasets.py (files in ``LIBRARY_DIR``, see
 store/library.py). Opening writes ``DATASET_STORE`` like every data action, so the session, the sidebar
 and the URL (``dataset=<id>``) follow (callbacks/session.py). A name in use and a delete ask first, in
 one confirmation dialog whose pending action waits in ``LIBRARY_PENDING``.
@@ -15,11 +15,11 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 from flask import g
 
-from callbacks import data, datasets
+from callbacks import data
 from callbacks.session import SessionState
 from layouts import ids
 from layouts import library as layout
-from store import library
+from store import datasets, library
 
 HIDDEN = {"display": "none"}
 DIALOG_CLOSED = {"is_open": False, "error": ""}

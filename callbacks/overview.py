@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import json
 
-import plotly.io as pio
 from dash import ALL, Dash, Input, Output, ctx, dcc, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache, datasets
 from callbacks.common import expired_notice, no_rows_state, unavailable
 from callbacks.session import SessionState
 from callbacks.weights import weighted_options
-from figures import overview as charts
 from layouts import ids
 from layouts import overview as layout
 from layouts.common import empty_state, model_caption
-from metrics.filters import Filters, Options
 from metrics.insights import NO_DATA, display_value
+from store import datasets, results
+from store.results import overview_figures
 
 NOTHING_NOTABLE = (
     "Nothing stands out for these filters: no campaign or influencer has the numbers to compare."
@@ -39,44 +37,6 @@ GRAPH_CONFIG = {
         "autoScale2d",
     ],
 }
-
-
-@cache.cache.memoize()
-def overview_figures(key: str, filters: Filters, options: Options) -> str:
-    """
-    Return the Overview's figures as JSON, computed once per (dataset, filters, options).
-
-    Returns
-    -------
-    str
-        JSON of ``{"trend": {"figure", "unit"} | None, "campaigns": {"figure", "shown", "total"} | None,
-        "influencers": {...} | None}``; None where the filters leave nothing to draw.
-    """
-    trend = cache.trends(key, filters, options)
-    campaigns = cache.campaign_table(key, filters, options)
-    influencers = cache.influencer_returns(key, filters, options)
-    parts: dict = {"trend": None, "campaigns": None, "influencers": None}
-    if not trend.empty:
-        figure = pio.to_json(charts.revenue_spend_over_time(trend))
-        parts["trend"] = {"figure": figure, "unit": charts.period_unit(trend)}
-    active = campaigns[(campaigns["revenue"] > 0) | (campaigns["spend"] > 0)]
-    if not active.empty:
-        figure = charts.revenue_spend_bars(active, "campaign")
-        parts["campaigns"] = {
-            "figure": pio.to_json(figure),
-            "shown": min(charts.TOP_N, len(active)),
-            "total": len(active),
-        }
-    active = influencers[(influencers["revenue"] > 0) | (influencers["spend"] > 0)]
-    if not active.empty:
-        labelled = active.assign(label=active["name"].fillna(active["influencer_id"]))
-        figure = charts.revenue_spend_bars(labelled, "label")
-        parts["influencers"] = {
-            "figure": pio.to_json(figure),
-            "shown": min(charts.TOP_N, len(active)),
-            "total": len(active),
-        }
-    return json.dumps(parts)
 
 
 def _chart(figure_json: str, caption: str) -> list[Component]:
@@ -132,7 +92,7 @@ def update_insights(store: dict | None, score_weights: dict | None = None) -> Co
     """
     Return the insights panel's body: the view's findings, each with its number and a link to its tab.
 
-    The rows are insights.csv's (``cache.insights``), so the panel shows what ``export-insights`` sends;
+    The rows are insights.csv's (``results.insights``), so the panel shows what ``export-insights`` sends;
     ``score_weights`` (the Influencers tab's weights) set the score the "scale up" finding quotes.
     """
     state = SessionState.from_store(store)
@@ -141,7 +101,7 @@ def update_insights(store: dict | None, score_weights: dict | None = None) -> Co
         return blocked
     options = weighted_options(state.options, score_weights)
     try:
-        table = cache.insights(state.key, state.filters, options)
+        table = results.insights(state.key, state.filters, options)
     except datasets.DatasetExpired:
         return expired_notice()
     if table.empty:

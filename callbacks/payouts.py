@@ -8,16 +8,13 @@ The ledger follows the influencer filters only (payouts carry no dates or campai
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache, datasets
-from callbacks.common import expired_notice, finite, no_rows_state, records, unavailable
+from callbacks.common import expired_notice, finite, no_rows_state, unavailable
 from callbacks.overview import GRAPH_CONFIG
 from callbacks.session import SessionState
 from figures import budget as budget_charts
@@ -25,9 +22,11 @@ from figures import payouts as charts
 from layouts import ids
 from layouts.common import grid
 from layouts.payouts import BUDGET_COLUMNS, LEDGER_ROW_STYLE, budget_columns
-from metrics import budget, export, formats
-from metrics.filters import Filters, Options
+from metrics import export, formats
 from metrics.payouts import LEDGER_COLUMNS
+from store import datasets, results
+from store.frames import records
+from store.results import budget_fit_table, budget_options, budget_plan
 
 CAPTION = "Payouts carry no dates or campaigns: the ledger follows the platform, category, gender and tier filters only."
 LEDGER_SHOWN = [*LEDGER_COLUMNS, "note"]
@@ -37,18 +36,6 @@ STATUS_WORDS = {
     "missing": "missing payout",
     "no_units": "without units",
 }
-DEFAULT_LOWER, DEFAULT_UPPER = 0.5, 2.0
-
-
-def budget_options(options: Options) -> Options:
-    """Return the options the optimizer's view uses: last touch, default score weights."""
-    return replace(options, model="last_touch", score_weights=Options().score_weights)
-
-
-@cache.cache.memoize()
-def _spend_sums_ipc(key: str, filters: Filters, options: Options) -> bytes:
-    view = cache.view(key, filters, options)
-    return cache.to_ipc(charts.spend_by_basis_platform(view.spend, view.influencers))
 
 
 def update_payouts(store: dict | None) -> tuple[Component, Component]:
@@ -58,10 +45,8 @@ def update_payouts(store: dict | None) -> tuple[Component, Component]:
     if blocked is not None:
         return blocked, blocked
     try:
-        ledger = cache.payout_ledger(state.key, state.filters, state.options)
-        sums = cache.from_ipc(
-            _spend_sums_ipc(state.key, state.filters, state.options.with_model("last_touch"))
-        )
+        ledger = results.payout_ledger(state.key, state.filters, state.options)
+        sums = results.spend_sums(state.key, state.filters, state.options.with_model("last_touch"))
     except datasets.DatasetExpired:
         notice = expired_notice()
         return notice, notice
@@ -128,73 +113,6 @@ def bounds_problem(total: float | None, lower: float | None, upper: float | None
     return None
 
 
-# Named apart from the earlier plan (without the fit's details) so no entry cached before is read back.
-@cache.cache.memoize()
-def _plan_with_fit(
-    key: str,
-    filters: Filters,
-    options: Options,
-    total: float | None,
-    lower: float,
-    upper: float,
-    locked: tuple,
-) -> dict:
-    result = budget.recommend(
-        cache.view(key, filters, options), total, lower=lower, upper=upper, locked=locked
-    )
-    fit = result.fit
-    return {
-        "table": cache.to_ipc(result.table),
-        "fit_table": cache.to_ipc(budget.fit_table(result)),
-        "b": result.b,
-        "fit": fit.summary if fit is not None else "",
-        "identified": bool(fit is not None and fit.identified),
-        "current_spend": result.current_spend,
-        "recommended_spend": result.recommended_spend,
-        "predicted_revenue_current": result.predicted_revenue_current,
-        "predicted_revenue_recommended": result.predicted_revenue_recommended,
-        "predicted_change": result.predicted_change,
-        "message": result.message,
-        "excluded": len(result.excluded),
-    }
-
-
-def budget_plan(
-    key: str,
-    filters: Filters,
-    options: Options,
-    total: float | None = None,
-    lower: float = DEFAULT_LOWER,
-    upper: float = DEFAULT_UPPER,
-    locked: tuple[str, ...] = (),
-) -> tuple[pd.DataFrame, dict]:
-    """
-    Return ``metrics.budget.recommend`` for a filter state: the plan table and its totals.
-
-    Memoized on (dataset, filters, total, bounds, locked); the model is always last touch.
-    """
-    plan = _plan_with_fit(
-        key, filters, budget_options(options), total, float(lower), float(upper), tuple(sorted(locked))
-    )
-    return cache.from_ipc(plan["table"]), {k: v for k, v in plan.items() if k != "table"}
-
-
-def budget_fit_table(
-    key: str,
-    filters: Filters,
-    options: Options,
-    total: float | None = None,
-    lower: float = DEFAULT_LOWER,
-    upper: float = DEFAULT_UPPER,
-    locked: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Return budget_fit.csv's row for the plan :func:`budget_plan` gives for the same arguments."""
-    plan = _plan_with_fit(
-        key, filters, budget_options(options), total, float(lower), float(upper), tuple(sorted(locked))
-    )
-    return cache.from_ipc(plan["fit_table"])
-
-
 FIT_TOOLTIP = (
     "Each influencer's revenue is modelled as a × spend^b. b is fitted within influencers (log-log, "
     "fixed effects) on each 14-day period's post-basis spend against the last-touch revenue its posts "
@@ -238,7 +156,7 @@ def update_budget(
         table, totals = budget_plan(
             state.key, state.filters, state.options, total, lower, upper, tuple(locked or ())
         )
-        names = cache.view(state.key, state.filters, budget_options(state.options)).influencers.set_index(
+        names = results.view(state.key, state.filters, budget_options(state.options)).influencers.set_index(
             "influencer_id"
         )["name"]
     except datasets.DatasetExpired:

@@ -6,7 +6,7 @@ cached per (dataset key, filters, options, kind), so a second click sends it at 
 
 The report is built in the request, not in a Dash background callback: a background job is a process
 forked from the multi-threaded server, and a lock another request thread holds at that moment (such as
-the in-process view cache's lock in callbacks/cache.py) stays held in the child forever, so the job can
+the in-process view cache's lock in store/results.py) stays held in the child forever, so the job can
 hang. docs/reports.md has the measurements and the trade-off.
 """
 
@@ -16,28 +16,13 @@ from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 import reports
-from callbacks import datasets
-from callbacks.cache import cache, credit, require
 from callbacks.common import say_expired
 from callbacks.session import SessionState
 from layouts import ids
-from metrics.filters import Filters, Options
+from store import datasets
+from store.results import report_bytes, require
 
 BUTTONS = {"pdf": (ids.EXPORT_REPORT_PDF, "PDF"), "xlsx": (ids.EXPORT_REPORT_XLSX, "Excel")}
-
-
-@cache.memoize()
-def report_bytes(key: str, filters: Filters, options: Options, kind: str) -> bytes:
-    """
-    Return the report file of a stored dataset's view, built once per (key, filters, options, kind).
-
-    Raises
-    ------
-    callbacks.datasets.DatasetExpired
-        When the dataset is no longer stored.
-    """
-    dataset = datasets.load(key)
-    return reports.build_report(dataset, kind, filters, options, credit=credit(key, options, filters))
 
 
 def update_report_download(kind: str, clicks: int | None, store: dict | None) -> dict:

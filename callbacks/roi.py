@@ -14,9 +14,7 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
 
-from callbacks import cache, datasets
-from callbacks.campaigns import campaign_returns
-from callbacks.common import expired_notice, no_rows_state, records, unavailable
+from callbacks.common import expired_notice, no_rows_state, unavailable
 from callbacks.overview import GRAPH_CONFIG
 from callbacks.session import SessionState
 from figures import attribution as attribution_charts
@@ -24,11 +22,12 @@ from figures import roi as charts
 from layouts import columns, glossary, ids
 from layouts import roi as layout
 from layouts.common import grid, model_caption
-from metrics import comparison, incrementality, tables
+from metrics import comparison, tables
 from metrics.filters import MODEL_LABELS, MODELS, Filters, Options
 from metrics.incrementality import INTERVAL_NOTE
-from metrics.markov import GroupingRefused
-from metrics.view import View
+from store import datasets, results
+from store.frames import records
+from store.results import campaign_returns, iroas_by, markov_table, model_comparison
 
 IROAS_GROUPS = ("campaign", "platform")
 
@@ -45,8 +44,8 @@ def _graph(figure: go.Figure) -> dcc.Graph:
 def returns_table(key: str, filters: Filters, options: Options, by: str) -> pd.DataFrame:
     """Return the ROI tab's table by ``campaign`` (the campaign table) or by an influencer attribute."""
     if by == "campaign":
-        return cache.campaign_table(key, filters, options)[["campaign", *tables.RETURN_COLUMNS]]
-    return tables.group_returns(cache.influencer_table(key, filters, options), by)
+        return results.campaign_table(key, filters, options)[["campaign", *tables.RETURN_COLUMNS]]
+    return tables.group_returns(results.influencer_table(key, filters, options), by)
 
 
 def update_roi(store: dict | None, by: str | None) -> Component:
@@ -87,9 +86,9 @@ def update_roi_scatter(store: dict | None, level: str | None) -> Component:
     level = level if level in layout.SCATTER_LEVELS else "campaign"
     try:
         if level == "campaign":
-            table = cache.campaign_table(state.key, state.filters, state.options)
+            table = results.campaign_table(state.key, state.filters, state.options)
         else:
-            table = cache.influencer_table(state.key, state.filters, state.options)
+            table = results.influencer_table(state.key, state.filters, state.options)
     except datasets.DatasetExpired:
         return expired_notice()
     active = table[(table["revenue"] > 0) | (table["spend"] > 0)]
@@ -110,16 +109,6 @@ def update_roi_scatter(store: dict | None, level: str | None) -> Component:
             ),
         ]
     )
-
-
-@cache.cache.memoize()
-def _iroas_ipc(key: str, filters: Filters, options: Options, by: str) -> bytes:
-    return cache.to_ipc(incrementality.iroas_table(cache.view(key, filters, options), by))
-
-
-def iroas_by(key: str, filters: Filters, options: Options, by: str) -> pd.DataFrame:
-    """Return ``metrics.incrementality.iroas_table(view, by)`` (with its interval), cached."""
-    return cache.from_ipc(_iroas_ipc(key, filters, options, by))
 
 
 def iroas_comparison(key: str, filters: Filters, options: Options, by: str) -> pd.DataFrame:
@@ -179,24 +168,6 @@ def update_iroas(store: dict | None) -> Component:
     )
 
 
-@cache.cache.memoize()
-def _comparison_ipc(key: str, filters: Filters, options: Options, by: str) -> tuple[bytes, str | None]:
-    table = comparison.model_comparison(cache.view(key, filters, options), by)
-    return cache.to_ipc(table), table.attrs.get("markov_unavailable")
-
-
-def model_comparison(
-    key: str, filters: Filters, options: Options, by: str
-) -> tuple[pd.DataFrame, str | None]:
-    """
-    Return ``metrics.comparison.model_comparison(view, by)`` and why the data-driven model is missing.
-
-    The reason is None when the data-driven columns are there.
-    """
-    data, unavailable_reason = _comparison_ipc(key, filters, options, by)
-    return cache.from_ipc(data), unavailable_reason
-
-
 def comparison_columns(table: pd.DataFrame, by: str) -> list[dict]:
     """Return the comparison grid's columns: the group, then each model's credited revenue."""
     definitions = [columns.column(by)]
@@ -225,7 +196,7 @@ def update_attribution(store: dict | None, by: str | None, model: str | None) ->
         table, refused = model_comparison(state.key, state.filters, state.options, by)
         labels = None
         if by == "influencer_id":
-            people = cache.view(state.key, state.filters, state.options).influencers
+            people = results.view(state.key, state.filters, state.options).influencers
             labels = people.set_index("influencer_id")["name"]
     except datasets.DatasetExpired:
         return expired_notice()
@@ -257,21 +228,6 @@ def update_attribution(store: dict | None, by: str | None, model: str | None) ->
         grid_component,
     ]
     return html.Div(body)
-
-
-@cache.cache.memoize()
-def _markov_ipc(key: str, filters: Filters, options: Options) -> tuple[bytes | None, str | None]:
-    view = View(datasets.load(key), filters, options, journeys=cache.journeys(key, options.lookback))
-    try:
-        return cache.to_ipc(comparison.markov_table(view)), None
-    except GroupingRefused as refused:
-        return None, str(refused)
-
-
-def markov_table(key: str, filters: Filters, options: Options) -> tuple[pd.DataFrame | None, str | None]:
-    """Return ``metrics.comparison.markov_table`` at ``options.markov_by``, or None and the refusal."""
-    data, refused = _markov_ipc(key, filters, options)
-    return (cache.from_ipc(data) if data is not None else None), refused
 
 
 def update_markov(store: dict | None, grouping: str | None) -> Component:

@@ -21,11 +21,10 @@ from urllib.parse import parse_qs, urlencode
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from callbacks import datasets
 from layouts import ids, tabs
 from layouts.sidebar import LIST_FILTERS
 from metrics.filters import DATE_MAX, DATE_MIN, LIST_FIELDS, MODELS, Filters, Options
-from store import library
+from store import datasets, library
 
 DEFAULT_MODEL = MODELS[0]
 PAGE_LOAD = "page-load"

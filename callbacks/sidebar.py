@@ -9,11 +9,11 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache, datasets
 from callbacks.session import PAGE_LOAD, SessionState, parse_query, period_bounds
 from layouts import ids
 from layouts.sidebar import LIST_FILTERS
 from metrics.filters import Filters
+from store import datasets, results
 
 TIER_LABELS = {
     "nano": "Nano (< 10k)",
@@ -59,7 +59,7 @@ def update_list_filter(
     if key is None:
         return [], []
     try:
-        available = cache.filter_options(key)[field]
+        available = results.filter_options(key)[field]
     except datasets.DatasetExpired:
         return [], []  # evicted since it was loaded: the KPI row says the data expired
     labels = TIER_LABELS if field == "tiers" else {}

@@ -9,11 +9,11 @@ import flask
 from dash import ALL, Dash, Input, Output, ctx, html
 from dash.exceptions import PreventUpdate
 
-from callbacks import datasets
 from callbacks.session import SessionState, period_bounds
 from layouts import ids
 from metrics import formats
 from metrics.filters import MODEL_LABELS
+from store import datasets
 
 KIND_COLOURS = {
     "demo": "info",

@@ -38,15 +38,15 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from callbacks import cache, datasets
-from callbacks.filecache import StorageFull
 from callbacks.session import effective_dates
 from metrics import export
 from metrics.dataset import FILES, InputRejected
 from metrics.filters import LIST_FIELDS, Filters, InvalidOption, Options, check_date, check_option
 from server.config import max_upload_bytes
 from server.logs import log_event, log_upload
-from store import library
+from store import datasets, library, results
+from store.filecache import StorageFull
+from store.results import data_period
 
 API_PREFIX = "/api"
 OPTION_PARAMS = {"model": str, "lookback": int, "half_life": float, "window": int, "markov_by": str}
@@ -153,7 +153,7 @@ def create_dataset():
                 limit_mb=megabytes,
             )
         try:
-            # parse_bytes writes the file's upload log line (callbacks/datasets.py), as for the Data tab.
+            # parse_bytes writes the file's upload log line (store/datasets.py), as for the Data tab.
             parsed = datasets.parse_bytes(
                 name, data, filename=upload.filename or f"{name}.csv", max_rows=_max_rows()
             )
@@ -209,23 +209,6 @@ def _library_name(form: MultiDict) -> tuple[str | None, bool]:
             id=existing.get("id"),
         )
     return name, replace
-
-
-@cache.cache.memoize()
-def _data_period_iso(key: str) -> tuple[str, str] | None:
-    bounds = datasets.load(key).date_range
-    return None if bounds is None else (bounds[0].date().isoformat(), bounds[1].date().isoformat())
-
-
-def data_period(key: str) -> tuple[dt.date, dt.date] | None:
-    """
-    Return the first and last date of a stored dataset, remembered in the shared cache.
-
-    A request on a worker that has not loaded the dataset yet then needs no full load just to read its
-    date range (a cache hit stays a few small reads).
-    """
-    period = _data_period_iso(key)
-    return None if period is None else (dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1]))
 
 
 def _option_value(name: str, kind: type, text: str) -> Any:
@@ -319,7 +302,7 @@ def dataset_kpis(key: str):
     """Return the KPI row of a view: ``{"model", "filters", "kpis": {column: value or null}}``."""
     _require(key)
     filters, options = parse_view_query(request.args, key)
-    row = cache.kpi_table(key, filters, options).iloc[0]
+    row = results.kpi_table(key, filters, options).iloc[0]
     kpis: Mapping[str, Any] = {column: _json_value(value) for column, value in row.items()}
     response = jsonify({"model": options.model, "filters": filters.to_dict(), "kpis": kpis})
     response.headers["Cache-Control"] = "no-store"
@@ -333,7 +316,7 @@ def dataset_export(key: str, name: str):
         raise ApiError(f"unknown export file {name}.csv; available: {', '.join(export.BUILDERS)}", status=404)
     _require(key)
     filters, options = parse_view_query(request.args, key)
-    body = cache.export_csv(key, filters, options, name)
+    body = results.export_csv(key, filters, options, name)
     return Response(
         body,
         mimetype="text/csv",

@@ -148,8 +148,6 @@ def _auth_settings(raw: Mapping[str, Any], parsed: dict[str, Any]) -> None:
     parsed["AUTH_MODE"] = mode
     parsed["AUTH_USERS_FILE"] = str(raw["AUTH_USERS_FILE"] or "").strip()
     if mode == "basic":
-        from server.security import read_users  # the file's format lives with the sign-in code
-
         if not parsed["AUTH_USERS_FILE"]:
             raise ConfigError("AUTH_MODE=basic needs AUTH_USERS_FILE (one name:hash line per user)")
         read_users(parsed["AUTH_USERS_FILE"])  # a missing or malformed file stops start-up
@@ -200,8 +198,8 @@ def cache_config(config: Mapping[str, Any]) -> dict[str, Any]:
         "CACHE_KEY_PREFIX": config["CACHE_KEY_PREFIX"],
     }
     if config["CACHE_TYPE"] == "FileSystemCache":
-        # Flask-Caching's file cache bounded in bytes as well (callbacks/filecache.py).
-        out["CACHE_TYPE"] = "callbacks.filecache.BoundedFileSystemCache"
+        # Flask-Caching's file cache bounded in bytes as well (store/filecache.py).
+        out["CACHE_TYPE"] = "store.filecache.BoundedFileSystemCache"
         out["CACHE_DIR"] = config["CACHE_DIR"]
         out["CACHE_THRESHOLD"] = config["CACHE_THRESHOLD"]
         out["CACHE_MAX_BYTES"] = int(float(config.get("CACHE_MAX_MB", DEFAULTS["CACHE_MAX_MB"])) * 2**20)
@@ -210,3 +208,39 @@ def cache_config(config: Mapping[str, Any]) -> dict[str, Any]:
     elif config["CACHE_TYPE"] == "SimpleCache":
         out["CACHE_THRESHOLD"] = config["CACHE_THRESHOLD"]
     return out
+
+
+def read_users(path: str | os.PathLike) -> dict[str, str]:
+    """
+    Read an ``AUTH_USERS_FILE``: one ``name:hash`` a line, the hash from Werkzeug's
+    ``generate_password_hash``; blank lines and lines starting with ``#`` are skipped.
+
+    Raises
+    ------
+    ConfigError
+        When the file cannot be read, has a line that is not ``name:hash``, names a user twice or has
+        no user; the message names AUTH_USERS_FILE and the line number, never a hash.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"AUTH_USERS_FILE {str(path)!r} cannot be read: {type(exc).__name__}") from None
+    users: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, hashed = line.partition(":")
+        name, hashed = name.strip(), hashed.strip()
+        # Werkzeug's hashes read "method$salt$hash" (scrypt:..., pbkdf2:...).
+        if not sep or not name or hashed.count("$") != 2:
+            raise ConfigError(
+                f"AUTH_USERS_FILE line {number}: expected name:hash (a hash from "
+                "werkzeug.security.generate_password_hash)"
+            )
+        if name in users:
+            raise ConfigError(f"AUTH_USERS_FILE line {number}: user {name!r} is listed twice")
+        users[name] = hashed
+    if not users:
+        raise ConfigError(f"AUTH_USERS_FILE {str(path)!r} lists no user")
+    return users

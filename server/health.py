@@ -100,10 +100,10 @@ def register(server: Flask, cache: Any = None) -> None:
     server : Flask
         The Dash app's ``server``.
     cache : flask_caching.Cache, optional
-        The cache to probe; the dashboard's own (``callbacks.cache.cache``) when not given.
+        The cache to probe; the dashboard's own (``store.backend.cache``) when not given.
     """
     if cache is None:
-        from callbacks.cache import cache as shared_cache
+        from store.results import cache as shared_cache
 
         cache = shared_cache
 

@@ -19,7 +19,6 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 import dash_auth
 import flask
@@ -28,7 +27,7 @@ from dash_auth.auth import Auth
 from flask import Flask, g, jsonify, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.config import ConfigError
+from server.config import ConfigError, read_users
 from server.logs import log_event
 
 PUBLIC_PATHS = frozenset({"/healthz"})
@@ -66,42 +65,6 @@ STATIC_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-
-
-def read_users(path: str | os.PathLike) -> dict[str, str]:
-    """
-    Read an ``AUTH_USERS_FILE``: one ``name:hash`` a line, the hash from Werkzeug's
-    ``generate_password_hash``; blank lines and lines starting with ``#`` are skipped.
-
-    Raises
-    ------
-    ConfigError
-        When the file cannot be read, has a line that is not ``name:hash``, names a user twice or has
-        no user; the message names AUTH_USERS_FILE and the line number, never a hash.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"AUTH_USERS_FILE {str(path)!r} cannot be read: {type(exc).__name__}") from None
-    users: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, sep, hashed = line.partition(":")
-        name, hashed = name.strip(), hashed.strip()
-        # Werkzeug's hashes read "method$salt$hash" (scrypt:..., pbkdf2:...).
-        if not sep or not name or hashed.count("$") != 2:
-            raise ConfigError(
-                f"AUTH_USERS_FILE line {number}: expected name:hash (a hash from "
-                "werkzeug.security.generate_password_hash)"
-            )
-        if name in users:
-            raise ConfigError(f"AUTH_USERS_FILE line {number}: user {name!r} is listed twice")
-        users[name] = hashed
-    if not users:
-        raise ConfigError(f"AUTH_USERS_FILE {str(path)!r} lists no user")
-    return users
 
 
 class UsersFile:

@@ -149,9 +149,10 @@ def app(tmp_path):
 @pytest.fixture
 def upload_folder(app):
     """Return a function giving the dataset store value of a folder's four CSVs, built as the uploads build it."""
-    from callbacks import data, datasets
+    from callbacks import data
     from metrics import ingest
     from metrics.dataset import FILES
+    from store import datasets
 
     def upload(folder: Path) -> dict:
         files = {

@@ -19,13 +19,14 @@ import pytest
 from dash import html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks import data, datasets, export, kpis, overview, session, sidebar, topbar
+from callbacks import data, export, kpis, overview, session, sidebar, topbar
 from layouts import ids
 from metrics import export as metrics_export
 from metrics import ingest
 from metrics.dataset import InputRejected
 from metrics.filters import Filters, Options
 from metrics.view import View
+from store import datasets
 
 INFLUENCERS = [
     {"influencer_id": "A", "name": "Asha", "follower_count": 50_000},
@@ -211,7 +212,7 @@ def test_kpi_change_compares_with_the_previous_period(loaded):
 
 def test_expired_data_shows_the_message_not_numbers(loaded, app):
     """When the cache no longer holds the data, the KPI row asks for it again (no zeros)."""
-    from callbacks.cache import cache
+    from store.backend import cache
 
     cache.clear()
     panel = html.Div(kpis.update_kpis(store_for(loaded)))
@@ -395,7 +396,7 @@ def test_insights_panel_follows_the_filters_and_never_fails_on_an_empty_view(loa
 
 
 def test_insights_panel_without_data_or_with_expired_data(loaded, app):
-    from callbacks.cache import cache
+    from store.backend import cache
 
     nothing = overview.update_insights({"key": None, "filters": {}, "model": "last_touch"})
     assert "Nothing to show yet" in str(nothing.to_plotly_json())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from callbacks import cache, datasets
 from metrics import ingest
 from metrics.dataset import FILES
+from store import backend, datasets, results
 
 INFLUENCERS = [
     {"influencer_id": "A", "name": "Asha", "follower_count": 50_000},
@@ -68,7 +68,7 @@ def test_ipc_round_trip_keeps_dtypes():
             "amount": [1.5, float("nan")],
         }
     )
-    back = cache.from_ipc(cache.to_ipc(frame))
+    back = results.from_ipc(results.to_ipc(frame))
     pd.testing.assert_frame_equal(back, frame)
 
 
@@ -93,7 +93,7 @@ def test_unknown_or_evicted_key_is_expired(app, csv_dir):
     """A key the cache no longer holds raises DatasetExpired, never an empty dataset."""
     key = datasets.build(parsed_files(csv_dir))
     datasets.load(key)  # now also held in this process
-    cache.cache.clear()
+    results.cache.clear()
     with pytest.raises(datasets.DatasetExpired):
         datasets.load(key)
     with pytest.raises(datasets.DatasetExpired):
@@ -145,7 +145,7 @@ def test_partial_dataset_names_missing_files(app, csv_dir):
 def test_demo_key_is_shared_and_read_only(app, csv_dir, monkeypatch):
     """Sessions starting on the demo share one entry; replacing a file there gives a new key."""
     monkeypatch.setattr(datasets, "DEMO_DIR", csv_dir)
-    monkeypatch.setitem(datasets._demo, "key", None)
+    backend.cache.delete(datasets.DEMO_ENTRY)
     key = datasets.demo_key()
     assert datasets.demo_key() == key
     assert datasets.describe(key)["label"] == "Demo data"

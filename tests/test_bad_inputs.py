@@ -188,7 +188,7 @@ def test_upload_onto_loaded_data_is_refused_or_applied_as_ingest_says(uploads, c
     A refused upload shows the library's message and keeps the data in use; an accepted one replaces just
     its file, and the dataset's report is the case's (the app dates "future" from the machine's today).
     """
-    from callbacks import datasets
+    from store import datasets
 
     data, valid_store = uploads
     filename = f"{case.name}.csv"

@@ -17,10 +17,11 @@ import time
 import pytest
 from dash import no_update
 
-from callbacks import data, filecache
-from callbacks.filecache import BoundedFileSystemCache, StorageFull
+from callbacks import data
 from metrics.dataset import FILES
 from server import config
+from store import filecache
+from store.filecache import BoundedFileSystemCache, StorageFull
 
 KIB = 1024
 
@@ -111,7 +112,7 @@ def app_small(tmp_path):
 
 
 def test_cache_max_mb_is_the_bound_of_the_apps_file_cache(app_small):
-    from callbacks.cache import cache
+    from store.backend import cache
 
     assert isinstance(cache.cache, BoundedFileSystemCache)
     assert cache.cache.max_bytes == 1024 * 1024

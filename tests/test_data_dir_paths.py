@@ -12,8 +12,9 @@ import pytest
 from dash import no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks import data, datasets
+from callbacks import data
 from metrics.dataset import FILES, InputRejected
+from store import datasets
 
 INFLUENCERS = [{"influencer_id": "A", "follower_count": 50_000}]
 POSTS = [{"influencer_id": "A", "date": "2025-04-02", "reach": 1_000}]
@@ -27,7 +28,7 @@ def app(tmp_path):
     """A bare server with its own file cache: only the dataset store is exercised here."""
     from flask import Flask
 
-    from callbacks.cache import cache
+    from store.backend import cache
 
     server = Flask(__name__)
     cache.init_app(server, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "cache")})

@@ -16,7 +16,6 @@ import logging
 import pytest
 from dash.exceptions import PreventUpdate
 
-from callbacks import cache as app_cache
 from callbacks import (
     campaigns,
     data,
@@ -36,6 +35,7 @@ from layouts import ids, shell
 from metrics.filters import Filters
 from server import errors as error_paths
 from server import logs
+from store import results as app_cache
 
 SECRET = "/srv/secret/path.csv"
 INFLUENCERS = [{"influencer_id": "A", "follower_count": 50_000}]

@@ -12,10 +12,8 @@ import json
 import pytest
 
 from callbacks import (
-    cache,
     campaigns,
     data,
-    datasets,
     influencers,
     kpis,
     overview,
@@ -25,6 +23,7 @@ from callbacks import (
     topbar,
 )
 from layouts import ids
+from store import datasets, results
 
 INFLUENCERS = [
     {"influencer_id": "A", "follower_count": 50_000},
@@ -87,8 +86,8 @@ def shown(value) -> str:
 
 def evict(key: str) -> None:
     """Delete the dataset's own entries, as the cache's LRU eviction or expiry does; memoized tables stay."""
-    cache.cache.delete(f"dataset:{key}")
-    cache.cache.delete(f"dataset-files:{key}")
+    results.cache.delete(f"dataset:{key}")
+    results.cache.delete(f"dataset-files:{key}")
     with datasets._lock:
         datasets._loaded.clear()
 
@@ -137,16 +136,16 @@ def test_a_csv_download_of_an_evicted_dataset_says_expired(app, store):
 def test_the_getters_refuse_an_evicted_dataset_even_with_memoized_results(store):
     key = store["key"]
     state = session.SessionState.from_store(store)
-    cache.campaign_table(key, state.filters, state.options)
-    cache.export_csv(key, state.filters, state.options, "kpis")
-    cache.filter_options(key)
+    results.campaign_table(key, state.filters, state.options)
+    results.export_csv(key, state.filters, state.options, "kpis")
+    results.filter_options(key)
     evict(key)
     for getter in (
-        lambda: cache.campaign_table(key, state.filters, state.options),
-        lambda: cache.export_csv(key, state.filters, state.options, "kpis"),
-        lambda: cache.filter_options(key),
-        lambda: cache.view(key, state.filters, state.options),
-        lambda: cache.data_quality(key),
+        lambda: results.campaign_table(key, state.filters, state.options),
+        lambda: results.export_csv(key, state.filters, state.options, "kpis"),
+        lambda: results.filter_options(key),
+        lambda: results.view(key, state.filters, state.options),
+        lambda: results.data_quality(key),
     ):
         with pytest.raises(datasets.DatasetExpired):
             getter()

@@ -13,8 +13,9 @@ import secrets
 
 import pytest
 
-from callbacks import cache as cache_module
-from callbacks import campaigns, datasets, overview, session, sidebar
+from callbacks import campaigns, overview, session, sidebar
+from store import datasets
+from store import results as cache_module
 
 ASHA = [{"influencer_id": "A", "name": "Asha Secret"}]
 BALA = [{"influencer_id": "B", "name": "Bala Private"}]

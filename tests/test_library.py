@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 from flask import g
 
-from callbacks import cache as cache_module
-from callbacks import datasets, session
 from callbacks import library as library_callbacks
+from callbacks import session
 from metrics.dataset import FILES
 from metrics.filters import Filters, Options
-from store import library
+from store import datasets, library
+from store import results as cache_module
 
 try:
     from tests import servers
@@ -175,7 +175,7 @@ def test_a_write_in_progress_is_never_listed(tmp_path, monkeypatch):
     assert [m["name"] for m in library.list_saved(root)] == ["Slow"]
 
 
-# ---- callbacks/datasets.py: saved datasets through the cache ----------------------------------------
+# ---- store/datasets.py: saved datasets through the cache ----------------------------------------
 
 
 def test_saved_demo_opens_from_parquet_in_a_fresh_cache(tmp_path):

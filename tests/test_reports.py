@@ -417,8 +417,8 @@ def test_report_download_sends_the_view_of_the_session(tmp_path, demo_dir, monke
     from dash.exceptions import PreventUpdate
 
     from app import create_app
-    from callbacks import datasets
     from callbacks.reports import update_report_download
+    from store import datasets
 
     monkeypatch.setattr(datasets, "DEMO_DIR", demo_dir)
     app = create_app({"CACHE_DIR": str(tmp_path / "cache"), "TESTING": True})

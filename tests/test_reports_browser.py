@@ -14,11 +14,11 @@ import pandas as pd
 import pypdf
 import pytest
 
-from callbacks import datasets
 from layouts import ids
 from metrics import export, ingest
 from metrics.dataset import FILES
 from metrics.view import View
+from store import datasets
 
 pytestmark = pytest.mark.browser
 

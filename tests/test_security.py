@@ -392,7 +392,7 @@ def test_exception_log_and_request_log_never_hold_a_key(make_app, monkeypatch, c
     def broken(*args, **kwargs):
         raise RuntimeError(f"could not read dataset {key}")
 
-    monkeypatch.setattr(api.cache, "kpi_table", broken)
+    monkeypatch.setattr(api.results, "kpi_table", broken)
     with caplog.at_level(logging.ERROR):
         assert client.get(f"/api/datasets/{key}/kpis").status_code == 500
         assert client.get(f"/api/datasets/{key}/kpis/").status_code == 404

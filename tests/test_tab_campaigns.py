@@ -31,6 +31,7 @@ from metrics import export as metrics_export
 from metrics import ingest
 from metrics.filters import Filters, Options
 from metrics.view import View
+from store import results
 
 INFLUENCERS = [
     {"influencer_id": "A", "name": "Asha", "follower_count": 50_000},
@@ -218,7 +219,7 @@ def test_comparison_defaults_to_the_top_two_campaigns(loaded):
     # rows in COMPARED_METRICS order, Spring then Summer in each
     assert cells[:6] == ["₹3,000", "₹1,000", "2", "1", "₹500", "₹1,500"]
     assert cells[6:8] == ["6.00×", "0.67×"]
-    iroas_row = list(campaigns.COMPARED_METRICS).index("iroas")
+    iroas_row = list(results.COMPARED_METRICS).index("iroas")
     assert cells[2 * iroas_row : 2 * iroas_row + 2] == ["insufficient data", "insufficient data"]
 
 
@@ -290,9 +291,8 @@ def test_a_repeated_filter_state_is_served_from_the_cache_without_rebuilding(loa
 
     for name in ("trends_by_campaign", "compare_trends", "campaign_period_sums"):
         monkeypatch.setattr(charts, name, rebuilt)
-    for name in ("campaign_returns", "campaign_estimates", "records"):
-        monkeypatch.setattr(campaigns, name, rebuilt)
-    monkeypatch.setattr(campaigns.cache, "view_table", rebuilt)
+    for name in ("campaign_returns", "campaign_estimates", "records", "view_table"):
+        monkeypatch.setattr(results, name, rebuilt)
     _, rows, style = campaigns.update_campaigns(store)
     # The grid gets its iROAS columns at once, so its second callback has nothing to do.
     assert rows == full_rows and "iroas" in rows[0] and style == {}
@@ -307,20 +307,20 @@ def test_a_repeated_filter_state_is_served_from_the_cache_without_rebuilding(loa
 def test_the_comparison_shows_the_iroas_estimate_without_the_bootstrap(loaded, monkeypatch):
     """The comparison (drawn with the tab) asks for iROAS without its interval, the slow part."""
     asked = []
-    estimate = campaigns.incrementality.add_iroas
+    estimate = results.incrementality.add_iroas
 
     def spy(*args, interval=True, **kwargs):
         asked.append(interval)
         return estimate(*args, interval=interval, **kwargs)
 
-    monkeypatch.setattr(campaigns.incrementality, "add_iroas", spy)
+    monkeypatch.setattr(results.incrementality, "add_iroas", spy)
     _, value, body = campaigns.update_comparison(store_for(loaded), None)
     assert asked == [False]
     assert value == ["Spring", "Summer"]
     cells = [str(td.children) for td in body._traverse() if td.__class__.__name__ == "Td"]
-    iroas_row = list(campaigns.COMPARED_METRICS).index("iroas")
+    iroas_row = list(results.COMPARED_METRICS).index("iroas")
     assert cells[2 * iroas_row : 2 * iroas_row + 2] == ["insufficient data", "insufficient data"]
-    table = campaigns.campaign_estimates(loaded["key"], Filters(), Options())
+    table = results.campaign_estimates(loaded["key"], Filters(), Options())
     assert table["iroas_low"].isna().all() and table["insufficient_data"].all()
 
 

@@ -19,6 +19,7 @@ from callbacks import payouts as tab
 from callbacks import session, sidebar
 from layouts import ids
 from metrics.__main__ import main as cli_main
+from store import results
 
 INFLUENCERS = [{"influencer_id": i, "name": f"Name {i}"} for i in ("a", "b", "c")]
 POSTS = [
@@ -230,7 +231,7 @@ def test_fitted_exponent_is_shown_in_plain_words(curve_store):
         "Each extra rupee earns a little less than the one before (fitted from 40 influencer-periods: "
         "b = 0.50, 95% interval 0.50–0.50)."
     )
-    _, totals = tab.budget_plan(curve_store["key"], *tab_state(curve_store))
+    _, totals = results.budget_plan(curve_store["key"], *tab_state(curve_store))
     assert totals["b"] == pytest.approx(0.5, abs=1e-12) and totals["identified"]
 
 

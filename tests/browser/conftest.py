@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from callbacks import datasets
 from metrics import ingest
 from metrics.dataset import FILES
+from store import datasets
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 

@@ -16,13 +16,13 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from callbacks import cache as app_cache
 from layouts import ids
 from metrics import formats, ingest, kpis, tables
 from metrics.__main__ import main as cli_main
 from metrics.dataset import FILES
 from metrics.filters import Filters, Options
 from metrics.view import View
+from store import results as app_cache
 
 pytestmark = pytest.mark.browser
 

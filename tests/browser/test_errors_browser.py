@@ -13,9 +13,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from test_app_browser import LOAD_TIMEOUT, library_kpis, open_app, open_tab, wait_for_kpi
 
-from callbacks import campaigns
 from layouts import ids
 from server import logs
+from store import results
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_a_failing_tab_shows_a_message_and_the_rest_keeps_working(
         raise RuntimeError(f"cannot read {SECRET}")
 
     # Only the Campaigns tab asks for the campaigns' incremental returns (its grid and comparison).
-    monkeypatch.setattr(campaigns, "campaign_returns", broken_metric)
+    monkeypatch.setattr(results, "campaign_returns", broken_metric)
     expected = library_kpis(demo_dataset)
     open_app(dash_duo, make_app())
     wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", expected["revenue"])

@@ -13,9 +13,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from test_influencers_payouts import LOAD_TIMEOUT, open_tab
 
-from callbacks import datasets
 from layouts import ids
 from metrics.payouts import NO_RATE_NOTE
+from store import datasets
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"

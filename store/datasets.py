@@ -19,19 +19,21 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from flask import current_app, has_app_context
 
-from callbacks import cache as cache_module
 from metrics import export, ingest
 from metrics.dataset import FILES, Dataset, empty_quality
 from metrics.view import View
 from server.logs import key_ref, log_event, log_upload
 from store import library
+from store.backend import cache
+from store.frames import from_ipc, to_ipc
+from store.memory import release_unused
 
 FRAME_NAMES = (*FILES, "quality")
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -40,11 +42,32 @@ SOURCE_MISSING = ""
 UPLOAD_PREFIX = "upload:"
 SERVER_PREFIX = "server:"
 
-_LOADED_KEPT = 2
-_loaded: OrderedDict[str, Dataset] = OrderedDict()
+# The one in-process cache of loaded datasets: the last few, by key, each with what was derived from it.
+LOADED_KEPT = 2
+_loaded: OrderedDict[str, Derived] = OrderedDict()
 _parsed: OrderedDict[tuple[str, str], ingest.ParsedFile] = OrderedDict()
 _lock = threading.Lock()
-_demo = {"key": None}
+DEMO_ENTRY = "demo-dataset-key"
+
+
+@dataclass(eq=False)
+class Derived:
+    """
+    Hold a loaded dataset and what this process derived from it; it lives as long as the dataset's LRU entry.
+
+    Attributes
+    ----------
+    dataset : Dataset
+        The dataset, as :func:`load` returns it.
+    views : OrderedDict
+        The last few ``metrics.view.View`` built on it, by ``(filters, options)`` (``store.results.view``).
+    lock : threading.Lock
+        Guards ``views``.
+    """
+
+    dataset: Dataset
+    views: OrderedDict = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class DatasetExpired(LookupError):
@@ -84,16 +107,19 @@ def _files_key(key: str) -> str:
     return f"dataset-files:{key}"
 
 
-def _remember(key: str, dataset: Dataset) -> None:
+def _remember(key: str, dataset: Dataset) -> Derived:
     with _lock:
-        _loaded[key] = dataset
+        entry = _loaded.get(key)
+        if entry is None:  # another thread may have loaded it meanwhile: keep the first, and its views
+            entry = _loaded[key] = Derived(dataset)
         _loaded.move_to_end(key)
-        while len(_loaded) > _LOADED_KEPT:
+        while len(_loaded) > LOADED_KEPT:
             _loaded.popitem(last=False)
+        return entry
 
 
 def _backend():
-    return cache_module.cache
+    return cache
 
 
 def save(dataset: Dataset, files: Mapping[str, StoredFile] | None = None) -> str:
@@ -120,7 +146,7 @@ def save(dataset: Dataset, files: Mapping[str, StoredFile] | None = None) -> str
             own_quality = dataset.quality[dataset.quality["file"] == name].reset_index(drop=True)
             parsed = ingest.ParsedFile(frame, own_quality, len(frame), 0)
             files[name] = StoredFile(parsed, upload_source(f"{name}.csv"))
-    frames = {name: cache_module.to_ipc(dataset.frame(name)) for name in FRAME_NAMES}
+    frames = {name: to_ipc(dataset.frame(name)) for name in FRAME_NAMES}
     described = {name: _file_entry(stored) for name, stored in files.items()}
     key = secrets.token_urlsafe(32)
     # The small per-file entry is read without the frames (status lines, single-file replacement).
@@ -143,9 +169,9 @@ def _file_entry(stored: StoredFile) -> dict:
     parsed = stored.parsed
     lines = parsed.line_numbers()
     return {
-        "quality": cache_module.to_ipc(parsed.quality),
+        "quality": to_ipc(parsed.quality),
         # File line of each kept row: the cross-file checks of a later rebuild report these lines.
-        "lines": cache_module.to_ipc(pd.DataFrame({"line": np.asarray(lines, dtype=np.int64)})),
+        "lines": to_ipc(pd.DataFrame({"line": np.asarray(lines, dtype=np.int64)})),
         "columns": dict(parsed.columns),
         "rows_read": int(parsed.rows_read),
         "rows_dropped": int(parsed.rows_dropped),
@@ -180,6 +206,18 @@ def load(key: str | None) -> Dataset:
     DatasetExpired
         When the key is unknown or the cache evicted the data.
     """
+    return derived(key).dataset
+
+
+def derived(key: str | None) -> Derived:
+    """
+    Return the loaded dataset of ``key`` with what this process derived from it (see :class:`Derived`).
+
+    Raises
+    ------
+    DatasetExpired
+        When the key is unknown or the cache evicted the data.
+    """
     if not exists(key):
         with _lock:
             _loaded.pop(key, None)
@@ -195,9 +233,8 @@ def load(key: str | None) -> Dataset:
         dataset = Dataset(**{name: frames[name] for name in FRAME_NAMES})
     else:
         value = value if value is not None else _stored(key, "dataset")
-        dataset = Dataset(**{name: cache_module.from_ipc(value[name]) for name in FRAME_NAMES})
-    _remember(key, dataset)
-    return dataset
+        dataset = Dataset(**{name: from_ipc(value[name]) for name in FRAME_NAMES})
+    return _remember(key, dataset)
 
 
 def load_files(key: str | None) -> dict[str, StoredFile]:
@@ -216,11 +253,11 @@ def load_files(key: str | None) -> dict[str, StoredFile]:
         info = value[name]
         parsed = ingest.ParsedFile(
             frame=dataset.frame(name),
-            quality=cache_module.from_ipc(info["quality"]),
+            quality=from_ipc(info["quality"]),
             rows_read=info["rows_read"],
             rows_dropped=info["rows_dropped"],
             columns=info["columns"],
-            lines=cache_module.from_ipc(info["lines"])["line"].to_numpy(dtype=np.int64),
+            lines=from_ipc(info["lines"])["line"].to_numpy(dtype=np.int64),
         )
         out[name] = StoredFile(parsed, info["source"], info.get("sha256", ""))
     return out
@@ -233,6 +270,7 @@ def build(files: Mapping[str, StoredFile]) -> str:
     A file not in ``files`` is missing: an empty frame, reported once by ``ingest.build_dataset``.
     """
     dataset = ingest.build_dataset({name: stored.parsed for name, stored in files.items()})
+    release_unused()
     missing = {
         name: StoredFile(ingest.ParsedFile(dataset.frame(name), empty_quality(), 0, 0), SOURCE_MISSING)
         for name in FILES
@@ -389,18 +427,17 @@ def _file_sha256(path: Path) -> str:
 
 def demo_key() -> str:
     """
-    Return the key of the bundled demo dataset, parsing and storing it once per process.
+    Return the key of the bundled demo dataset, parsing and storing it once while it stays stored.
 
     Every session starting on the demo shares this read-only entry; any change (an upload) is saved
-    under a new key, so sessions stay isolated.
+    under a new key, so sessions stay isolated. The key itself is a cache entry, so the workers of one
+    shared cache share the demo too.
     """
-    with _lock:
-        key = _demo["key"]
+    key = _backend().get(DEMO_ENTRY)
     if key is not None and exists(key):
         return key
     key = build(read_folder(DEMO_DIR, SOURCE_DEMO))
-    with _lock:
-        _demo["key"] = key
+    _backend().set(DEMO_ENTRY, key)
     return key
 
 
@@ -541,15 +578,15 @@ def _restore_saved(key: str) -> dict[str, dict]:
         quality = own_quality[own_quality["input"] == name].drop(columns="input").reset_index(drop=True)
         file_lines = lines.loc[lines["file"] == name, "line"].to_numpy(dtype=np.int64)
         described[name] = {
-            "quality": cache_module.to_ipc(quality),
-            "lines": cache_module.to_ipc(pd.DataFrame({"line": file_lines})),
+            "quality": to_ipc(quality),
+            "lines": to_ipc(pd.DataFrame({"line": file_lines})),
             "columns": dict(info["columns"]),
             "rows_read": int(info["rows_read"]),
             "rows_dropped": int(info["rows_dropped"]),
             "source": info["source"],
             "sha256": info.get("sha256", ""),
         }
-    entry = {name: cache_module.to_ipc(frames[name]) for name in FRAME_NAMES}
+    entry = {name: to_ipc(frames[name]) for name in FRAME_NAMES}
     # Best effort: when the cache refuses (full), the dataset is still served, re-read on the next miss.
     _backend().set(_files_key(key), described)
     _backend().set(_entry_key(key), entry)
