@@ -19,7 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,32 +42,13 @@ SOURCE_MISSING = ""
 UPLOAD_PREFIX = "upload:"
 SERVER_PREFIX = "server:"
 
-# The one in-process cache of loaded datasets: the last few, by key, each with what was derived from it.
+# The one in-process cache of loaded datasets: the last few, by key. What the process derives from a
+# dataset (codes, panels, recent views) hangs off the dataset itself (``Dataset.derived``) and goes with it.
 LOADED_KEPT = 2
-_loaded: OrderedDict[str, Derived] = OrderedDict()
+_loaded: OrderedDict[str, Dataset] = OrderedDict()
 _parsed: OrderedDict[tuple[str, str], ingest.ParsedFile] = OrderedDict()
 _lock = threading.Lock()
 DEMO_ENTRY = "demo-dataset-key"
-
-
-@dataclass(eq=False)
-class Derived:
-    """
-    Hold a loaded dataset and what this process derived from it; it lives as long as the dataset's LRU entry.
-
-    Attributes
-    ----------
-    dataset : Dataset
-        The dataset, as :func:`load` returns it.
-    views : OrderedDict
-        The last few ``metrics.view.View`` built on it, by ``(filters, options)`` (``store.results.view``).
-    lock : threading.Lock
-        Guards ``views``.
-    """
-
-    dataset: Dataset
-    views: OrderedDict = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class DatasetExpired(LookupError):
@@ -107,15 +88,14 @@ def _files_key(key: str) -> str:
     return f"dataset-files:{key}"
 
 
-def _remember(key: str, dataset: Dataset) -> Derived:
+def _remember(key: str, dataset: Dataset) -> Dataset:
     with _lock:
-        entry = _loaded.get(key)
-        if entry is None:  # another thread may have loaded it meanwhile: keep the first, and its views
-            entry = _loaded[key] = Derived(dataset)
+        # Another thread may have loaded it meanwhile: keep the first, and what was derived from it.
+        dataset = _loaded.setdefault(key, dataset)
         _loaded.move_to_end(key)
         while len(_loaded) > LOADED_KEPT:
             _loaded.popitem(last=False)
-        return entry
+        return dataset
 
 
 def _backend():
@@ -199,19 +179,7 @@ def _stored(key: str | None, entry: str) -> dict:
 
 def load(key: str | None) -> Dataset:
     """
-    Return the dataset stored under ``key``.
-
-    Raises
-    ------
-    DatasetExpired
-        When the key is unknown or the cache evicted the data.
-    """
-    return derived(key).dataset
-
-
-def derived(key: str | None) -> Derived:
-    """
-    Return the loaded dataset of ``key`` with what this process derived from it (see :class:`Derived`).
+    Return the dataset stored under ``key``, from the loaded-dataset LRU when it is there.
 
     Raises
     ------

@@ -17,8 +17,8 @@ stored (:func:`require`) and returns a fresh frame.
 * the tabs' own tables and panels further down, each named after what it returns.
 
 The one in-process shortcut is the :class:`~metrics.view.View` of the last few filter states of a loaded
-dataset, kept on that dataset's entry of the loaded-dataset LRU (``store.datasets.derived``), so the
-tables of one filter state share one view and it goes when the dataset does.
+dataset, kept on the dataset (``Dataset.derived``, :class:`RecentViews`), so the tables of one filter
+state share one view and it goes when the dataset leaves the loaded-dataset LRU (``store.datasets``).
 
 To cache a new table of a filter state: add its metrics function to ``VIEW_TABLES`` and, if callers
 want a named getter, a one-line wrapper around ``view_table``; anything else memoized goes here too, with
@@ -30,6 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -66,6 +68,14 @@ from store.frames import from_ipc, records, to_ipc
 VIEWS_KEPT = 2
 
 
+class RecentViews:
+    """The last ``VIEWS_KEPT`` views of one dataset by ``(filters, options)``: its ``derived["views"]``."""
+
+    def __init__(self) -> None:
+        self.views: OrderedDict[tuple[Filters, Options], View] = OrderedDict()
+        self.lock = threading.Lock()
+
+
 def require(key: str | None) -> None:
     """
     Raise ``DatasetExpired`` unless ``key``'s dataset is still stored.
@@ -87,23 +97,24 @@ def view(key: str, filters: Filters, options: Options) -> View:
     store.datasets.DatasetExpired
         When the dataset is no longer stored.
     """
-    derived = datasets.derived(key)  # raises DatasetExpired, as require() would
+    dataset = datasets.load(key)  # raises DatasetExpired, as require() would
+    recent = dataset.derived.get("views", RecentViews)
     state = (filters, options)
-    with derived.lock:
-        if state in derived.views:
-            derived.views.move_to_end(state)
-            return derived.views[state]
+    with recent.lock:
+        if state in recent.views:
+            recent.views.move_to_end(state)
+            return recent.views[state]
     built = View(
-        derived.dataset,
+        dataset,
         filters,
         options,
         credit=credit(key, options, filters),
         journeys=journeys(key, options.lookback),
     )
-    with derived.lock:
-        derived.views[state] = built
-        while len(derived.views) > VIEWS_KEPT:
-            derived.views.popitem(last=False)
+    with recent.lock:
+        recent.views[state] = built
+        while len(recent.views) > VIEWS_KEPT:
+            recent.views.popitem(last=False)
     return built
 
 
