@@ -10,38 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from layouts import glossary
+from metrics import formats
 
-MONEY = {
-    "revenue",
-    "spend",
-    "incremental_revenue",
-    "total_payout",
-    "computed_payout",
-    "current_spend",
-    "recommended_spend",
-    "predicted_revenue_current",
-    "predicted_revenue_recommended",
-    "attributed_revenue",
-}
-UNIT_COST = {"cpa", "aov", "cpm", "cpe", "rate"}
-RATIOS = {"roas", "iroas", "iroas_low", "iroas_high", "marginal_roas"}
-PERCENTS = {"roi", "engagement_rate", "engagement_rate_followers", "conversion_rate", "removal_effect"}
-COUNTS = {
-    "orders",
-    "reach",
-    "likes",
-    "comments",
-    "engagements",
-    "posts",
-    "follower_count",
-    "touched_users",
-    "converting_users",
-    "units",
-    "row",
-    "influencers",
-    "attributed_orders",
-}
-FRACTIONAL_COUNTS = {"orders", "attributed_orders"}
+# The grid's formats per kind of column (metrics/formats.py says which column holds what).
+MONEY = formats.MONEY_COLUMNS
+UNIT_COST = formats.UNIT_COST_COLUMNS | formats.PRECISE_COST_COLUMNS
+RATIOS = formats.RATIO_COLUMNS
+PERCENTS = formats.PERCENT_COLUMNS | formats.SIGNED_PERCENT_COLUMNS
+COUNTS = formats.COUNT_COLUMNS | formats.FRACTIONAL_COUNT_COLUMNS | formats.LINE_COLUMNS
+FRACTIONAL_COUNTS = formats.FRACTIONAL_COUNT_COLUMNS
 PINNED = {"campaign", "influencer_id", "name", "file"}
 
 

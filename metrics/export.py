@@ -22,41 +22,16 @@ from metrics.filters import Filters, Options
 from metrics.spend import payout_findings
 from metrics.view import View
 
-# DESIGN of the files: name -> columns in order (docs/export-contract.md).
+# The files: name -> columns in order (docs/export-contract.md), each list defined beside its builder.
 COLUMNS: dict[str, list[str]] = {
-    "kpis": [*kpis.KPI_COLUMNS, "incremental_revenue", "iroas", "iroas_low", "iroas_high"],
-    "campaigns": [*tables.CAMPAIGN_COLUMNS, "incremental_revenue", "iroas", "iroas_low", "iroas_high"],
-    "influencers": [
-        *tables.INFLUENCER_COLUMNS,
-        "incremental_revenue",
-        "iroas",
-        "iroas_low",
-        "iroas_high",
-        "score",
-        "quadrant",
-    ],
-    "attribution": ["model", "influencer_id", "attributed_orders", "attributed_revenue"],
-    "attribution_markov": ["grouping", "group", "removal_effect", "attributed_orders", "attributed_revenue"],
+    "kpis": [*kpis.KPI_COLUMNS, *incrementality.IROAS_EXPORTED],
+    "campaigns": [*tables.CAMPAIGN_COLUMNS, *incrementality.IROAS_EXPORTED],
+    "influencers": [*tables.INFLUENCER_COLUMNS, *incrementality.IROAS_EXPORTED, *scoring.SCORE_EXPORTED],
+    "attribution": comparison.ATTRIBUTION_COLUMNS,
+    "attribution_markov": comparison.MARKOV_COLUMNS,
     "payouts": payouts.LEDGER_COLUMNS,
-    "personas": [
-        "category",
-        "gender",
-        "platform",
-        "tier",
-        "influencers",
-        "revenue",
-        "spend",
-        "roas",
-        "engagement_rate",
-    ],
-    "budget": [
-        "influencer_id",
-        "current_spend",
-        "recommended_spend",
-        "predicted_revenue_current",
-        "predicted_revenue_recommended",
-        "marginal_roas",
-    ],
+    "personas": personas.PERSONA_COLUMNS,
+    "budget": budget_optimizer.BUDGET_COLUMNS,
     "budget_fit": budget_optimizer.FIT_COLUMNS,
     "trends": tables.TREND_COLUMNS,
     "insights": insights.INSIGHT_COLUMNS,

@@ -20,10 +20,19 @@ LAKH = 100_000
 CRORE = 10_000_000
 
 __all__ = [
+    "COUNT_COLUMNS",
     "CRORE",
     "DASH",
+    "FRACTIONAL_COUNT_COLUMNS",
     "LAKH",
+    "LINE_COLUMNS",
+    "MONEY_COLUMNS",
+    "PERCENT_COLUMNS",
+    "PRECISE_COST_COLUMNS",
+    "RATIO_COLUMNS",
     "RUPEE",
+    "SIGNED_PERCENT_COLUMNS",
+    "UNIT_COST_COLUMNS",
     "change",
     "format_kpi",
     "group_indian",
@@ -281,3 +290,45 @@ def format_kpi(column: str, value: float | None) -> str:
     ('₹12.4L', '3.21×', '+220%')
     """
     return KPI_FORMATS.get(column, number)(value)
+
+
+# --- What each metric column holds ------------------------------------------------------------------------
+# One table for every place that shows metric columns: the dashboard's grids (layouts/columns.py) and the
+# reports (reports/columns.py) each choose their own format per kind. Columns not listed are text.
+MONEY_COLUMNS = frozenset(
+    {
+        "revenue",
+        "spend",
+        "incremental_revenue",
+        "attributed_revenue",
+        "total_payout",
+        "computed_payout",
+        "current_spend",
+        "recommended_spend",
+        "predicted_revenue_current",
+        "predicted_revenue_recommended",
+    }
+)
+UNIT_COST_COLUMNS = frozenset({"cpa", "aov"})  # rupees per order
+PRECISE_COST_COLUMNS = frozenset({"cpm", "cpe", "rate"})  # small rupee amounts, where paise matter
+RATIO_COLUMNS = frozenset({"roas", "iroas", "iroas_low", "iroas_high", "marginal_roas"})
+PERCENT_COLUMNS = frozenset(
+    {"engagement_rate", "engagement_rate_followers", "conversion_rate", "removal_effect"}
+)
+SIGNED_PERCENT_COLUMNS = frozenset({"roi"})
+COUNT_COLUMNS = frozenset(
+    {
+        "reach",
+        "likes",
+        "comments",
+        "engagements",
+        "posts",
+        "follower_count",
+        "touched_users",
+        "converting_users",
+        "units",
+        "influencers",
+    }
+)
+FRACTIONAL_COUNT_COLUMNS = frozenset({"orders", "attributed_orders"})  # credited orders, split by the models
+LINE_COLUMNS = frozenset({"row"})  # a line number of an input file

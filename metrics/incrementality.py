@@ -49,7 +49,9 @@ RESULT_COLUMNS = [
     "iroas_high",
     "insufficient_data",
 ]
-IROAS_COLUMNS = ["incremental_revenue", "iroas", "iroas_low", "iroas_high", "insufficient_data"]
+# The columns a table gains from :func:`add_iroas`; the export files write all but the last.
+IROAS_EXPORTED = ["incremental_revenue", "iroas", "iroas_low", "iroas_high"]
+IROAS_COLUMNS = [*IROAS_EXPORTED, "insufficient_data"]
 INTERVAL_NOTE = "95% interval from resampling users; exposures with no tracking row are not seen"
 # Bootstrap populations (one per window and date range) kept per dataset.
 _POPULATIONS_KEPT = 8

@@ -32,11 +32,12 @@ QUADRANT_MEANINGS = {
     "Engagers": "high engagement, low ROAS",
     "Underperformers": "low engagement and low ROAS",
 }
+# The columns influencers.csv takes from the score.
+SCORE_EXPORTED = ["score", "quadrant"]
 SCORE_COLUMNS = [
     "roas_shrunk",
     *(f"{component}_percentile" for component in COMPONENTS),
-    "score",
-    "quadrant",
+    *SCORE_EXPORTED,
 ]
 BREAKDOWN_COLUMNS = ["component", "value", "percentile", "weight", "points"]
 

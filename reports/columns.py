@@ -28,52 +28,21 @@ PLAIN = "plain"  # a number shown as it is (a file's line number)
 TEXT = "text"
 DATE = "date"
 
+# Which column holds what is metrics/formats.py's; the report adds its own columns (changes between
+# periods, shares, the model comparison's per-model revenue) and shows unit costs as whole rupees.
 KINDS: dict[str, str] = {
     **dict.fromkeys(
-        [
-            "revenue",
-            "spend",
-            "incremental_revenue",
-            "attributed_revenue",
-            "total_payout",
-            "computed_payout",
-            "current_spend",
-            "recommended_spend",
-            "predicted_revenue_current",
-            "predicted_revenue_recommended",
-            "cpa",
-            "aov",
-            "change",
-            "difference",
-            *MODEL_LABELS,
-        ],
+        sorted(formats.MONEY_COLUMNS | formats.UNIT_COST_COLUMNS | {"change", "difference", *MODEL_LABELS}),
         MONEY,
     ),
-    **dict.fromkeys(["cpm", "cpe", "rate"], MONEY_PRECISE),
-    **dict.fromkeys(["roas", "iroas", "iroas_low", "iroas_high", "marginal_roas"], RATIO),
-    **dict.fromkeys(
-        ["engagement_rate", "engagement_rate_followers", "conversion_rate", "removal_effect", "share"],
-        PERCENT,
-    ),
-    "roi": SIGNED_PERCENT,
-    **dict.fromkeys(
-        [
-            "reach",
-            "likes",
-            "comments",
-            "engagements",
-            "posts",
-            "follower_count",
-            "touched_users",
-            "converting_users",
-            "units",
-            "influencers",
-        ],
-        COUNT,
-    ),
-    **dict.fromkeys(["orders", "attributed_orders"], AMOUNT),
+    **dict.fromkeys(sorted(formats.PRECISE_COST_COLUMNS), MONEY_PRECISE),
+    **dict.fromkeys(sorted(formats.RATIO_COLUMNS), RATIO),
+    **dict.fromkeys(sorted(formats.PERCENT_COLUMNS | {"share"}), PERCENT),
+    **dict.fromkeys(sorted(formats.SIGNED_PERCENT_COLUMNS), SIGNED_PERCENT),
+    **dict.fromkeys(sorted(formats.COUNT_COLUMNS), COUNT),
+    **dict.fromkeys(sorted(formats.FRACTIONAL_COUNT_COLUMNS), AMOUNT),
+    **dict.fromkeys(sorted(formats.LINE_COLUMNS), PLAIN),
     "score": SCORE,
-    "row": PLAIN,
     "date": DATE,
 }
 # Model-comparison columns: "<model>_shift_vs_last_touch" are rupees too.
