@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Influencer Campaign Dashboard: gunicorn serving app:server (docs/deployment.md).
+# Influencer Campaign Dashboard: gunicorn serving wsgi:server (docs/deployment.md).
 #   docker build -t influencer-dashboard .
 #   docker run -p 8050:8050 influencer-dashboard            # file cache inside the container
 #   docker compose up                                       # app + Redis
@@ -56,7 +56,7 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 # The code runs from /app (not installed into site-packages), so Dash serves assets/ from next to app.py:
 # Bootstrap CSS, app CSS and favicon all come from the image, no CDN. Owned by root, read-only to the app.
-COPY pyproject.toml app.py gunicorn.conf.py ./
+COPY pyproject.toml app.py wsgi.py gunicorn.conf.py ./
 COPY metrics ./metrics
 COPY layouts ./layouts
 COPY callbacks ./callbacks
@@ -81,4 +81,4 @@ VOLUME ["/var/lib/influencer-dashboard/library"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8050'), timeout=4)" || exit 1
 
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:server"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "wsgi:server"]

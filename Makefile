@@ -50,7 +50,7 @@ system-deps:
 # The production server (gunicorn with the image's gunicorn.conf.py), one worker unless WORKERS=N;
 # `make run HOST=0.0.0.0` serves the whole network. Saved datasets go to ./library unless LIBRARY_DIR is set.
 run: install
-	HOST=$(HOST) PORT=$(PORT) GUNICORN_WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py app:server
+	HOST=$(HOST) PORT=$(PORT) GUNICORN_WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:server
 
 # Flask's development server, reloading on code changes (not for a shared server).
 dev: install

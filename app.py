@@ -1,7 +1,8 @@
-"""The Influencer Campaign Dashboard: ``create_app`` builds the Dash app; ``server`` is the WSGI entry.
+"""The Influencer Campaign Dashboard: ``create_app`` builds the Dash app; importing this module builds nothing.
 
-Run the development server with ``python app.py [--host H] [--port P] [--debug]`` (``make run``), or
-serve ``app:server`` with gunicorn. Settings come from environment variables (docs/configuration.md).
+Run the development server with ``python app.py [--host H] [--port P] [--debug]`` (``make dev``), or
+serve ``wsgi:server`` with gunicorn (``make run``). Settings come from environment variables
+(docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -107,9 +108,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-app = create_app()
-server = app.server
-
 if __name__ == "__main__":
     arguments = build_parser().parse_args()
-    app.run(host=arguments.host, port=arguments.port, debug=arguments.debug)
+    create_app().run(host=arguments.host, port=arguments.port, debug=arguments.debug)

@@ -1,6 +1,6 @@
 """Gunicorn settings, read from the environment (docs/deployment.md, "Configuration").
 
-Used by the Docker image (``gunicorn --config gunicorn.conf.py app:server``) and by anyone serving the
+Used by the Docker image (``gunicorn --config gunicorn.conf.py wsgi:server``) and by anyone serving the
 app with gunicorn directly. Every worker is an independent process: datasets and memoized results live
 in the shared cache (files in CACHE_DIR, or Redis), never in a worker's memory, so any worker can answer
 any request and a restarted worker loses nothing.
@@ -87,7 +87,7 @@ def post_worker_init(worker) -> None:
     """Finish the app's one-time setup before the worker takes traffic (app.prepare says why)."""
     from app import prepare
 
-    prepare(worker.wsgi)  # the Flask server this worker has just loaded (app:server)
+    prepare(worker.wsgi)  # the Flask server this worker has just loaded (wsgi:server)
 
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -157,7 +157,7 @@ def start_gunicorn(
     timeout_s: float = 90.0,
 ) -> Server:
     """
-    Start gunicorn serving ``app:server`` with the project's gunicorn.conf.py on a free loopback port.
+    Start gunicorn serving ``wsgi:server`` with the project's gunicorn.conf.py on a free loopback port.
 
     Returns once ``/healthz`` answers 200.
 
@@ -169,7 +169,7 @@ def start_gunicorn(
         Extra environment (CACHE_DIR, CACHE_REDIS_URL, LOG_LEVEL, ...); HOST, PORT and the worker counts
         are set here.
     command : list of str, optional
-        The start command (default ``python -m gunicorn --config gunicorn.conf.py app:server``).
+        The start command (default ``python -m gunicorn --config gunicorn.conf.py wsgi:server``).
     python : path, default the running interpreter
         The interpreter whose environment serves the app (its ``bin`` goes first on PATH).
     app_dir : Path, default the repository
@@ -193,7 +193,7 @@ def start_gunicorn(
     }
     full_env.pop("PYTHONPATH", None)
     if command is None:
-        command = [str(python), "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server"]
+        command = [str(python), "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:server"]
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command, stdout=log_file, stderr=subprocess.STDOUT, cwd=app_dir, env=full_env

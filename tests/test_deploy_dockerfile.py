@@ -173,10 +173,10 @@ def test_runs_as_a_non_root_user():
 
 
 def test_serves_app_server_with_gunicorn_and_its_config_on_port_8050():
-    """CMD runs gunicorn on app:server with gunicorn.conf.py; EXPOSE and PORT say 8050."""
+    """CMD runs gunicorn on wsgi:server with gunicorn.conf.py; EXPOSE and PORT say 8050."""
     command = exec_form(of("CMD", FINAL)[-1].args)
     assert command[0] == "gunicorn"
-    assert command[-1] == "app:server"
+    assert command[-1] == "wsgi:server"
     assert command[command.index("--config") + 1] == "gunicorn.conf.py"
     assert [e.args for e in of("EXPOSE", FINAL)] == ["8050"]
     env = " ".join(e.args for e in of("ENV", FINAL))

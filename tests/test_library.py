@@ -378,7 +378,7 @@ def test_make_run_is_gunicorn_and_make_dev_the_reloading_server():
     """`make run` starts gunicorn with the image's config, one worker by default, HOST/PORT passed on."""
     makefile = (servers.ROOT / "Makefile").read_text(encoding="utf-8")
     targets = dict(re.findall(r"^([a-z-]+):.*\n((?:\t.*\n)+)", makefile, re.M))
-    assert "gunicorn --config gunicorn.conf.py app:server" in targets["run"]
+    assert "gunicorn --config gunicorn.conf.py wsgi:server" in targets["run"]
     assert "HOST=$(HOST)" in targets["run"] and "PORT=$(PORT)" in targets["run"]
     assert "GUNICORN_WORKERS=$(WORKERS)" in targets["run"] and re.search(r"^WORKERS \?= 1$", makefile, re.M)
     assert "app.py" in targets["dev"] and "--debug" in targets["dev"]

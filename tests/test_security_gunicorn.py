@@ -56,7 +56,7 @@ def _start_cold(
         "GUNICORN_THREADS": str(threads),
     }
     full_env.pop("PYTHONPATH", None)
-    command = [sys.executable, "-m", "gunicorn", "--config", config, "app:server"]
+    command = [sys.executable, "-m", "gunicorn", "--config", config, "wsgi:server"]
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT, env=full_env)
     server = servers.Server(process, port, log_path, dict(env))
