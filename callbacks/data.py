@@ -107,69 +107,73 @@ def update_uploads(
 
     Several uploads in quick succession arrive together (Dash re-sends an area's contents until this
     callback clears it), so every non-empty area is applied; identical bytes are parsed once.
-
-    Parameters
-    ----------
-    contents, filenames : list
-        Per file of ``FILES``: the data URL (None when nothing waits) and the user's file name.
-    dataset_store : dict or None
-        The dataset in use (its key), kept when every upload is rejected.
-    max_bytes : int
-        Per-file size limit.
-    max_rows : int or None
-        Per-file row limit.
-
-    Returns
-    -------
-    tuple
-        New ``DATASET_STORE`` value (``no_update`` when nothing was accepted), the message, and ``None`` for
-        each upload area's contents (clearing them lets the same file be chosen again).
+    ``contents`` and ``filenames`` hold, per file of ``FILES``, the data URL (None when nothing waits)
+    and the user's file name; ``dataset_store`` is the dataset in use, kept when every upload is
+    rejected. Returns the new ``DATASET_STORE`` value (``no_update`` when nothing was accepted), the
+    message, and None for each area's contents (clearing them lets the same file be chosen again).
     """
     waiting = [
-        (name, data, filename)
-        for name, data, filename in zip(FILES, contents, filenames, strict=True)
-        if data
+        (name, data, file) for name, data, file in zip(FILES, contents, filenames, strict=True) if data
     ]
     if not waiting:
         raise PreventUpdate
-    accepted: dict[str, datasets.StoredFile] = {}
-    lines: list[str] = []
-    errors: list[str] = []
     cleared = [None] * len(FILES)
     try:
-        # One upload parse at a time in this worker (server/upload_slot.py).
-        with upload_slot():
-            for name, data, filename in waiting:
-                shown_name = filename or f"{name}.csv"
-                try:
-                    raw = decode_upload(name, data, shown_name, max_bytes)
-                    parsed = datasets.parse_bytes(name, raw, filename=shown_name, max_rows=max_rows)
-                except InputRejected as exc:
-                    errors.append(f"{exc}.".replace("..", "."))
-                    continue
-                accepted[name] = datasets.StoredFile(parsed, datasets.upload_source(shown_name))
-                lines.append(_loaded_line(name, parsed, shown_name))
+        accepted, lines, errors = _parse_uploads(waiting, max_bytes, max_rows)
     except ServerBusy as exc:
         return no_update, _message("warning", [str(exc)]), *cleared
-    if not accepted:
-        keep = "The data already loaded stays in use." if (dataset_store or {}).get("key") else ""
-        return no_update, _message("danger", [*errors, keep] if keep else errors), *cleared
     current = (dataset_store or {}).get("key")
+    if not accepted:
+        keep = ["The data already loaded stays in use."] if current else []
+        return no_update, _message("danger", [*errors, *keep]), *cleared
     try:
-        try:
-            key = datasets.replace_files(current, accepted)
-        except datasets.DatasetExpired:
-            key = datasets.replace_files(None, accepted)
-            lines.append("The earlier data had expired: the other files are missing until you upload them.")
+        key = _replace_files(current, accepted, lines)
     except OSError as exc:  # the cache could not store it (filecache.StorageFull: the disk is full)
         return no_update, _message("danger", [not_stored_line(exc)]), *cleared
     value = dataset_value(key, "upload")
-    missing = [f"{name}.csv" for name, info in value["summary"]["files"].items() if not info["source"]]
-    if missing:
-        lines.append(f"Still missing: {', '.join(missing)} — they count as empty until uploaded.")
-    if errors:
-        return value, _message("warning", [*lines, *errors]), *cleared
-    return value, _message("success", lines), *cleared
+    lines += _missing_line(value["summary"])
+    return value, _message("warning" if errors else "success", [*lines, *errors]), *cleared
+
+
+def _missing_line(summary: dict) -> list[str]:
+    """Return the line naming the files not uploaded yet (none when all four are there)."""
+    missing = [f"{name}.csv" for name, info in summary["files"].items() if not info["source"]]
+    return [f"Still missing: {', '.join(missing)} — they count as empty until uploaded."] if missing else []
+
+
+def _parse_uploads(waiting: list[tuple], max_bytes: int, max_rows: int | None) -> tuple[dict, list, list]:
+    """
+    Return the accepted files, a line per accepted file and a line per rejected one.
+
+    Raises
+    ------
+    ServerBusy
+        When another upload is being parsed in this worker (server/upload_slot.py).
+    """
+    accepted: dict[str, datasets.StoredFile] = {}
+    lines: list[str] = []
+    errors: list[str] = []
+    with upload_slot():
+        for name, data, filename in waiting:
+            shown_name = filename or f"{name}.csv"
+            try:
+                raw = decode_upload(name, data, shown_name, max_bytes)
+                parsed = datasets.parse_bytes(name, raw, filename=shown_name, max_rows=max_rows)
+            except InputRejected as exc:
+                errors.append(f"{exc}.".replace("..", "."))
+                continue
+            accepted[name] = datasets.StoredFile(parsed, datasets.upload_source(shown_name))
+            lines.append(_loaded_line(name, parsed, shown_name))
+    return accepted, lines, errors
+
+
+def _replace_files(current: str | None, accepted: dict, lines: list[str]) -> str:
+    """Return the key of the current dataset with ``accepted`` replacing its files (a new one if it expired)."""
+    try:
+        return datasets.replace_files(current, accepted)
+    except datasets.DatasetExpired:
+        lines.append("The earlier data had expired: the other files are missing until you upload them.")
+        return datasets.replace_files(None, accepted)
 
 
 def load_demo(*_clicks) -> dict:

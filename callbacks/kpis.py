@@ -9,7 +9,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output
 from dash.development.base_component import Component
 
-from callbacks.common import expired_state, finite, no_data_state
+from callbacks.common import expired_state, finite, no_data_state, tab_callback
 from callbacks.session import SessionState
 from layouts import ids
 from layouts import kpis as kpi_layout
@@ -88,20 +88,14 @@ def iroas_values(row: dict) -> tuple[str, str, str]:
     return formats.ratio(number), repr(number), note
 
 
-def update_iroas(store: dict | None) -> tuple[Component | None, str]:
+@tab_callback(None, f"{SLOT_CLASS} d-none")
+def update_iroas(state: SessionState) -> tuple[Component | None, str]:
     """
     Return the iROAS card and its slot's class (hidden without data).
 
     Shows "—" until the incrementality feature is installed (kpis.csv then has no ``iroas`` column).
     """
-    state = SessionState.from_store(store)
-    hidden = f"{SLOT_CLASS} d-none"
-    if state.expired or state.key is None:
-        return None, hidden
-    try:
-        table = results.kpi_table(state.key, state.filters, state.options)
-    except datasets.DatasetExpired:
-        return None, hidden
+    table = results.kpi_table(state.key, state.filters, state.options)
     return kpi_layout.iroas_card(*iroas_values(table.iloc[0].to_dict())), SLOT_CLASS
 
 

@@ -78,10 +78,7 @@ def request_save(name: str | None, session_store: dict | None, version: int | No
     """
     Save the data in use under ``name``, or ask first when a saved dataset already has that name.
 
-    Returns
-    -------
-    dict
-        The request callback's outputs (see :func:`_outputs`).
+    Returns the request callback's outputs (see :func:`_outputs`).
     """
     key = SessionState.from_store(session_store).key
     if key is None:
@@ -139,68 +136,59 @@ def request_change(trigger: dict, version: int | None) -> dict:
     )
 
 
+def _rename(pending: dict, new_name: str | None, current: str | None, bumped: int) -> dict:
+    manifest = datasets.rename_saved(pending["id"], new_name or "")
+    message = _message("success", f"Renamed to “{manifest['name']}”.")
+    out = _outputs(message=message, version=bumped, pending=None, **DIALOG_CLOSED)
+    if current == pending["id"]:  # the top bar shows the new name
+        out["dataset"] = data.dataset_value(current, "library")
+    return out
+
+
+def _delete(pending: dict, current: str | None, bumped: int) -> dict:
+    name = library.read_manifest(datasets.library_root(), pending["id"])["name"]
+    out = _outputs(version=bumped, pending=None, **DIALOG_CLOSED)
+    text = f"Deleted “{name}”."
+    if current == pending["id"]:
+        # The data stays open in this tab, as an unsaved copy only this tab sees.
+        out["dataset"] = data.dataset_value(datasets.copy_to_session(current), "library")
+        text += " The data stays open here as an unsaved copy."
+    datasets.delete_saved(pending["id"])
+    out["message"] = _message("success", text)
+    return out
+
+
 def confirm(
     pending: dict | None, new_name: str | None, session_store: dict | None, version: int | None
 ) -> dict:
     """
     Carry out the confirmed action: replace a saved dataset, rename one or delete one.
 
-    Returns
-    -------
-    dict
-        ``dataset``, ``message``, ``version``, ``pending``, ``is_open`` and ``error`` outputs.
+    Returns the ``dataset``, ``message``, ``version``, ``pending``, ``is_open`` and ``error`` outputs.
     """
-    if not isinstance(pending, dict) or "action" not in pending:
+    if not isinstance(pending, dict) or pending.get("action") not in ("replace", "rename", "delete"):
         raise PreventUpdate
     bumped = (version or 0) + 1
     current = SessionState.from_store(session_store).key
-    action = pending["action"]
     try:
-        if action == "replace":
-            manifest = datasets.save_to_library(
-                pending["key"], pending["name"], saved_by=_signed_in_user(), replace=True
-            )
-            return {**_saved(manifest, version, replaced=True), **DIALOG_CLOSED}
-        if action == "rename":
-            manifest = datasets.rename_saved(pending["id"], new_name or "")
-            out = _outputs(
-                message=_message("success", f"Renamed to “{manifest['name']}”."),
-                version=bumped,
-                pending=None,
-                **DIALOG_CLOSED,
-            )
-            if current == pending["id"]:  # the top bar shows the new name
-                out["dataset"] = data.dataset_value(current, "library")
-            return out
-        if action == "delete":
-            name = library.read_manifest(datasets.library_root(), pending["id"])["name"]
-            out = _outputs(version=bumped, pending=None, **DIALOG_CLOSED)
-            text = f"Deleted “{name}”."
-            if current == pending["id"]:
-                # The data stays open in this tab, as an unsaved copy only this tab sees.
-                out["dataset"] = data.dataset_value(datasets.copy_to_session(current), "library")
-                text += " The data stays open here as an unsaved copy."
-            datasets.delete_saved(pending["id"])
-            out["message"] = _message("success", text)
-            return out
+        if pending["action"] == "rename":
+            return _rename(pending, new_name, current, bumped)
+        if pending["action"] == "delete":
+            return _delete(pending, current, bumped)
+        manifest = datasets.save_to_library(
+            pending["key"], pending["name"], saved_by=_signed_in_user(), replace=True
+        )
+        return {**_saved(manifest, version, replaced=True), **DIALOG_CLOSED}
     except library.NameInUse as exc:
         return _outputs(error=f"{exc}; choose another name.")
     except library.NotFound:
-        return _outputs(
-            message=_message("warning", "That dataset is no longer saved (deleted meanwhile)."),
-            version=bumped,
-            pending=None,
-            **DIALOG_CLOSED,
-        )
+        gone = _message("warning", "That dataset is no longer saved (deleted meanwhile).")
+        return _outputs(message=gone, version=bumped, pending=None, **DIALOG_CLOSED)
     except library.LibraryError as exc:
         return _outputs(error=f"{exc}.")
     except datasets.DatasetExpired:
-        return _outputs(
-            message=_message("danger", "Not saved: the data in use expired; load it again."),
-            pending=None,
-            **DIALOG_CLOSED,
-        )
-    raise PreventUpdate
+        expired = _message("danger", "Not saved: the data in use expired; load it again.")
+        return _outputs(message=expired, pending=None, **DIALOG_CLOSED)
 
 
 def open_saved(trigger: dict, version: int | None) -> tuple:

@@ -8,28 +8,25 @@ The ledger follows the influencer filters only (payouts carry no dates or campai
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, State, dcc, html, no_update
-from dash.development.base_component import Component
+from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import expired_notice, finite, no_rows_state, unavailable
-from callbacks.overview import GRAPH_CONFIG
+from callbacks.common import NOTE, finite, no_rows_state, tab_callback
 from callbacks.session import SessionState
 from figures import budget as budget_charts
 from figures import payouts as charts
 from layouts import ids
-from layouts.common import grid
-from layouts.payouts import BUDGET_COLUMNS, LEDGER_ROW_STYLE, budget_columns
-from metrics import export, formats
-from metrics.payouts import LEDGER_COLUMNS
-from store import datasets, results
+from layouts.common import HIDDEN, SHOWN
+from layouts.payouts import BUDGET_COLUMNS, LEDGER_SHOWN, budget_summary
+from metrics import export
+from store import results
 from store.frames import records
 from store.results import budget_fit_table, budget_options, budget_plan
 
-CAPTION = "Payouts carry no dates or campaigns: the ledger follows the platform, category, gender and tier filters only."
-LEDGER_SHOWN = [*LEDGER_COLUMNS, "note"]
 STATUS_WORDS = {
     "mismatch": "mismatch",
     "no_rate": "without a rate (cannot be checked)",
@@ -38,54 +35,34 @@ STATUS_WORDS = {
 }
 
 
-def update_payouts(store: dict | None) -> tuple[Component, Component]:
-    """Return the ledger panel's body (summary, caption, grid) and the spend chart, or empty states."""
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked, blocked
-    try:
-        ledger = results.payout_ledger(state.key, state.filters, state.options)
-        sums = results.spend_sums(state.key, state.filters, state.options.with_model("last_touch"))
-    except datasets.DatasetExpired:
-        notice = expired_notice()
-        return notice, notice
+def ledger_summary(ledger: pd.DataFrame) -> str:
+    """Return the ledger's status line: how many influencers, and how many of each status to act on."""
+    counts = ledger["status"].value_counts()
+    flagged = [f"{int(counts[s]):,} {word}" for s, word in STATUS_WORDS.items() if counts.get(s, 0)]
+    if flagged:
+        return f"{len(ledger):,} influencers: " + ", ".join(flagged) + " (highlighted)."
+    return f"{len(ledger):,} influencers, every payout matches its units."
+
+
+@tab_callback(NOTE, HIDDEN, "", [])
+def update_payouts(state: SessionState) -> tuple:
+    """Return the ledger panel's note slot, the content's style, the summary line and the grid's rows."""
+    ledger = results.payout_ledger(state.key, state.filters, state.options)
     if ledger.empty:
-        ledger_body: Component = no_rows_state("payouts")
-    else:
-        counts = ledger["status"].value_counts()
-        flagged = [f"{int(counts[s]):,} {word}" for s, word in STATUS_WORDS.items() if counts.get(s, 0)]
-        summary = (
-            f"{len(ledger):,} influencers: " + ", ".join(flagged) + " (highlighted)."
-            if flagged
-            else f"{len(ledger):,} influencers, every payout matches its units."
-        )
-        ledger_grid = grid(ids.PAYOUT_TABLE, LEDGER_SHOWN, records(ledger[LEDGER_SHOWN]))
-        ledger_grid.getRowStyle = LEDGER_ROW_STYLE
-        ledger_body = html.Div(
-            [
-                html.Div(summary, className="fw-semibold small mb-1", role="status"),
-                html.Div(CAPTION, className="panel-caption small text-body-secondary mb-2"),
-                ledger_grid,
-            ]
-        )
+        return no_rows_state("payouts"), HIDDEN, "", []
+    return None, SHOWN, ledger_summary(ledger), records(ledger[LEDGER_SHOWN])
+
+
+@tab_callback(NOTE, HIDDEN, no_update)
+def update_spend_chart(state: SessionState) -> tuple:
+    """Return the spend chart's note slot, the chart's style and its figure (left as it was while hidden)."""
+    options = state.options.with_model("last_touch")
+    sums = results.spend_sums(state.key, state.filters, options)
     if sums.empty or not (sums["spend"] > 0).any():
-        chart: Component = no_rows_state("payout-spend")
-    else:
-        sums["platform"] = pd.Categorical(
-            sums["platform"], categories=list(dict.fromkeys(sums["platform"])), ordered=True
-        )
-        chart = html.Div(
-            [
-                dcc.Graph(figure=charts.spend_bars(sums), config=GRAPH_CONFIG),
-                html.Div(
-                    "Spend allocated in the current filters (post date or order date), by the influencer's "
-                    "platform and payout basis.",
-                    className="panel-caption small text-body-secondary",
-                ),
-            ]
-        )
-    return ledger_body, chart
+        return no_rows_state("payout-spend"), HIDDEN, no_update
+    order = list(dict.fromkeys(sums["platform"]))
+    sums["platform"] = pd.Categorical(sums["platform"], categories=order, ordered=True)
+    return None, SHOWN, charts.spend_bars(sums)
 
 
 # --- budget optimizer --------------------------------------------------------------------------------
@@ -113,176 +90,91 @@ def bounds_problem(total: float | None, lower: float | None, upper: float | None
     return None
 
 
-FIT_TOOLTIP = (
-    "Each influencer's revenue is modelled as a × spend^b. b is fitted within influencers (log-log, "
-    "fixed effects) on each 14-day period's post-basis spend against the last-touch revenue its posts "
-    "bring in the 14 days after them; the 95% interval comes from resampling influencers. b is used when "
-    "at least 30 influencer-periods fit it and the interval is at most 0.4 wide; otherwise the usual 0.6."
-)
-
-
-def fit_sentence(totals: dict) -> html.Div:
-    """Return the plain-words line saying how returns diminish and where b comes from (maths in the tooltip)."""
-    return html.Div(
-        totals["fit"] + ".",
-        id=ids.BUDGET_FIT,
-        title=FIT_TOOLTIP,
-        className="small mb-2" + ("" if totals["identified"] else " text-warning-emphasis fw-semibold"),
+def _plan_shown(state: SessionState, total, lower, upper, locked) -> tuple[pd.DataFrame, dict, pd.Series]:
+    """Return the plan of the inputs, its totals, and the influencers' names by id."""
+    table, totals = budget_plan(
+        state.key, state.filters, state.options, total, lower, upper, tuple(locked or ())
     )
+    names = results.view(state.key, state.filters, budget_options(state.options)).influencers
+    return table, totals, names.set_index("influencer_id")["name"]
 
 
-def _stat(label: str, value: str, title: str | None = None) -> html.Div:
-    return html.Div(
-        [html.Div(label, className="small text-body-secondary"), html.Div(value, className="fw-semibold")],
-        className="detail-stat",
-        title=title,
-    )
+def lock_options(table: pd.DataFrame, names: pd.Series) -> list[dict]:
+    """Return the lock dropdown's options: the plan's influencers by current spend, largest first."""
+    ordered = table.sort_values("current_spend", ascending=False, kind="stable")["influencer_id"]
+    return [
+        {"label": f"{names.get(i) if pd.notna(names.get(i)) else 'Unknown'} ({i})", "value": i}
+        for i in ordered
+    ]
 
 
-def update_budget(
-    store: dict | None, total: float | None, lower: float | None, upper: float | None, locked: list | None
-) -> tuple[Component, list[dict]]:
+BUDGET_BLOCKED = (NOTE, HIDDEN, "", "", HIDDEN, no_update, [], [])
+UNCHANGED = (no_update,) * 6
+
+
+@tab_callback(*BUDGET_BLOCKED)
+def update_budget(state: SessionState, total, lower, upper, locked) -> tuple:
     """
-    Return the optimizer's result (totals, b, chart, grid, clipping message) and the lock dropdown's options.
+    Return the optimizer's result and the lock dropdown's options.
+
+    In order: the note slot (what to fix in the inputs, or why there is no plan), the plan's style, its
+    summary (totals, b, clipping message), the note when nobody moves, the shifts chart's style and
+    figure, the grid's rows, and the lock options. Invalid inputs leave the plan and options as they were.
     """
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked, []
     problem = bounds_problem(total, lower, upper)
     if problem is not None:
-        return dbc.Alert(problem, color="warning", className="small py-2 mb-0"), no_update
-    try:
-        table, totals = budget_plan(
-            state.key, state.filters, state.options, total, lower, upper, tuple(locked or ())
-        )
-        names = results.view(state.key, state.filters, budget_options(state.options)).influencers.set_index(
-            "influencer_id"
-        )["name"]
-    except datasets.DatasetExpired:
-        return expired_notice(), []
-    lock_options = [
-        {"label": f"{names.get(i) if pd.notna(names.get(i)) else 'Unknown'} ({i})", "value": i}
-        for i in table.sort_values("current_spend", ascending=False, kind="stable")["influencer_id"]
-    ]
+        return dbc.Alert(problem, color="warning", className="small py-2 mb-0"), HIDDEN, *UNCHANGED
+    table, totals, names = _plan_shown(state, total, lower, upper, locked)
+    options = lock_options(table, names)
     if table.empty:
-        return no_rows_state("budget"), lock_options
-    change = totals["predicted_change"]
-    relative = formats.change(totals["predicted_revenue_recommended"], totals["predicted_revenue_current"])
-    stats = html.Div(
-        [
-            _stat(
-                "Current spend",
-                formats.inr(totals["current_spend"]),
-                "Σ spend of the influencers in the plan.",
-            ),
-            _stat(
-                "Recommended spend",
-                formats.inr(totals["recommended_spend"]),
-                "The budget used, after bounds.",
-            ),
-            _stat(
-                "Predicted revenue now",
-                formats.inr(totals["predicted_revenue_current"]),
-                "Equals the influencers' actual last-touch revenue.",
-            ),
-            _stat("Predicted revenue with the plan", formats.inr(totals["predicted_revenue_recommended"])),
-            _stat(
-                "Predicted change",
-                f"{'+' if change > 0 else ''}{formats.inr(change)} ({relative})",
-                "Predicted revenue with the plan − predicted revenue now.",
-            ),
-            _stat("Exponent b", f"{totals['b']:.2f}", FIT_TOOLTIP),
-        ],
-        className="detail-stats d-flex flex-wrap gap-4 mb-2",
+        return no_rows_state("budget"), HIDDEN, "", "", HIDDEN, no_update, [], options
+    summary = budget_summary(totals, len(table))
+    rows = records(table.assign(name=table["influencer_id"].map(names))[BUDGET_COLUMNS])
+    if not ((table["recommended_spend"] - table["current_spend"]).abs() > 0.005).any():
+        still = "The plan keeps every influencer at today's spend."
+        return None, SHOWN, summary, still, HIDDEN, no_update, rows, options
+    figure = budget_charts.biggest_shifts(table, names)
+    return None, SHOWN, summary, "", SHOWN, figure, rows, options
+
+
+def _plan_download(name: str, build: Callable[..., pd.DataFrame]) -> Callable[..., dict]:
+    """Return the download callback of ``name``.csv (budget or budget_fit) for the plan shown."""
+
+    @tab_callback(no_update, store=1)
+    def download(clicks: int | None, state: SessionState, total, lower, upper, locked) -> dict:
+        if not clicks or bounds_problem(total, lower, upper) is not None:
+            raise PreventUpdate
+        frame = build(state.key, state.filters, state.options, total, lower, upper, tuple(locked or ()))
+        data = export.to_csv_bytes(export.conform(frame, name))
+        return dcc.send_bytes(data, f"{name}.csv", type="text/csv")
+
+    download.__doc__ = (
+        f"Return {name}.csv of the plan shown (``metrics.export`` format). With the default bounds and "
+        "nothing locked it equals the file ``python -m metrics export --budget N`` writes for the same "
+        "filters, N being the total (the current total spend when the input is empty)."
     )
-    parts: list[Component] = [stats]
-    if totals["fit"]:
-        parts.append(fit_sentence(totals))
-    notes = []
-    notes.append(f"{len(table):,} influencers with spend; last-touch revenue whatever the model selected.")
-    if totals["excluded"]:
-        notes.append(f"{totals['excluded']:,} without spend are left out.")
-    parts.append(html.Div(" ".join(notes), className="panel-caption small text-body-secondary mb-2"))
-    if totals["message"]:
-        parts.append(
-            dbc.Alert(totals["message"], color="warning", className="small py-2 mb-2", id="budget-message")
-        )
-    shifts = table[(table["recommended_spend"] - table["current_spend"]).abs() > 0.005]
-    if shifts.empty:
-        parts.append(
-            html.P("The plan keeps every influencer at today's spend.", className="text-body-secondary small")
-        )
-    else:
-        parts.append(html.H3("Biggest shifts", className="h6"))
-        parts.append(dcc.Graph(figure=budget_charts.biggest_shifts(table, names), config=GRAPH_CONFIG))
-    shown = table.assign(name=table["influencer_id"].map(names))[BUDGET_COLUMNS]
-    plan_grid = grid(ids.BUDGET_TABLE, BUDGET_COLUMNS, records(shown))
-    plan_grid.columnDefs = budget_columns()
-    parts.append(plan_grid)
-    return html.Div(parts), lock_options
+    return download
 
 
-def update_budget_download(
-    clicks: int | None,
-    store: dict | None,
-    total: float | None,
-    lower: float | None,
-    upper: float | None,
-    locked: list | None,
-) -> dict:
-    """
-    Return budget.csv of the plan shown (``metrics.export`` format).
-
-    With the default bounds and nothing locked it equals ``python -m metrics export --budget N`` for the
-    same filters, N being the total (the current total spend when the input is empty).
-    """
-    state = SessionState.from_store(store)
-    if not clicks or state.key is None or bounds_problem(total, lower, upper) is not None:
-        raise PreventUpdate
-    try:
-        table, _ = budget_plan(
-            state.key, state.filters, state.options, total, lower, upper, tuple(locked or ())
-        )
-    except datasets.DatasetExpired:
-        raise PreventUpdate from None
-    return dcc.send_bytes(export.to_csv_bytes(export.conform(table, "budget")), "budget.csv", type="text/csv")
-
-
-def update_budget_fit_download(
-    clicks: int | None,
-    store: dict | None,
-    total: float | None,
-    lower: float | None,
-    upper: float | None,
-    locked: list | None,
-) -> dict:
-    """
-    Return budget_fit.csv of the plan shown (``metrics.export`` format).
-
-    With the default bounds and nothing locked it equals the file ``python -m metrics export --budget N``
-    writes for the same filters, N being the total (the current total spend when the input is empty).
-    """
-    state = SessionState.from_store(store)
-    if not clicks or state.key is None or bounds_problem(total, lower, upper) is not None:
-        raise PreventUpdate
-    try:
-        row = budget_fit_table(
-            state.key, state.filters, state.options, total, lower, upper, tuple(locked or ())
-        )
-    except datasets.DatasetExpired:
-        raise PreventUpdate from None
-    data = export.to_csv_bytes(export.conform(row, "budget_fit"))
-    return dcc.send_bytes(data, "budget_fit.csv", type="text/csv")
+update_budget_download = _plan_download("budget", lambda *args: budget_plan(*args)[0])
+update_budget_fit_download = _plan_download("budget_fit", budget_fit_table)
 
 
 def register(app: Dash) -> None:
     """Register the Payouts tab callbacks: ledger and chart, optimizer, budget.csv download."""
     app.callback(
-        Output(ids.PAYOUT_BODY, "children"),
-        Output(ids.PAYOUT_SPEND_CHART, "children"),
+        Output(ids.PAYOUT_EMPTY, "children"),
+        Output(ids.PAYOUT_WRAP, "style"),
+        Output(ids.PAYOUT_SUMMARY, "children"),
+        Output(ids.PAYOUT_TABLE, "rowData"),
         Input(ids.SESSION_STORE, "data"),
     )(update_payouts)
+    app.callback(
+        Output(ids.PAYOUT_SPEND_EMPTY, "children"),
+        Output(ids.PAYOUT_SPEND_WRAP, "style"),
+        Output(ids.PAYOUT_SPEND_GRAPH, "figure"),
+        Input(ids.SESSION_STORE, "data"),
+    )(update_spend_chart)
 
     inputs = [
         Input(ids.SESSION_STORE, "data"),
@@ -291,9 +183,17 @@ def register(app: Dash) -> None:
         Input(ids.BUDGET_UPPER, "value"),
         Input(ids.BUDGET_LOCKED, "value"),
     ]
-    app.callback(Output(ids.BUDGET_BODY, "children"), Output(ids.BUDGET_LOCKED, "options"), *inputs)(
-        update_budget
-    )
+    app.callback(
+        Output(ids.BUDGET_EMPTY, "children"),
+        Output(ids.BUDGET_WRAP, "style"),
+        Output(ids.BUDGET_SUMMARY, "children"),
+        Output(ids.BUDGET_SHIFTS_NOTE, "children"),
+        Output(ids.BUDGET_SHIFTS, "style"),
+        Output(ids.BUDGET_SHIFTS_GRAPH, "figure"),
+        Output(ids.BUDGET_TABLE, "rowData"),
+        Output(ids.BUDGET_LOCKED, "options"),
+        *inputs,
+    )(update_budget)
     app.callback(
         Output(ids.DOWNLOAD, "data", allow_duplicate=True),
         Input(ids.EXPORT["budget"], "n_clicks"),

@@ -229,6 +229,13 @@ def update_url_query(store: dict | None, active_tab: str | None) -> str:
     return view_query(state.filters, state.model, active_tab, dataset=state.key)
 
 
+def _loaded(key: str | None, summary: dict | None = None, expired: bool = False, **extra: str) -> dict:
+    """Return a page-load ``DATASET_STORE`` value (the summary read from the store when not given)."""
+    if key is not None and summary is None:
+        summary = datasets.describe(key)
+    return {"key": key, "summary": summary, "origin": PAGE_LOAD, "expired": expired, **extra}
+
+
 def restore_dataset(
     _timestamp: int | None,
     session_store: dict | None,
@@ -239,41 +246,27 @@ def restore_dataset(
     """
     Decide this page's dataset on page load: the URL's saved dataset, else the session's, else the demo.
 
-    Parameters
-    ----------
-    _timestamp : int or None
-        The session store's ``modified_timestamp`` (the trigger: it fires once the browser has read
-        the session storage).
-    session_store : dict or None
-        The session store's data (a reload in the same tab keeps it).
-    current : dict or None
-        ``DATASET_STORE`` data; once set, later session-store writes change nothing here.
-    autoload_demo : bool
-        Start a new session on the demo data (``AUTOLOAD_DEMO``).
-    search : str, optional
-        The URL's query string: ``dataset=<id>`` names a saved dataset, shown whatever the session had
-        (a deleted one counts as expired, ``missing`` holding its id).
+    Fired by the session store's ``modified_timestamp`` (once the browser has read the session storage);
+    ``current`` is ``DATASET_STORE`` (once set, later session-store writes change nothing here);
+    ``autoload_demo`` starts a new session on the demo (``AUTOLOAD_DEMO``). The URL's ``dataset=<id>``
+    names a saved dataset, shown whatever the session had (a deleted one counts as expired, ``missing``
+    holding its id).
     """
     if current is not None:
         raise PreventUpdate
     linked = query_dataset(search)
     if linked is not None:
-        if datasets.exists(linked):
-            summary = datasets.describe(linked)
-            return {"key": linked, "summary": summary, "origin": PAGE_LOAD, "expired": False}
-        return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": True, "missing": linked}
+        return _loaded(linked) if datasets.exists(linked) else _loaded(None, expired=True, missing=linked)
     state = SessionState.from_store(session_store)
     if state.key is not None:
-        if datasets.exists(state.key):
-            summary = state.summary or datasets.describe(state.key)
-            return {"key": state.key, "summary": summary, "origin": PAGE_LOAD, "expired": False}
-        return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": True}
+        return (
+            _loaded(state.key, state.summary or None)
+            if datasets.exists(state.key)
+            else _loaded(None, expired=True)
+        )
     if state.expired:
-        return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": True}
-    if autoload_demo:
-        key = datasets.demo_key()
-        return {"key": key, "summary": datasets.describe(key), "origin": PAGE_LOAD, "expired": False}
-    return {"key": None, "summary": None, "origin": PAGE_LOAD, "expired": False}
+        return _loaded(None, expired=True)
+    return _loaded(datasets.demo_key() if autoload_demo else None)
 
 
 def restore_tab(_pathname: str | None, search: str | None, active_tab: str | None) -> str:

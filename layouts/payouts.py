@@ -6,22 +6,34 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import columns, ids
-from layouts.common import export_button, panel
+from layouts.common import GRAPH_CONFIG, HIDDEN, export_button, grid, panel
+from metrics import formats
+from metrics.export import COLUMNS
+from metrics.payouts import LEDGER_COLUMNS
 
-BUDGET_COLUMNS = [
-    "influencer_id",
-    "name",
-    "current_spend",
-    "recommended_spend",
-    "predicted_revenue_current",
-    "predicted_revenue_recommended",
-    "marginal_roas",
-]
+# budget.csv's columns (``metrics.export.COLUMNS``) with the influencer's name after the id.
+BUDGET_COLUMNS = ["influencer_id", "name", *COLUMNS["budget"][1:]]
 CAVEAT = (
     "This is a model of diminishing returns fitted on the uploaded history, not a promise: each "
     "influencer's revenue is assumed to grow like spend^b, with one exponent b for everyone. Treat the "
     "plan as a starting point to test, not a forecast."
 )
+LEDGER_SHOWN = [*LEDGER_COLUMNS, "note"]
+LEDGER_CAPTION = (
+    "Payouts carry no dates or campaigns: the ledger follows the platform, category, gender and tier "
+    "filters only."
+)
+SPEND_CAPTION = (
+    "Spend allocated in the current filters (post date or order date), by the influencer's platform and "
+    "payout basis."
+)
+FIT_TOOLTIP = (
+    "Each influencer's revenue is modelled as a × spend^b. b is fitted within influencers (log-log, "
+    "fixed effects) on each 14-day period's post-basis spend against the last-touch revenue its posts "
+    "bring in the 14 days after them; the 95% interval comes from resampling influencers. b is used when "
+    "at least 30 influencer-periods fit it and the interval is at most 0.4 wide; otherwise the usual 0.6."
+)
+CAPTION_CLASS = "panel-caption small text-body-secondary"
 # Ledger rows by status: the ones to act on stand out (colours readable on white, with a status word too).
 LEDGER_ROW_STYLE = {
     "styleConditions": [
@@ -124,27 +136,139 @@ def budget_controls() -> dbc.Row:
     )
 
 
+def fit_sentence(totals: dict) -> html.Div:
+    """Return the plain-words line saying how returns diminish and where b comes from (maths in the tooltip)."""
+    return html.Div(
+        totals["fit"] + ".",
+        id=ids.BUDGET_FIT,
+        title=FIT_TOOLTIP,
+        className="small mb-2" + ("" if totals["identified"] else " text-warning-emphasis fw-semibold"),
+    )
+
+
+def _stat(label: str, value: str, title: str | None = None) -> html.Div:
+    return html.Div(
+        [html.Div(label, className="small text-body-secondary"), html.Div(value, className="fw-semibold")],
+        className="detail-stat",
+        title=title,
+    )
+
+
+def budget_summary(totals: dict, planned: int) -> list:
+    """
+    Return the optimizer's totals, the exponent b, the line on b, the notes and the clipping message.
+
+    Parameters
+    ----------
+    totals : dict
+        The plan's totals (``callbacks.payouts.budget_plan``): spends, predicted revenues and change, b,
+        the fit's summary, the number left out and the clipping message.
+    planned : int
+        The number of influencers in the plan.
+    """
+    change = totals["predicted_change"]
+    relative = formats.change(totals["predicted_revenue_recommended"], totals["predicted_revenue_current"])
+    now = "Equals the influencers' actual last-touch revenue."
+    stats = [
+        _stat(
+            "Current spend", formats.inr(totals["current_spend"]), "Σ spend of the influencers in the plan."
+        ),
+        _stat(
+            "Recommended spend", formats.inr(totals["recommended_spend"]), "The budget used, after bounds."
+        ),
+        _stat("Predicted revenue now", formats.inr(totals["predicted_revenue_current"]), now),
+        _stat("Predicted revenue with the plan", formats.inr(totals["predicted_revenue_recommended"])),
+        _stat(
+            "Predicted change",
+            f"{'+' if change > 0 else ''}{formats.inr(change)} ({relative})",
+            "Predicted revenue with the plan − predicted revenue now.",
+        ),
+        _stat("Exponent b", f"{totals['b']:.2f}", FIT_TOOLTIP),
+    ]
+    parts: list = [html.Div(stats, className="detail-stats d-flex flex-wrap gap-4 mb-2")]
+    if totals["fit"]:
+        parts.append(fit_sentence(totals))
+    notes = [f"{planned:,} influencers with spend; last-touch revenue whatever the model selected."]
+    if totals["excluded"]:
+        notes.append(f"{totals['excluded']:,} without spend are left out.")
+    parts.append(html.Div(" ".join(notes), className=CAPTION_CLASS + " mb-2"))
+    if totals["message"]:
+        parts.append(
+            dbc.Alert(totals["message"], color="warning", className="small py-2 mb-2", id=ids.BUDGET_MESSAGE)
+        )
+    return parts
+
+
+def ledger_panel() -> dbc.Card:
+    """Return the ledger card: a note slot, then the summary, caption and grid (hidden while empty)."""
+    ledger = grid(ids.PAYOUT_TABLE, LEDGER_SHOWN)
+    ledger.getRowStyle = LEDGER_ROW_STYLE
+    content = html.Div(
+        [
+            html.Div(id=ids.PAYOUT_SUMMARY, className="fw-semibold small mb-1", role="status"),
+            html.Div(LEDGER_CAPTION, className=CAPTION_CLASS + " mb-2"),
+            ledger,
+        ],
+        id=ids.PAYOUT_WRAP,
+        style=HIDDEN,
+    )
+    body = html.Div([html.Div(id=ids.PAYOUT_EMPTY), content], id=ids.PAYOUT_BODY)
+    return panel(
+        "Payout ledger", dcc.Loading(body, delay_show=300, type="dot"), actions=export_button("payouts")
+    )
+
+
+def spend_panel() -> dbc.Card:
+    """Return the spend-by-basis card: a note slot, then the chart and its caption (hidden while empty)."""
+    chart = html.Div(
+        [
+            dcc.Graph(id=ids.PAYOUT_SPEND_GRAPH, config=GRAPH_CONFIG),
+            html.Div(SPEND_CAPTION, className=CAPTION_CLASS),
+        ],
+        id=ids.PAYOUT_SPEND_WRAP,
+        style=HIDDEN,
+    )
+    body = html.Div([html.Div(id=ids.PAYOUT_SPEND_EMPTY), chart], id=ids.PAYOUT_SPEND_CHART)
+    return panel("Spend by basis and platform", dcc.Loading(body, delay_show=300, type="dot"))
+
+
+def budget_result() -> html.Div:
+    """Return the optimizer's result: a note slot, then the summary, biggest shifts and grid (hidden while empty)."""
+    plan_grid = grid(ids.BUDGET_TABLE, BUDGET_COLUMNS)
+    plan_grid.columnDefs = budget_columns()
+    shifts = html.Div(
+        [
+            html.H3("Biggest shifts", className="h6"),
+            dcc.Graph(id=ids.BUDGET_SHIFTS_GRAPH, config=GRAPH_CONFIG),
+        ],
+        id=ids.BUDGET_SHIFTS,
+        style=HIDDEN,
+    )
+    content = html.Div(
+        [
+            html.Div(id=ids.BUDGET_SUMMARY),
+            html.Div(id=ids.BUDGET_SHIFTS_NOTE, className="text-body-secondary small"),
+            shifts,
+            plan_grid,
+        ],
+        id=ids.BUDGET_WRAP,
+        style=HIDDEN,
+    )
+    return html.Div([html.Div(id=ids.BUDGET_EMPTY), content], id=ids.BUDGET_BODY)
+
+
 def layout() -> html.Div:
     """Build the Payouts tab; callbacks/payouts.py fills it."""
     return html.Div(
         [
-            panel(
-                "Payout ledger",
-                dcc.Loading(html.Div(id=ids.PAYOUT_BODY), delay_show=300, type="dot"),
-                actions=export_button("payouts"),
-            ),
-            panel(
-                "Spend by basis and platform",
-                dcc.Loading(
-                    html.Div(id=ids.PAYOUT_SPEND_CHART, className="chart-body"), delay_show=300, type="dot"
-                ),
-            ),
+            ledger_panel(),
+            spend_panel(),
             panel(
                 "Budget optimizer",
                 [
                     budget_controls(),
                     dbc.Alert(CAVEAT, color="info", className="small py-2 mb-2 budget-caveat"),
-                    dcc.Loading(html.Div(id=ids.BUDGET_BODY), delay_show=300, type="dot"),
+                    dcc.Loading(budget_result(), delay_show=300, type="dot"),
                 ],
                 actions=html.Div(
                     [export_button("budget"), export_button("budget_fit")], className="d-flex gap-2"

@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 
+import dash_ag_grid as dag
 import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +21,7 @@ from dash.development.base_component import Component
 
 from callbacks import campaigns, data, influencers, overview, payouts, roi, session, sidebar, topbar
 from figures.text import plain
+from layouts.tabs import TABS
 from metrics import export
 from metrics.filters import LIST_FIELDS, Filters
 from metrics.view import View
@@ -111,13 +113,22 @@ def store(hostile, upload_folder, write_csvs, tmp_path):
 
 
 def components(output: object) -> list[Component]:
-    """Return every component in a callback output (tuples, lists and nested children)."""
+    """
+    Return every component in a callback output (tuples, lists and nested children).
+
+    A figure sent to a graph declared in a layout counts as that graph, and column definitions sent to a
+    grid as that grid, so they are checked like the components callbacks used to build.
+    """
     found: list[Component] = []
     items = output if isinstance(output, (list, tuple)) else [output]
     for item in items:
         if isinstance(item, Component):
             found.extend(item._traverse())
             found.append(item)
+        elif isinstance(item, go.Figure) or (isinstance(item, dict) and "data" in item and "layout" in item):
+            found.append(dcc.Graph(figure=item))
+        elif isinstance(item, list) and item and all(isinstance(c, dict) and "field" in c for c in item):
+            found.append(dag.AgGrid(columnDefs=item))
         elif isinstance(item, (list, tuple)):
             found.extend(components(item))
     return found
@@ -131,7 +142,7 @@ def texts(found: list[Component]) -> str:
 
 
 def figure_json(found: list[Component]) -> str:
-    graphs = [c.figure for c in found if isinstance(c, dcc.Graph)]
+    graphs = [c.figure for c in found if isinstance(c, dcc.Graph) and getattr(c, "figure", None) is not None]
     return json.dumps([g.to_plotly_json() if isinstance(g, go.Figure) else g for g in graphs], default=str)
 
 
@@ -141,16 +152,20 @@ def tab_outputs(store: dict) -> list[Component]:
         campaigns.update_campaigns(store),
         campaigns.update_campaign_trends(store),
         influencers.update_influencers(store, None),
+        influencers.update_matrix(store, None),
         influencers.update_detail([{"influencer_id": "A"}], store, None),
         influencers.update_detail([{"influencer_id": "B"}], store, None),
         influencers.update_personas(store),
         payouts.update_payouts(store),
+        payouts.update_spend_chart(store),
+        payouts.update_budget(store, None, 0.5, 2.0, []),
         roi.update_roi_scatter(store, "influencer"),
         roi.update_attribution(store, "influencer_id", "linear"),
         roi.update_markov(store, "category"),
     ]
     outputs += [roi.update_roi(store, by) for by in ("campaign", "influencer", "platform", "category")]
     outputs += [roi.update_attribution(store, by, "linear") for by in ("campaign", "platform", "category")]
+    outputs += [tab.layout() for tab in TABS]  # the graphs and grids the callbacks fill
     return components(outputs)
 
 
@@ -175,7 +190,7 @@ def test_grids_hold_the_literal_strings(store):
     """Grid rows carry the names, categories and campaigns as written (the grid shows them as text)."""
     _, grid_rows, _ = campaigns.update_campaigns(store)
     assert {SCRIPT, BREAKOUT} <= {row["campaign"] for row in grid_rows}
-    _, _, rows, _ = influencers.update_influencers(store, None)
+    _, rows, _ = influencers.update_influencers(store, None)
     assert {(r["influencer_id"], r["name"], r["category"]) for r in rows} >= {
         ("A", SCRIPT, IMG),
         ("B", IMG, LINK),

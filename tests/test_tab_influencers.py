@@ -21,6 +21,8 @@ from callbacks import export, session, sidebar
 from callbacks import influencers as tab
 from callbacks.weights import DEFAULT_PERCENTS, normalised_percents, weighted_options
 from layouts import ids
+from layouts.common import HIDDEN, SHOWN
+from layouts.influencers import DETAIL_HINT
 from metrics import export as metrics_export
 from metrics import ingest
 from metrics.filters import Options
@@ -87,16 +89,20 @@ def scores(rows: list[dict]) -> dict:
 
 def test_default_scores_match_hand_computation(store):
     """The grid holds the hand-computed scores, both influencers are Stars, and the grid is visible."""
-    _, caption, rows, style = tab.update_influencers(store, None)
+    caption, rows, style = tab.update_influencers(store, None)
     assert scores(rows) == pytest.approx({"A": 72.5, "B": 77.5})
     assert {row["quadrant"] for row in rows} == {"Stars"}
-    assert style == tab.SHOWN
+    assert style == SHOWN
     assert "Last touch" in str(caption) and "ROAS 30 %" in str(caption)
+    empty, matrix_style, figure, matrix_caption = tab.update_matrix(store, None)
+    assert empty is None and matrix_style == SHOWN
+    assert sorted(x for trace in figure.data for x in trace.x) == pytest.approx([0.06, 0.06])
+    assert "Last touch" in matrix_caption and "Dashed lines at the medians" in matrix_caption
 
 
 def test_weights_store_changes_the_score(store):
     """All weight on CPE scores A (cheaper engagements) 100 and B 50."""
-    _, caption, rows, _ = tab.update_influencers(store, ALL_ON_CPE)
+    caption, rows, _ = tab.update_influencers(store, ALL_ON_CPE)
     assert scores(rows) == pytest.approx({"A": 100.0, "B": 50.0})
     assert "CPE 100 %" in str(caption)
 
@@ -109,7 +115,7 @@ def test_weights_that_do_not_sum_to_100_are_refused(store):
     assert values == moved and store_out is no_update
     assert total == "⚠ Sum: 110 %"
     assert "add up to 110 %, not 100 %" in str(message) and "CPE 100 %" in str(message)
-    _, _, rows, _ = tab.update_influencers(store, stored)
+    _, rows, _ = tab.update_influencers(store, stored)
     assert scores(rows) == pytest.approx({"A": 100.0, "B": 50.0})
 
 
@@ -160,19 +166,24 @@ def test_detail_links_only_http_urls_safely(store):
 
 def test_detail_without_selection_says_what_to_do(store):
     """With no row selected the panel invites a click."""
-    assert tab.DETAIL_HINT in str(tab.update_detail([], store, None))
+    assert DETAIL_HINT in str(tab.update_detail([], store, None))
+    assert DETAIL_HINT in str(tab.update_detail([{"influencer_id": "A"}], None, None))
 
 
 def test_personas_unranked_are_listed_with_a_note(store):
     """Two one-influencer personas: none is ranked, both are listed, and the note says why."""
-    body = tab.update_personas(store)
-    persona_grid = next(c for c in body._traverse() if getattr(c, "id", None) == ids.PERSONA_TABLE)
-    assert [row["rank"] for row in persona_grid.rowData] == [None, None]
-    assert "No persona has 3 or more influencers" in str(body)
+    empty, style, note, title, chart_note, figure, chart_style, rows = tab.update_personas(store)
+    assert empty is None and style == SHOWN
+    assert [row["rank"] for row in rows] == [None, None]
+    assert "No persona has 3 or more influencers" in chart_note and title == "Ranked personas"
+    assert figure is no_update and chart_style == HIDDEN
+    assert "2 with fewer are listed below as “not ranked”" in note
 
 
 def test_no_data_hides_the_grid():
     """Without a dataset the tab shows a note, not an empty grid."""
-    _, body, rows, style = tab.update_influencers(None, None)
-    assert rows == [] and style == tab.HIDDEN
+    body, rows, style = tab.update_influencers(None, None)
+    assert rows == [] and style == HIDDEN
     assert "load data" in str(body)
+    note, matrix_style, figure, _ = tab.update_matrix(None, None)
+    assert matrix_style == HIDDEN and figure is no_update and "load data" in str(note)

@@ -13,11 +13,14 @@ from __future__ import annotations
 import base64
 
 import pytest
-from dash import html
+from dash import html, no_update
 
 from callbacks import payouts as tab
 from callbacks import session, sidebar
 from layouts import ids
+from layouts import payouts as payouts_layout
+from layouts.common import HIDDEN, SHOWN
+from layouts.payouts import FIT_TOOLTIP, LEDGER_ROW_STYLE
 from metrics.__main__ import main as cli_main
 from store import results
 
@@ -68,23 +71,33 @@ def store(upload_folder, small):
 
 
 def component(tree, wanted: str):
-    """Return the component with id ``wanted`` in a layout tree."""
-    return next(c for c in tree._traverse() if getattr(c, "id", None) == wanted)
+    """Return the component with id ``wanted`` in a layout tree (a list of components or one)."""
+    return next(c for c in html.Div(tree)._traverse() if getattr(c, "id", None) == wanted)
 
 
-def plan_rows(body) -> dict:
-    return {row["influencer_id"]: row for row in component(body, ids.BUDGET_TABLE).rowData}
+def plan(*args) -> dict:
+    """Return ``update_budget``'s outputs by name (shown: the plan's style is not hidden)."""
+    names = ("note", "style", "summary", "still", "shifts_style", "figure", "rows", "lock_options")
+    return dict(zip(names, tab.update_budget(*args), strict=True))
+
+
+def plan_rows(result: dict) -> dict:
+    assert result["style"] == SHOWN
+    return {row["influencer_id"]: row for row in result["rows"]}
 
 
 def test_ledger_flags_the_mismatch(store):
     """c's ₹0 against rate x units ₹200 is a mismatch: counted in the summary and styled by status."""
-    ledger, chart = tab.update_payouts(store)
-    rows = {row["influencer_id"]: row for row in component(ledger, ids.PAYOUT_TABLE).rowData}
+    note, style, summary, ledger = tab.update_payouts(store)
+    rows = {row["influencer_id"]: row for row in ledger}
+    assert note is None and style == SHOWN
     assert {i: r["status"] for i, r in rows.items()} == {"a": "ok", "b": "ok", "c": "mismatch"}
     assert rows["c"]["computed_payout"] == 200.0
-    assert "3 influencers: 1 mismatch (highlighted)." in str(ledger)
-    assert component(ledger, ids.PAYOUT_TABLE).getRowStyle == tab.LEDGER_ROW_STYLE
-    assert "Per post" in str(chart.children[0].figure)
+    assert summary == "3 influencers: 1 mismatch (highlighted)."
+    assert component(payouts_layout.layout(), ids.PAYOUT_TABLE).getRowStyle == LEDGER_ROW_STYLE
+    chart_note, chart_style, figure = tab.update_spend_chart(store)
+    assert chart_note is None and chart_style == SHOWN
+    assert "Per post" in str(figure)
 
 
 def test_a_payout_without_a_rate_is_flagged_as_unchecked(make_dataset, write_csvs, tmp_path, upload_folder):
@@ -93,19 +106,20 @@ def test_a_payout_without_a_rate_is_flagged_as_unchecked(make_dataset, write_csv
     dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=payouts)
     loaded = upload_folder(write_csvs(dataset, tmp_path / "no-rate"))
     store = session.update_session(loaded, None, None, "linear", *[None] * len(sidebar.LIST_FILTERS))
-    ledger, _ = tab.update_payouts(store)
-    rows = {row["influencer_id"]: row for row in component(ledger, ids.PAYOUT_TABLE).rowData}
+    _, _, summary, ledger = tab.update_payouts(store)
+    rows = {row["influencer_id"]: row for row in ledger}
     assert {i: r["status"] for i, r in rows.items()} == {"a": "no_rate", "b": "ok", "c": "mismatch"}
     assert (rows["a"]["rate"], rows["a"]["computed_payout"]) == (100.0, 100.0)
     assert rows["a"]["note"] == "no rate in payouts.csv: cannot be checked"
-    assert "3 influencers: 1 mismatch, 1 without a rate (cannot be checked) (highlighted)." in str(ledger)
-    styled = [c["condition"] for c in component(ledger, ids.PAYOUT_TABLE).getRowStyle["styleConditions"]]
+    assert summary == "3 influencers: 1 mismatch, 1 without a rate (cannot be checked) (highlighted)."
+    grid = component(payouts_layout.layout(), ids.PAYOUT_TABLE)
+    styled = [c["condition"] for c in grid.getRowStyle["styleConditions"]]
     assert "params.data.status === 'no_rate'" in styled
 
 
 def test_budget_plan_matches_hand_computation(store):
     """₹200 over a and b: a ₹150, b ₹50 (its lower bound), with the predicted revenues and b = 0.6."""
-    body, lock_options = tab.update_budget(store, 200, 0.5, 2.0, [])
+    body = plan(store, 200, 0.5, 2.0, [])
     rows = plan_rows(body)
     assert rows["a"]["recommended_spend"] == pytest.approx(150.0)
     assert rows["b"]["recommended_spend"] == pytest.approx(50.0)
@@ -113,41 +127,45 @@ def test_budget_plan_matches_hand_computation(store):
     assert rows["b"]["predicted_revenue_recommended"] == pytest.approx(100 * 0.5**0.6)
     assert rows["a"]["marginal_roas"] == pytest.approx(0.6 * 400 * 1.5**0.6 / 150)
     assert rows["a"]["predicted_revenue_current"] == 400.0
-    assert "0.60" in str(body) and "c" not in rows
-    fit = component(body, ids.BUDGET_FIT)
+    assert "0.60" in str(body["summary"]) and "c" not in rows
+    fit = component(body["summary"], ids.BUDGET_FIT)
     assert fit.children == (
         "Too few points to fit the curve (0 influencer-periods, 30 needed): using the usual 0.6."
     )
-    assert fit.title == tab.FIT_TOOLTIP and "log-log" in fit.title
-    assert [o["value"] for o in lock_options] == ["a", "b"]
+    assert fit.title == FIT_TOOLTIP and "log-log" in fit.title
+    assert [o["value"] for o in body["lock_options"]] == ["a", "b"]
+    assert body["shifts_style"] == SHOWN and body["still"] == ""
+    # Biggest shifts: b down ₹50 to its lower bound, a up ₹50.
+    assert list(body["figure"].data[0].x) == pytest.approx([-50.0, 50.0])
 
 
 def test_locked_influencer_keeps_its_spend(store):
     """Locking a at ₹100 leaves ₹100 for b: nobody moves, and the result says so."""
-    body, _ = tab.update_budget(store, 200, 0.5, 2.0, ["a"])
+    body = plan(store, 200, 0.5, 2.0, ["a"])
     rows = plan_rows(body)
     assert rows["a"]["recommended_spend"] == 100.0 and rows["b"]["recommended_spend"] == pytest.approx(100.0)
-    assert "keeps every influencer at today's spend" in str(body)
+    assert "keeps every influencer at today's spend" in body["still"]
+    assert body["shifts_style"] == HIDDEN
 
 
 def test_budget_above_the_bounds_is_clipped_with_a_message(store, small, tmp_path, capsys):
     """₹1,000 exceeds the ₹400 that 2x bounds allow: the plan uses ₹400, the panel and the CLI say so."""
-    body, _ = tab.update_budget(store, 1000, 0.5, 2.0, [])
+    body = plan(store, 1000, 0.5, 2.0, [])
     assert sum(r["recommended_spend"] for r in plan_rows(body).values()) == pytest.approx(400.0)
     message = (
         "The budget ₹1,000 is above the largest total the bounds allow (₹400, every influencer at its "
         "upper bound): the plan uses ₹400."
     )
-    assert component(body, "budget-message").children == message
+    assert component(body["summary"], "budget-message").children == message
     assert cli_main(["export", "--data", str(small), "--out", str(tmp_path / "out"), "--budget", "1000"]) == 0
     assert capsys.readouterr().err == message + "\n"
 
 
 def test_inverted_bounds_are_refused(store):
     """A lower bound above the upper one shows what to fix instead of a plan."""
-    body, _ = tab.update_budget(store, None, 3, 2, [])
-    assert "is above the upper bound" in str(body)
-    assert not [c for c in body._traverse() if getattr(c, "id", None) == ids.BUDGET_TABLE]
+    body = plan(store, None, 3, 2, [])
+    assert "is above the upper bound" in str(body["note"])
+    assert body["style"] == HIDDEN and body["rows"] is no_update and body["lock_options"] is no_update
 
 
 def test_budget_download_equals_cli(store, small, tmp_path):
@@ -226,8 +244,8 @@ def curve_store(make_dataset, write_csvs, tmp_path, upload_folder):
 
 def test_fitted_exponent_is_shown_in_plain_words(curve_store):
     """Identified: the panel gives b, its interval and the number of points, and uses the fitted b."""
-    body, _ = tab.update_budget(curve_store, None, 0.5, 2.0, [])
-    assert component(body, ids.BUDGET_FIT).children == (
+    body = plan(curve_store, None, 0.5, 2.0, [])
+    assert component(body["summary"], ids.BUDGET_FIT).children == (
         "Each extra rupee earns a little less than the one before (fitted from 40 influencer-periods: "
         "b = 0.50, 95% interval 0.50–0.50)."
     )
@@ -242,7 +260,10 @@ def tab_state(store):
 
 def test_no_data_shows_a_note():
     """Without a dataset every panel shows the note, not numbers."""
-    ledger, _ = tab.update_payouts(None)
-    body, options = tab.update_budget(None, None, 0.5, 2.0, [])
-    assert isinstance(ledger, html.P) and options == []
-    assert "load data" in str(body)
+    ledger, style, _, rows = tab.update_payouts(None)
+    body = plan(None, None, 0.5, 2.0, [])
+    assert isinstance(ledger, html.P) and style == HIDDEN and rows == []
+    assert body["lock_options"] == [] and body["rows"] == [] and body["style"] == HIDDEN
+    assert "load data" in str(body["note"])
+    chart_note, chart_style, figure = tab.update_spend_chart(None)
+    assert "load data" in str(chart_note) and chart_style == HIDDEN and figure is no_update

@@ -131,3 +131,31 @@ def test_budget_panel_says_plainly_when_the_curve_cannot_be_fitted(dash_duo, mak
     panel = fit.find_element(By.XPATH, "./ancestor::div[contains(@class, 'card')][1]")
     panel.screenshot(str(page.parent / "payouts-budget-panel-prior.png"))
     assert dash_duo.get_logs() == []
+
+
+def test_without_data_the_tabs_show_notes_not_empty_charts(dash_duo, make_app, screenshot):
+    """No data: each panel of the Influencers and Payouts tabs shows its note; no grid or chart is visible."""
+    dash_duo.start_server(make_app(AUTOLOAD_DEMO=False))
+    dash_duo.driver.set_window_size(*WIDE)
+    dash_duo.wait_for_contains_text(f"#{ids.KPI_ROW}", "No data loaded yet", timeout=LOAD_TIMEOUT)
+    for label, notes, hidden in (
+        (
+            "Influencers",
+            (ids.INFLUENCER_MATRIX_EMPTY, ids.INFLUENCER_BODY, ids.PERSONA_EMPTY),
+            (ids.INFLUENCER_MATRIX_WRAP, ids.INFLUENCER_TABLE_WRAP, ids.PERSONA_WRAP),
+        ),
+        (
+            "Payouts",
+            (ids.PAYOUT_EMPTY, ids.PAYOUT_SPEND_EMPTY, ids.BUDGET_EMPTY),
+            (ids.PAYOUT_WRAP, ids.PAYOUT_SPEND_WRAP, ids.BUDGET_WRAP),
+        ),
+    ):
+        dash_duo.driver.find_element(By.XPATH, f"//*[@role='tab' and normalize-space()='{label}']").click()
+        for note in notes:
+            dash_duo.wait_for_contains_text(f"#{note}", "load data in the Data tab", timeout=LOAD_TIMEOUT)
+        for wrap in hidden:
+            assert dash_duo.find_element(f"#{wrap}").size["height"] == 0, wrap
+        full_page(dash_duo)
+        screenshot(f"tab-{label.lower()}-no-data")
+        dash_duo.driver.set_window_size(*WIDE)
+    assert dash_duo.get_logs() == []
