@@ -19,10 +19,10 @@ from callbacks.overview import GRAPH_CONFIG
 from callbacks.session import SessionState
 from figures import attribution as attribution_charts
 from figures import roi as charts
-from layouts import columns, glossary, ids
+from layouts import columns, ids
 from layouts import roi as layout
 from layouts.common import grid, model_caption
-from metrics import comparison, tables
+from metrics import comparison, glossary, tables
 from metrics.filters import MODEL_LABELS, MODELS, Filters, Options
 from metrics.incrementality import INTERVAL_NOTE
 from store import datasets, results

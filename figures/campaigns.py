@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.overview import every_period, rupee_ticks, trend_periods
+from figures.overview import rupee_ticks
 from figures.palette import REVENUE, SEQUENCE, SPEND, date_ticks
 from figures.template import TEMPLATE
 from figures.text import plain
 from metrics import formats
+from metrics.periods import every_period, trend_periods
 
 # Credit on a touch without a campaign keeps an empty campaign in the trend; it is shown under this name.
 NO_CAMPAIGN = "(no campaign)"

@@ -11,8 +11,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts import glossary, ids
+from layouts import ids
 from layouts.common import export_button, grid, panel
+from metrics import glossary
 from metrics.tables import CAMPAIGN_COLUMNS
 
 CAMPAIGN_GRID_COLUMNS = [

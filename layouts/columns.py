@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from layouts import glossary
-from metrics import formats
+from metrics import formats, glossary
 
 # The grid's formats per kind of column (metrics/formats.py says which column holds what).
 MONEY = formats.MONEY_COLUMNS

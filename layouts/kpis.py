@@ -13,7 +13,8 @@ from collections.abc import Mapping
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts import glossary, ids
+from layouts import ids
+from metrics import glossary
 
 # Card id -> kpis.csv column, in the order shown (the iROAS card comes last, in its own slot).
 CARDS = {

@@ -2,7 +2,7 @@
 
 Each builder takes a metric table and returns a :class:`~reportlab.graphics.shapes.Drawing`, or None when
 the view has nothing to draw, so the report prints a "no data" note instead of an empty frame. Series are
-aggregated the way the dashboard aggregates them (``figures.overview.period_sums``), coloured with the
+aggregated the way the dashboard aggregates them (``metrics.periods.period_sums``), coloured with the
 dashboard's palette (``figures.palette``) and labelled with ``metrics.formats``.
 """
 
@@ -19,9 +19,10 @@ from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from figures.overview import period_sums, rupee_ticks
+from figures.overview import rupee_ticks
 from figures.palette import REVENUE, SEQUENCE, SPEND
 from metrics import formats
+from metrics.periods import period_sums
 from reports import typeface
 
 TITLE_SIZE = 9

@@ -12,8 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from layouts import glossary
-from metrics import formats
+from metrics import formats, glossary
 from metrics.filters import MODEL_LABELS
 
 MONEY = "money"

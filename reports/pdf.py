@@ -35,8 +35,7 @@ from reportlab.platypus import (
 )
 
 from figures.palette import REVENUE, SPEND
-from layouts import glossary
-from metrics import formats
+from metrics import formats, glossary
 from metrics.filters import MODEL_LABELS, MODELS
 from metrics.incrementality import INTERVAL_NOTE
 from metrics.payouts import STATUSES

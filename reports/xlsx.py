@@ -21,8 +21,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from layouts import glossary
-from metrics import formats
+from metrics import formats, glossary
 from metrics.export import FORMULA_PREFIXES
 from reports import columns
 from reports.content import ReportData, format_date, format_period

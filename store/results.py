@@ -42,7 +42,6 @@ import reports
 from figures import campaigns as campaign_charts
 from figures import overview as overview_charts
 from figures import payouts as payout_charts
-from figures.overview import period_unit
 from metrics import (
     budget,
     comparison,
@@ -58,6 +57,7 @@ from metrics import (
 from metrics.filters import TIERS, Filters, Options
 from metrics.journeys import journey_pairs
 from metrics.markov import GroupingRefused
+from metrics.periods import period_unit
 from metrics.view import View
 from store import datasets
 from store.backend import cache
@@ -467,7 +467,7 @@ def overview_figures(key: str, filters: Filters, options: Options) -> str:
     parts: dict = {"trend": None, "campaigns": None, "influencers": None}
     if not trend.empty:
         figure = pio.to_json(overview_charts.revenue_spend_over_time(trend))
-        parts["trend"] = {"figure": figure, "unit": overview_charts.period_unit(trend)}
+        parts["trend"] = {"figure": figure, "unit": period_unit(trend)}
     active = campaigns[(campaigns["revenue"] > 0) | (campaigns["spend"] > 0)]
     if not active.empty:
         figure = overview_charts.revenue_spend_bars(active, "campaign")

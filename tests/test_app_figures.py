@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from figures import overview
+from metrics import periods
 
 
 def trends(dates: list[str], revenue: list[float], spend: list[float]) -> pd.DataFrame:
@@ -15,7 +16,7 @@ def trends(dates: list[str], revenue: list[float], spend: list[float]) -> pd.Dat
 
 def test_short_ranges_are_daily_and_zero_filled():
     """Within 92 days every day appears, days without rows as zero."""
-    sums, unit = overview.period_sums(trends(["2025-04-01", "2025-04-03"], [10.0, 30.0], [5.0, 0.0]))
+    sums, unit = periods.period_sums(trends(["2025-04-01", "2025-04-03"], [10.0, 30.0], [5.0, 0.0]))
     assert unit == "day"
     assert sums["revenue"].tolist() == [10.0, 0.0, 30.0]
     assert sums["spend"].tolist() == [5.0, 0.0, 0.0]
@@ -23,7 +24,7 @@ def test_short_ranges_are_daily_and_zero_filled():
 
 def test_long_ranges_are_summed_per_monday_week():
     """Over 92 days, sums are per week starting on Monday (2025-04-02 is a Wednesday)."""
-    sums, unit = overview.period_sums(
+    sums, unit = periods.period_sums(
         trends(["2025-04-02", "2025-04-06", "2025-04-07", "2025-07-15"], [1.0, 2.0, 4.0, 8.0], [0.0] * 4)
     )
     assert unit == "week"
