@@ -5,9 +5,8 @@ A click downloads the file ``python -m reports`` writes for the same filters and
 cached per (dataset key, filters, options, kind), so a second click sends it at once.
 
 The report is built in the request, not in a Dash background callback: a background job is a process
-forked from the multi-threaded server, and a lock another request thread holds at that moment (such as
-the in-process view cache's lock in store/results.py) stays held in the child forever, so the job can
-hang. docs/reports.md has the measurements and the trade-off.
+forked from the multi-threaded server, and a lock another request thread holds at that moment stays held
+in the child forever, so the job can hang. docs/reports.md has the measurements and the trade-off.
 """
 
 from __future__ import annotations
