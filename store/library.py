@@ -12,7 +12,7 @@ dataset or none of it. Deleting renames the folder away first, for the same reas
 starting with ``.`` are never datasets: they are writes in progress or left behind by a crash, and are
 removed once older than ``STALE_AFTER_S``.
 
-Pure file I/O: no Flask, no Dash; the dashboard's cache glue is in callbacks/datasets.py.
+Pure file I/O: no Flask, no Dash; the dashboard's cache glue is in store/datasets.py.
 """
 
 from __future__ import annotations
