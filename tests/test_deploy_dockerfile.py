@@ -1,8 +1,10 @@
-"""The Docker image definition (docs/deployment.md): checked by parsing, and by running its steps without Docker.
+"""The Docker image (docs/deployment.md), checked by what it does, without a Docker engine.
 
-No Docker engine is needed: the Dockerfile is parsed into instructions and every promise of the
-deployment docs is checked on them; the slow test then runs the image's dependency-install step and
-its start command in a fresh virtualenv and asks the running server for /healthz.
+The slow test builds the image's virtualenv by running the build stage's own RUN lines, lays out /app as
+the runtime stage's COPY lines do, starts the Dockerfile's CMD from there (read from the file, whatever
+module it names) and asks the server for /healthz, an upload and the page. The fast tests keep the
+properties that only the Dockerfile can show: a non-root user, a health check, no secret or browser
+baked in, a build context that holds every copied path, and no code copied before the dependency layer.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import fnmatch
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.utils import canonicalize_name
 
 try:
     from tests import servers
@@ -35,23 +39,6 @@ FINAL = STAGES - 1
 
 def of(keyword: str, stage: int | None = None) -> list[servers.Instruction]:
     return [i for i in INSTRUCTIONS if i.keyword == keyword and (stage is None or i.stage == stage)]
-
-
-def arg_defaults() -> dict[str, str]:
-    """Return the default of every global ARG (those before the first FROM)."""
-    defaults = {}
-    for instruction in INSTRUCTIONS:
-        if instruction.keyword == "ARG" and instruction.stage == -1 and "=" in instruction.args:
-            name, _, value = instruction.args.partition("=")
-            defaults[name] = value
-    return defaults
-
-
-def base_image(stage: servers.Instruction) -> str:
-    image = stage.args.split()[0]
-    for name, value in arg_defaults().items():
-        image = image.replace(f"${{{name}}}", value).replace(f"${name}", value)
-    return image
 
 
 def exec_form(args: str) -> list[str]:
@@ -92,24 +79,6 @@ def install_runs() -> list[servers.Instruction]:
     return [i for i in of("RUN") if re.search(r'pip"?\s+install\b', i.args)]
 
 
-# ---- (1) base image and stages ----------------------------------------------------------------------
-
-
-def test_every_stage_is_python_311_slim_bookworm():
-    """Both the build and the runtime stage start from python:3.11-slim-bookworm."""
-    froms = of("FROM")
-    assert len(froms) >= 2, "a multi-stage build keeps pip and build files out of the runtime image"
-    assert {base_image(f) for f in froms} == {"python:3.11-slim-bookworm"}
-
-
-def test_runtime_stage_takes_only_the_virtualenv_from_the_build_stage():
-    """The final stage copies the finished virtualenv from the build stage and installs nothing itself."""
-    from_build = [i for i in of("COPY", FINAL) if "--from=" in i.args]
-    assert len(from_build) == 1
-    assert shlex.split(from_build[0].args)[1:] == ["/opt/venv", "/opt/venv"]
-    assert not [i for i in install_runs() if i.stage == FINAL]
-
-
 # ---- (1) cache-friendly layer order, runtime dependencies only -------------------------------------
 
 
@@ -118,34 +87,16 @@ def test_dependencies_install_from_the_runtime_lock_before_any_code_is_copied():
     build = install_runs()[0].stage
     position = {id(i): n for n, i in enumerate(INSTRUCTIONS)}
     install_at = position[id(install_runs()[0])]
-    copies_before = [i for i in of("COPY", build) if position[id(i)] < install_at]
-    assert [shlex.split(i.args) for i in copies_before] == [
-        ["requirements/runtime.txt", "./requirements.txt"]
+    copied_before = [
+        source
+        for i in of("COPY", build)
+        if position[id(i)] < install_at
+        for source in shlex.split(i.args)[:-1]
+        if not source.startswith("--")
     ]
-    code = {"app.py", "metrics", "callbacks", "layouts"}
-    assert not code & set(copied_sources(build))
-
-
-def test_install_step_reads_the_runtime_lock_with_hashes_only():
-    """The image installs the runtime lock (exact versions, hashes required): no test extra, nothing unpinned."""
-    run = install_runs()[0].args
-    assert "--require-hashes" in shlex.split(run) and "-r requirements.txt" in run
-    assert len(install_runs()) == 1, "a second pip install would resolve versions outside the lock"
-    # The runtime lock must not drag test tools in (e.g. dash[testing] pulls selenium).
-    lock = (ROOT / "requirements" / "runtime.txt").read_text(encoding="utf-8")
-    pinned = re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)
-    assert {"dash", "pandas", "pyarrow", "gunicorn"} <= {name.lower() for name in pinned}
-    assert not [n for n in pinned if re.match(r"(pytest|hypothesis|selenium|ruff)$", n, re.I)]
-    assert "--no-cache-dir" in run or "PIP_NO_CACHE_DIR=1" in DOCKERFILE.read_text(encoding="utf-8")
-
-
-def test_image_gets_every_package_of_the_distribution():
-    """Every module and package pyproject.toml lists is copied into the runtime image, plus the assets."""
-    setuptools = PYPROJECT["tool"]["setuptools"]
-    needed = {f"{m}.py" for m in setuptools["py-modules"]} | set(setuptools["packages"])
-    copied = {source.rstrip("/") for source in copied_sources(FINAL)}
-    assert needed <= copied
-    assert {"assets", "gunicorn.conf.py"} <= copied
+    assert copied_before and all(source.startswith("requirements/") for source in copied_before), (
+        copied_before
+    )
 
 
 def test_copied_paths_exist_and_are_not_dockerignored():
@@ -172,27 +123,19 @@ def test_runs_as_a_non_root_user():
     assert re.search(rf"useradd\b.*\b{re.escape(user)}\b", created)
 
 
-def test_serves_app_server_with_gunicorn_and_its_config_on_port_8050():
-    """CMD runs gunicorn on wsgi:server with gunicorn.conf.py; EXPOSE and PORT say 8050."""
-    command = exec_form(of("CMD", FINAL)[-1].args)
-    assert command[0] == "gunicorn"
-    assert command[-1] == "wsgi:server"
-    assert command[command.index("--config") + 1] == "gunicorn.conf.py"
-    assert [e.args for e in of("EXPOSE", FINAL)] == ["8050"]
+def test_start_command_is_exec_form_on_the_exposed_port():
+    """CMD is a JSON array (signals reach the server, not a shell); EXPOSE is the port PORT sets."""
+    exec_form(of("CMD", FINAL)[-1].args)
     env = " ".join(e.args for e in of("ENV", FINAL))
-    assert re.search(r"\bPORT=8050\b", env)
+    port = re.search(r"\bPORT=(\d+)\b", env)
+    assert port and [e.args for e in of("EXPOSE", FINAL)] == [port.group(1)]
     assert not of("ENTRYPOINT"), "no entrypoint: `docker run IMAGE python -m metrics ...` must work"
 
 
-def test_healthcheck_uses_python_urllib_on_healthz():
-    """The HEALTHCHECK asks /healthz with python's urllib (slim has no curl) and fails on an error status."""
+def test_a_healthcheck_asks_healthz():
+    """The image declares a HEALTHCHECK on /healthz (the slow test runs it against the started CMD)."""
     (check,) = of("HEALTHCHECK", FINAL)
-    assert "/healthz" in check.args
-    assert "urllib.request" in check.args
-    assert not re.search(r"\b(curl|wget)\b", check.args)
-    assert "CMD" in check.args
-    for option in ("--interval=", "--timeout=", "--start-period="):
-        assert option in check.args
+    assert "/healthz" in check.args and "CMD" in check.args
 
 
 def test_no_secrets_are_baked_in():
@@ -215,12 +158,9 @@ def test_dockerignore_keeps_local_state_out_of_the_context():
         assert not is_ignored(path, patterns), path
 
 
-def test_no_browser_in_the_image_and_a_note_where_it_would_go():
-    """The image installs no chromium/kaleido, and a comment says where that layer would go."""
-    text = DOCKERFILE.read_text(encoding="utf-8")
+def test_no_browser_in_the_image():
+    """No instruction installs chromium or kaleido (reports draw their charts natively)."""
     assert not re.search(r"chromium|kaleido", " ".join(i.args for i in INSTRUCTIONS), re.I)
-    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
-    assert re.search(r"kaleido", comments) and re.search(r"chromium", comments)
 
 
 # ---- docker-compose.yml ----------------------------------------------------------------------------
@@ -248,24 +188,73 @@ def test_compose_wires_redis_with_healthchecks_and_a_cache_volume():
 # ---- (b) the image's install step and start command, outside Docker ------------------------------
 
 
+def image_app_dir(target: Path) -> Path:
+    """Lay out the runtime stage's WORKDIR as its COPY lines do (build-context paths, .dockerignore applied)."""
+    patterns = dockerignore_patterns()
+    target.mkdir(parents=True)
+    for instruction in of("COPY", FINAL):
+        if "--from=" in instruction.args:
+            continue
+        *sources, destination = shlex.split(instruction.args)
+        for source in sources:
+            origin = ROOT / source
+            into = target / destination if destination not in {".", "./"} else target
+            # As Docker does, a directory's contents go into the destination.
+            files = [path for path in origin.rglob("*") if path.is_file()] if origin.is_dir() else [origin]
+            for path in files:
+                relative = path.relative_to(ROOT).as_posix()
+                if is_ignored(relative, patterns):
+                    continue
+                placed = into / path.relative_to(origin) if origin.is_dir() else into / path.name
+                placed.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, placed)
+    return target
+
+
+def installed(python: Path, cwd: Path) -> dict[str, str]:
+    """Return {canonical name: version} of every distribution in ``python``'s environment."""
+    # Run away from the checkout: its egg-info would be found on sys.path[0].
+    listing = subprocess.run(
+        [str(python), "-c", "import importlib.metadata as m, json; "
+         "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"],
+        capture_output=True, text=True, check=True, cwd=cwd,
+    )  # fmt: skip
+    return {canonicalize_name(name): version for name, version in json.loads(listing.stdout).items()}
+
+
 @pytest.mark.slow
 def test_install_step_and_start_command_serve_healthz_in_a_fresh_venv(tmp_path):
-    """A fresh venv built by the Dockerfile's own RUN lines, started by its CMD, answers /healthz with 200."""
+    """
+    The virtualenv built by the Dockerfile's own RUN lines holds exactly the runtime lock; the image's files,
+    started by its CMD, answer /healthz, the HEALTHCHECK, an upload and the page.
+    """
     venv = tmp_path / "venv"
     build_dir = tmp_path / "src"
     build_dir.mkdir()
-    # What the build stage copies before its RUN lines: the runtime lock, as requirements.txt.
-    (build_dir / "requirements.txt").write_bytes((ROOT / "requirements" / "runtime.txt").read_bytes())
+    # What the build stage copies before its RUN lines: the runtime lock, under the name it is given.
+    for instruction in of("COPY", 0):
+        source, destination = shlex.split(instruction.args)[-2:]
+        (build_dir / destination).write_bytes((ROOT / source).read_bytes())
     servers.run_build_stage(DOCKERFILE, venv, build_dir)
     python = venv / "bin" / "python"
-    for absent in ("pytest", "selenium", "pip", "pandas.tests", "pyarrow.tests"):
+
+    # Exactly the runtime lock's pins are installed (pip itself is removed), so no test tool ships.
+    lock = (ROOT / "requirements" / "runtime.txt").read_text(encoding="utf-8")
+    pinned = {canonicalize_name(n): v for n, v in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock, re.M)}
+    assert installed(python, build_dir) == {
+        name: version for name, version in pinned.items() if name != "pip"
+    }
+    for absent in ("pytest", "selenium", "pip", "kaleido", "pandas.tests", "pyarrow.tests"):
         found = subprocess.run([str(python), "-c", f"import {absent}"], capture_output=True)
         assert found.returncode != 0, f"{absent} must not be in the runtime virtualenv"
 
+    # The runtime stage's files alone (its COPY lines) serve the app, started by its CMD.
+    app_dir = image_app_dir(tmp_path / "app")
     start = exec_form(of("CMD", FINAL)[-1].args)
     start[0] = str(venv / "bin" / start[0])
     cache_dir = tmp_path / "cache"
-    server = servers.start_gunicorn(tmp_path, {"CACHE_DIR": str(cache_dir)}, command=start, python=python)
+    env = {"CACHE_DIR": str(cache_dir), "LIBRARY_DIR": str(tmp_path / "library")}
+    server = servers.start_gunicorn(tmp_path, env, command=start, python=python, app_dir=app_dir)
     with servers.running(server):
         status, _, body = servers.http_get(f"{server.url}/healthz")
         assert status == 200
