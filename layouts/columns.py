@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from metrics import formats, glossary
 
 # The grid's formats per kind of column (metrics/formats.py says which column holds what).
-MONEY = formats.MONEY_COLUMNS
+MONEY = formats.RUPEE_COLUMNS
 UNIT_COST = formats.UNIT_COST_COLUMNS | formats.PRECISE_COST_COLUMNS
 RATIOS = formats.RATIO_COLUMNS
 PERCENTS = formats.PERCENT_COLUMNS | formats.SIGNED_PERCENT_COLUMNS

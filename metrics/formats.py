@@ -26,11 +26,11 @@ __all__ = [
     "FRACTIONAL_COUNT_COLUMNS",
     "LAKH",
     "LINE_COLUMNS",
-    "MONEY_COLUMNS",
     "PERCENT_COLUMNS",
     "PRECISE_COST_COLUMNS",
     "RATIO_COLUMNS",
     "RUPEE",
+    "RUPEE_COLUMNS",
     "SIGNED_PERCENT_COLUMNS",
     "UNIT_COST_COLUMNS",
     "change",
@@ -295,7 +295,7 @@ def format_kpi(column: str, value: float | None) -> str:
 # --- What each metric column holds ------------------------------------------------------------------------
 # One table for every place that shows metric columns: the dashboard's grids (layouts/columns.py) and the
 # reports (reports/columns.py) each choose their own format per kind. Columns not listed are text.
-MONEY_COLUMNS = frozenset(
+RUPEE_COLUMNS = frozenset(
     {
         "revenue",
         "spend",

@@ -10,25 +10,11 @@ import pandas as pd
 from metrics.dataset import Dataset
 from metrics.filters import Filters
 from metrics.ratios import ratio_of_sums
-from metrics.view import View
+from metrics.view import FUNNEL_COLUMNS, View
 
-KPI_COLUMNS = [
-    "revenue",
-    "orders",
-    "spend",
-    "roas",
-    "roi",
-    "cpa",
-    "aov",
-    "reach",
-    "engagements",
-    "engagement_rate",
-    "cpm",
-    "cpe",
-    "touched_users",
-    "converting_users",
-    "conversion_rate",
-]
+# The money cards' columns (:func:`money_table`), then the rest of kpis.csv (:func:`kpi_table`).
+MONEY_COLUMNS = ["revenue", "orders", "spend", "roas", "roi", "cpa", "aov"]
+KPI_COLUMNS = [*MONEY_COLUMNS, "reach", "engagements", "engagement_rate", "cpm", "cpe", *FUNNEL_COLUMNS]
 
 
 def money_ratios(revenue: pd.Series, orders: pd.Series, spend: pd.Series) -> pd.DataFrame:
@@ -59,9 +45,6 @@ def money_ratios(revenue: pd.Series, orders: pd.Series, spend: pd.Series) -> pd.
             "aov": ratio_of_sums(revenue, orders),
         }
     )
-
-
-MONEY_COLUMNS = ["revenue", "orders", "spend", "roas", "roi", "cpa", "aov"]
 
 
 def money_table(view: View) -> pd.DataFrame:

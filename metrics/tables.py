@@ -7,31 +7,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.kpis import money_ratios
+from metrics.kpis import MONEY_COLUMNS, money_ratios
 from metrics.ratios import ratio_of_sums
-from metrics.view import View
+from metrics.view import FUNNEL_COLUMNS, PROFILE_COLUMNS, View
 
-CAMPAIGN_COLUMNS = [
-    "campaign",
-    "revenue",
-    "orders",
-    "spend",
-    "roas",
-    "roi",
-    "cpa",
-    "aov",
-    "touched_users",
-    "converting_users",
-    "conversion_rate",
-]
+CAMPAIGN_COLUMNS = ["campaign", *MONEY_COLUMNS, *FUNNEL_COLUMNS]
 INFLUENCER_COLUMNS = [
-    "influencer_id",
-    "name",
-    "platform",
-    "category",
-    "gender",
-    "follower_count",
-    "tier",
+    *PROFILE_COLUMNS,
     "posts",
     "reach",
     "likes",

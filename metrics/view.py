@@ -39,16 +39,9 @@ from metrics.spend import SpendParts, SpendRows, allocate_rows, spend_frame, spe
 from metrics.tiers import follower_tier
 
 ATTRIBUTES = ["platform", "category", "gender", "tier"]
-INFLUENCER_COLUMNS = [
-    "influencer_id",
-    "name",
-    "platform",
-    "category",
-    "gender",
-    "follower_count",
-    "tier",
-    "known",
-]
+# Who an influencer is: the first columns of every influencer table.
+PROFILE_COLUMNS = ["influencer_id", "name", "platform", "category", "gender", "follower_count", "tier"]
+INFLUENCER_COLUMNS = [*PROFILE_COLUMNS, "known"]
 CREDITED_COLUMNS = [
     "conversion_row",
     "touch_row",

@@ -31,7 +31,7 @@ DATE = "date"
 # periods, shares, the model comparison's per-model revenue) and shows unit costs as whole rupees.
 KINDS: dict[str, str] = {
     **dict.fromkeys(
-        sorted(formats.MONEY_COLUMNS | formats.UNIT_COST_COLUMNS | {"change", "difference", *MODEL_LABELS}),
+        sorted(formats.RUPEE_COLUMNS | formats.UNIT_COST_COLUMNS | {"change", "difference", *MODEL_LABELS}),
         MONEY,
     ),
     **dict.fromkeys(sorted(formats.PRECISE_COST_COLUMNS), MONEY_PRECISE),
