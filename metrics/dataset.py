@@ -71,8 +71,9 @@ class Derived:
     Hold the work derived from one dataset's frames, each piece computed once while the dataset lives.
 
     Datasets are immutable, so an entry never goes stale, and it goes away with its dataset. The entries:
-    ``"prepared"`` (:class:`metrics.view.Prepared`, the integer codes every view shares) and
-    ``"incrementality"`` (the revenue panel of :mod:`metrics.incrementality` and its memos).
+    ``"prepared"`` (:class:`metrics.view.Prepared`, the integer codes every view shares),
+    ``"incrementality"`` (the revenue panel of :mod:`metrics.incrementality` and its memos) and, in the
+    app, ``"views"`` (the recent views of ``store.results``).
     """
 
     def __init__(self) -> None:
