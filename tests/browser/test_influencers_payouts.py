@@ -1,7 +1,9 @@
 """The Influencers and Payouts tabs in a real browser: they render cleanly and download the CLI's files.
 
-Run with ``pytest --headless``. Screenshots land in tests/artifacts/ (tab-influencers-detail,
-tab-payouts-budget, payouts-budget-panel).
+Their grids keep the user's sort and column filter across sidebar changes, and without data each panel
+shows its note. Run with ``pytest --headless``. Screenshots land in tests/artifacts/
+(tab-influencers-detail, tab-payouts-budget, payouts-budget-panel, tab-influencers-no-data,
+tab-payouts-no-data).
 """
 
 from __future__ import annotations
@@ -158,4 +160,72 @@ def test_without_data_the_tabs_show_notes_not_empty_charts(dash_duo, make_app, s
         full_page(dash_duo)
         screenshot(f"tab-{label.lower()}-no-data")
         dash_duo.driver.set_window_size(*WIDE)
+    assert dash_duo.get_logs() == []
+
+
+SORT_BY = """
+dash_ag_grid.getApi(arguments[0]).applyColumnState(
+    {state: [{colId: arguments[1], sort: "asc"}], defaultState: {sort: null}}
+);
+"""
+
+
+def test_grids_keep_their_sort_and_filter_across_sidebar_changes(dash_duo, make_app, demo_dataset):
+    """
+    Sorted and column-filtered, the influencer grid shows the linear model's rows the same way, and the
+    payout ledger (rebuilt on every change before it was declared in the layout) one platform's rows.
+    """
+    from test_grid_state_browser import SET_FILTER, grid_state
+
+    from metrics import tables
+    from metrics.filters import Filters, Options
+    from metrics.view import View
+
+    last_touch = tables.influencer_table(View(demo_dataset))
+    linear = tables.influencer_table(View(demo_dataset, Filters(), Options(model="linear")))
+    threshold = float(last_touch["spend"].median())
+    expected = linear[linear["spend"] > threshold]
+    assert 0 < len(expected) < len(linear)  # the filter keeps some rows and drops some
+    assert not linear["revenue"].equals(last_touch["revenue"])  # the model change brings new rows
+
+    open_tab(dash_duo, make_app(), "Influencers")
+    dash_duo.wait_for_element(f"#{ids.INFLUENCER_TABLE} .ag-row", timeout=LOAD_TIMEOUT)
+    # The revenue column is beyond the grid's visible width (its header not drawn): sort as a header click does.
+    dash_duo.driver.execute_script(SORT_BY, ids.INFLUENCER_TABLE, "revenue")
+    dash_duo.driver.execute_script(SET_FILTER, ids.INFLUENCER_TABLE, "spend", threshold)
+    until(lambda: grid_state(dash_duo, ids.INFLUENCER_TABLE)["total"] == len(expected), LOAD_TIMEOUT)
+
+    dash_duo.select_dcc_dropdown(f"#{ids.FILTER_MODEL}", value="Linear")
+    dash_duo.wait_for_contains_text(f"#{ids.INFLUENCER_BODY}", "Attribution model: Linear", LOAD_TIMEOUT)
+    wanted = sorted(expected["revenue"].round(6))
+
+    def linear_rows_shown() -> bool:
+        shown = grid_state(dash_duo, ids.INFLUENCER_TABLE)["shown"]
+        return [round(row["revenue"], 6) for row in shown] == wanted
+
+    until(linear_rows_shown, LOAD_TIMEOUT)  # the new model's revenue, still filtered and sorted
+    state = grid_state(dash_duo, ids.INFLUENCER_TABLE)
+    assert {row["influencer_id"] for row in state["shown"]} == set(expected["influencer_id"])
+    assert state["sort"] == [["revenue", "asc"]]
+    assert state["filter"] == {"spend": {"filterType": "number", "type": "greaterThan", "filter": threshold}}
+
+    # The payout ledger, declared in the layout too, keeps its sort and filter when a platform is picked.
+    from metrics.payouts import payout_ledger
+
+    everyone = payout_ledger(View(demo_dataset))
+    instagram = payout_ledger(View(demo_dataset, Filters.make(platforms=["Instagram"])))
+    cut = float(everyone["computed_payout"].median())
+    kept = instagram[instagram["computed_payout"] > cut]
+    assert 0 < len(kept) < len(instagram) < len(everyone)
+    dash_duo.driver.find_element(By.XPATH, "//*[@role='tab' and normalize-space()='Payouts']").click()
+    dash_duo.wait_for_element(f"#{ids.PAYOUT_TABLE} .ag-row", timeout=LOAD_TIMEOUT)
+    dash_duo.driver.execute_script(SORT_BY, ids.PAYOUT_TABLE, "total_payout")
+    dash_duo.driver.execute_script(SET_FILTER, ids.PAYOUT_TABLE, "computed_payout", cut)
+    dash_duo.select_dcc_dropdown(f"#{ids.FILTER_PLATFORM}", value="Instagram")
+    dash_duo.wait_for_contains_text(f"#{ids.PAYOUT_SUMMARY}", f"{len(instagram):,} influencers", LOAD_TIMEOUT)
+    until(lambda: grid_state(dash_duo, ids.PAYOUT_TABLE)["total"] == len(kept), LOAD_TIMEOUT)
+    state = grid_state(dash_duo, ids.PAYOUT_TABLE)
+    assert {row["influencer_id"] for row in state["shown"]} == set(kept["influencer_id"])
+    assert [row["total_payout"] for row in state["shown"]] == sorted(kept["total_payout"])
+    assert state["sort"] == [["total_payout", "asc"]]
     assert dash_duo.get_logs() == []
