@@ -606,7 +606,8 @@ def test_interval_does_not_depend_on_how_the_bootstrap_blocks_the_users(two_camp
 
 def test_the_library_starts_no_thread(two_campaigns, monkeypatch):
     started = []
-    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: (started.append(thread), start(thread))[1])
     table = estimate_iroas(two_campaigns, pd.Series({"A": 1000.0, "B": 500.0}), by="campaign", window=3)
     assert table["iroas_low"].notna().all()
     assert started == []
