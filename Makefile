@@ -62,6 +62,7 @@ lint: install-test
 
 test: install-test system-deps lint
 	$(BIN)/python -m pytest --headless
+	$(BIN)/python -m pytest --doctest-modules metrics  # the examples in metrics/' docstrings
 
 export: install
 	$(BIN)/python -m metrics export --data data/demo --out out
