@@ -124,6 +124,41 @@ def write_dataset_csvs(dataset: Dataset, directory: Path) -> Path:
     return directory
 
 
+# The shared small dataset, worked out by hand:
+# * A (Instagram, post basis ₹500, one post on 2 Apr) converts u1 in campaign Spring on 2 Apr: ₹1,000;
+# * B (YouTube, order basis ₹1,500) converts u2 in campaign Summer on 5 Apr: 2 orders, ₹3,000;
+# * u9 buys organically on 4 Apr (1 order, ₹700), outside every influencer's revenue;
+# * so influencer revenue ₹4,000, spend ₹2,000 (A ₹500 dated 2 Apr, B ₹1,500 dated 5 Apr), ROAS 2.00×;
+# * Z clicks without being in influencers.csv: one data-quality row (kept as an unknown influencer).
+# A test that needs a variant copies one table: ``make_dataset(**{**SMALL, "posts": [...]})``.
+SMALL: dict[str, list[dict]] = {
+    "influencers": [
+        {"influencer_id": "A", "name": "Asha", "follower_count": 50_000},
+        {"influencer_id": "B", "name": "Bala", "platform": "YouTube", "follower_count": 5_000},
+    ],
+    "posts": [
+        {"influencer_id": "A", "date": "2025-04-02", "reach": 1_000, "likes": 50, "comments": 10},
+        {"influencer_id": "B", "date": "2025-04-03", "reach": 2_000, "likes": 100, "comments": 20},
+    ],
+    "tracking": [
+        {"influencer_id": "A", "campaign": "Spring", "user_id": "u1", "date": "2025-04-02", "orders": 1, "revenue": 1_000.0},
+        {"influencer_id": "B", "campaign": "Summer", "user_id": "u2", "date": "2025-04-05", "orders": 2, "revenue": 3_000.0},
+        {"user_id": "u9", "date": "2025-04-04", "orders": 1, "revenue": 700.0},
+        {"influencer_id": "Z", "campaign": "Summer", "user_id": "u3", "date": "2025-04-05"},
+    ],
+    "payouts": [
+        {"influencer_id": "A", "basis": "post", "total_payout": 500.0},
+        {"influencer_id": "B", "basis": "order", "total_payout": 1_500.0},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def small_csv_dir(tmp_path) -> Path:
+    """Write :data:`SMALL` as the four input CSVs and return the folder."""
+    return write_dataset_csvs(build_dataset(**SMALL), tmp_path / "csv")
+
+
 @pytest.fixture
 def make_dataset():
     """Return the :func:`build_dataset` builder."""

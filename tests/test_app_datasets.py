@@ -9,45 +9,6 @@ from metrics import ingest
 from metrics.dataset import FILES
 from store import backend, datasets, results
 
-INFLUENCERS = [
-    {"influencer_id": "A", "name": "Asha", "follower_count": 50_000},
-    {"influencer_id": "B", "name": "Bala", "platform": "YouTube", "follower_count": 5_000},
-]
-POSTS = [
-    {"influencer_id": "A", "date": "2025-04-02", "reach": 1_000, "likes": 50, "comments": 10},
-    {"influencer_id": "B", "date": "2025-04-03", "reach": 2_000, "likes": 100, "comments": 20},
-]
-TRACKING = [
-    {
-        "influencer_id": "A",
-        "campaign": "Spring",
-        "user_id": "u1",
-        "date": "2025-04-02",
-        "orders": 1,
-        "revenue": 1_000.0,
-    },
-    {
-        "influencer_id": "B",
-        "campaign": "Summer",
-        "user_id": "u2",
-        "date": "2025-04-05",
-        "orders": 2,
-        "revenue": 3_000.0,
-    },
-    {"influencer_id": "Z", "campaign": "Summer", "user_id": "u3", "date": "2025-04-05"},
-]
-PAYOUTS = [
-    {"influencer_id": "A", "basis": "post", "total_payout": 500.0},
-    {"influencer_id": "B", "basis": "order", "total_payout": 1_500.0},
-]
-
-
-@pytest.fixture
-def csv_dir(make_dataset, write_csvs, tmp_path):
-    """Write the small dataset as the four input CSVs."""
-    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
-    return write_csvs(dataset, tmp_path / "csv")
-
 
 def parsed_files(folder) -> dict[str, datasets.StoredFile]:
     return {
@@ -72,26 +33,26 @@ def test_ipc_round_trip_keeps_dtypes():
     pd.testing.assert_frame_equal(back, frame)
 
 
-def test_saved_dataset_loads_equal(app, csv_dir):
+def test_saved_dataset_loads_equal(app, small_csv_dir):
     """A dataset saved under a key loads back with identical frames and report."""
-    key = datasets.build(parsed_files(csv_dir))
-    expected = ingest.read_dir(csv_dir)
+    key = datasets.build(parsed_files(small_csv_dir))
+    expected = ingest.read_dir(small_csv_dir)
     loaded = datasets.load(key)
     for name in (*FILES, "quality"):
         pd.testing.assert_frame_equal(loaded.frame(name), expected.frame(name))
 
 
-def test_keys_are_unguessable_and_distinct(app, csv_dir):
+def test_keys_are_unguessable_and_distinct(app, small_csv_dir):
     """Two saves of the same data get two different 43-character random keys."""
-    files = parsed_files(csv_dir)
+    files = parsed_files(small_csv_dir)
     first, second = datasets.build(files), datasets.build(files)
     assert first != second
     assert len(first) == len(second) == 43
 
 
-def test_unknown_or_evicted_key_is_expired(app, csv_dir):
+def test_unknown_or_evicted_key_is_expired(app, small_csv_dir):
     """A key the cache no longer holds raises DatasetExpired, never an empty dataset."""
-    key = datasets.build(parsed_files(csv_dir))
+    key = datasets.build(parsed_files(small_csv_dir))
     datasets.load(key)  # now also held in this process
     results.cache.clear()
     with pytest.raises(datasets.DatasetExpired):
@@ -101,9 +62,9 @@ def test_unknown_or_evicted_key_is_expired(app, csv_dir):
     assert not datasets.exists(key)
 
 
-def test_replacing_one_file_keeps_the_others(app, csv_dir, tmp_path):
+def test_replacing_one_file_keeps_the_others(app, small_csv_dir, tmp_path):
     """Replacing payouts gives a new key; the other frames are unchanged and no report row is doubled."""
-    key = datasets.build(parsed_files(csv_dir))
+    key = datasets.build(parsed_files(small_csv_dir))
     before = datasets.load(key)
     new_payouts = "influencer_id,basis,total_payout\nA,post,800\n"
     parsed = ingest.parse_file("payouts", new_payouts.encode(), filename="p.csv")
@@ -121,30 +82,30 @@ def test_replacing_one_file_keeps_the_others(app, csv_dir, tmp_path):
     assert datasets.load(key).payouts["total_payout"].tolist() == [500.0, 1_500.0]
 
 
-def test_describe_summarises_without_rows(app, csv_dir):
+def test_describe_summarises_without_rows(app, small_csv_dir):
     """The summary names the kind, period, row counts and per-file report rows (no data rows)."""
-    key = datasets.build(parsed_files(csv_dir))
+    key = datasets.build(parsed_files(small_csv_dir))
     summary = datasets.describe(key)
     assert summary["kind"] == "uploaded" and summary["label"] == "Uploaded data"
     assert summary["period"] == ["2025-04-02", "2025-04-05"]
-    assert summary["rows"] == {"influencers": 2, "posts": 2, "tracking": 3, "payouts": 2}
+    assert summary["rows"] == {"influencers": 2, "posts": 2, "tracking": 4, "payouts": 2}
     # Z is in tracking but not in influencers: one report row for tracking.
     assert summary["files"]["tracking"]["warnings"] == 1
     assert summary["files"]["payouts"]["source"] == "upload:payouts.csv"
 
 
-def test_partial_dataset_names_missing_files(app, csv_dir):
+def test_partial_dataset_names_missing_files(app, small_csv_dir):
     """With only some files uploaded, the label says which are missing."""
-    files = parsed_files(csv_dir)
+    files = parsed_files(small_csv_dir)
     key = datasets.replace_files(None, {"influencers": files["influencers"]})
     summary = datasets.describe(key)
     assert summary["label"] == "Uploaded data — missing posts.csv, tracking.csv, payouts.csv"
     assert summary["files"]["posts"]["source"] == ""
 
 
-def test_demo_key_is_shared_and_read_only(app, csv_dir, monkeypatch):
+def test_demo_key_is_shared_and_read_only(app, small_csv_dir, monkeypatch):
     """Sessions starting on the demo share one entry; replacing a file there gives a new key."""
-    monkeypatch.setattr(datasets, "DEMO_DIR", csv_dir)
+    monkeypatch.setattr(datasets, "DEMO_DIR", small_csv_dir)
     backend.cache.delete(datasets.DEMO_ENTRY)
     key = datasets.demo_key()
     assert datasets.demo_key() == key
@@ -158,12 +119,12 @@ def test_demo_key_is_shared_and_read_only(app, csv_dir, monkeypatch):
     assert datasets.describe(changed)["label"] == "Mixed data (demo + uploaded)"
 
 
-def test_server_folders_lists_complete_folders(tmp_path, csv_dir):
+def test_server_folders_lists_complete_folders(tmp_path, small_csv_dir):
     """DATA_DIR offers the sub-folders holding the four files (any letter case), nothing else."""
     root = tmp_path / "data_dir"
     (root / "complete").mkdir(parents=True)
     for name in FILES:
-        (root / "complete" / f"{name.upper()}.CSV").write_bytes((csv_dir / f"{name}.csv").read_bytes())
+        (root / "complete" / f"{name.upper()}.CSV").write_bytes((small_csv_dir / f"{name}.csv").read_bytes())
     (root / "partial").mkdir()
     (root / "partial" / "posts.csv").write_text("x")
     assert datasets.server_folders(root) == ["complete"]
