@@ -357,19 +357,30 @@ def describe_filters(filters: Filters) -> str:
 
 def figure_sizes(output: object) -> Iterator[tuple[str, int]]:
     """
-    Yield (graph id or position, bytes) for every ``dcc.Graph`` figure in a callback's output.
+    Yield (graph id or position, bytes) for every figure in a callback's output.
 
-    The size is the figure's JSON as Dash sends it (plotly's compact encoder).
+    A figure is a ``dcc.Graph``'s inside a component, or an output of its own (a callback updating the
+    ``figure`` of a graph declared in the layout). The size is the figure's JSON as Dash sends it
+    (plotly's compact encoder).
 
     Examples
     --------
-    >>> from dash import dcc, html
+    >>> from dash import dcc, html, no_update
     >>> list(figure_sizes(html.Div([dcc.Graph(figure={"data": [], "layout": {}})])))
     [('graph 1', 23)]
+    >>> list(figure_sizes(({"data": [], "layout": {}}, {"height": "300px"}, no_update)))
+    [('graph 1', 23)]
     """
+    from dash import no_update
     from plotly.io.json import to_json_plotly
 
     found: list[tuple[str, int]] = []
+
+    def sent(value: object) -> object:
+        """Return ``value`` with the outputs left unchanged (``no_update``) as None: Dash sends nothing."""
+        if isinstance(value, list | tuple):
+            return [sent(item) for item in value]
+        return None if value is no_update else value
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
@@ -383,7 +394,11 @@ def figure_sizes(output: object) -> Iterator[tuple[str, int]]:
             for value in node:
                 walk(value)
 
-    walk(json.loads(to_json_plotly(output)))
+    decoded = json.loads(to_json_plotly(sent(output)))
+    for item in decoded if isinstance(output, list | tuple) else [decoded]:
+        if isinstance(item, dict) and "data" in item and "layout" in item and "type" not in item:
+            found.append((f"graph {len(found) + 1}", len(to_json_plotly(item).encode("utf-8"))))
+    walk(decoded)
     yield from found
 
 

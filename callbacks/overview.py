@@ -4,106 +4,72 @@ from __future__ import annotations
 
 import json
 
-from dash import ALL, Dash, Input, Output, ctx, dcc, html
+from dash import ALL, Dash, Input, Output, ctx, html, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import expired_notice, no_rows_state, unavailable
+from callbacks.common import NOTE, caption, drawn, no_rows_state, tab_callback
 from callbacks.session import SessionState
 from callbacks.weights import weighted_options
 from layouts import ids
 from layouts import overview as layout
-from layouts.common import empty_state, model_caption
+from layouts.common import GRAPH_HIDDEN, empty_state, model_caption
 from metrics.insights import NO_DATA, display_value
-from store import datasets, results
+from store import results
 from store.results import overview_figures
 
+# The Overview's charts: (graph, the slot for its caption or empty state), in update_overview's order.
+PANELS = (
+    (ids.OVERVIEW_TREND_GRAPH, ids.OVERVIEW_TREND),
+    (ids.OVERVIEW_CAMPAIGNS_GRAPH, ids.OVERVIEW_CAMPAIGNS),
+    (ids.OVERVIEW_INFLUENCERS_GRAPH, ids.OVERVIEW_INFLUENCERS),
+)
 NOTHING_NOTABLE = (
     "Nothing stands out for these filters: no campaign or influencer has the numbers to compare."
 )
 
-# Only "download as PNG" and "reset axes": a full modebar hides the legend of a half-width chart.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "displayModeBar": "hover",
-    "modeBarButtonsToRemove": [
-        "zoom2d",
-        "pan2d",
-        "select2d",
-        "lasso2d",
-        "zoomIn2d",
-        "zoomOut2d",
-        "autoScale2d",
-    ],
-}
+
+def _panel(part: dict | None, text: str, where: str) -> tuple:
+    """Return one chart panel's figure, graph style and caption, or its empty state."""
+    if part is None:
+        return no_update, GRAPH_HIDDEN, no_rows_state(where)
+    return *drawn(json.loads(part["figure"])), caption(text)
 
 
-def _chart(figure_json: str, caption: str) -> list[Component]:
-    return [
-        dcc.Graph(figure=json.loads(figure_json), config=GRAPH_CONFIG),
-        html.Div(caption, className="panel-caption small text-body-secondary"),
-    ]
-
-
-def update_overview(store: dict | None) -> tuple[Component, Component, Component]:
+@tab_callback(*(no_update, GRAPH_HIDDEN, NOTE) * 3)
+def update_overview(state: SessionState) -> tuple:
     """
-    Return the three Overview panels' bodies for the session's filters.
-
-    Each is a chart with its caption, or an empty state saying what to do (no data, expired data, or
-    no rows for these filters).
+    Return the three Overview charts (trend, top campaigns, top influencers): per chart its figure, the
+    graph's style (hidden without a figure) and its caption, or an empty state saying what to do.
     """
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked, blocked, blocked
-    try:
-        parts = json.loads(overview_figures(state.key, state.filters, state.options))
-    except datasets.DatasetExpired:
-        notice = expired_notice()
-        return notice, notice, notice
-    caption = model_caption(state.model)
+    parts = json.loads(overview_figures(state.key, state.filters, state.options))
+    model = model_caption(state.model)
     trend, campaigns, influencers = parts["trend"], parts["campaigns"], parts["influencers"]
-    if trend is None:
-        trend_body = no_rows_state("overview-trend")
-    else:
-        trend_body = _chart(
-            trend["figure"],
-            f"{caption}. Per {trend['unit']}; spend is dated on posts (post basis) or orders (order basis).",
-        )
-    if campaigns is None:
-        campaign_body = no_rows_state("overview-campaigns")
-    else:
-        campaign_body = _chart(
-            campaigns["figure"],
-            f"{caption}. Top {campaigns['shown']} of {campaigns['total']} campaigns by revenue.",
-        )
-    if influencers is None:
-        influencer_body = no_rows_state("overview-influencers")
-    else:
-        influencer_body = _chart(
-            influencers["figure"],
-            f"{caption}. Top {influencers['shown']} of {influencers['total']} influencers with revenue or spend.",
-        )
-    return trend_body, campaign_body, influencer_body
+    trend_text = trend and (
+        f"{model}. Per {trend['unit']}; spend is dated on posts (post basis) or orders (order basis)."
+    )
+    campaign_text = (
+        campaigns and f"{model}. Top {campaigns['shown']} of {campaigns['total']} campaigns by revenue."
+    )
+    influencer_text = influencers and (
+        f"{model}. Top {influencers['shown']} of {influencers['total']} influencers with revenue or spend."
+    )
+    return (
+        *_panel(trend, trend_text, "overview-trend"),
+        *_panel(campaigns, campaign_text, "overview-campaigns"),
+        *_panel(influencers, influencer_text, "overview-influencers"),
+    )
 
 
-def update_insights(store: dict | None, score_weights: dict | None = None) -> Component:
+@tab_callback(NOTE)
+def update_insights(state: SessionState, score_weights: dict | None = None) -> Component:
     """
     Return the insights panel's body: the view's findings, each with its number and a link to its tab.
 
     The rows are insights.csv's (``results.insights``), so the panel shows what ``export-insights`` sends;
     ``score_weights`` (the Influencers tab's weights) set the score the "scale up" finding quotes.
     """
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked
-    options = weighted_options(state.options, score_weights)
-    try:
-        table = results.insights(state.key, state.filters, options)
-    except datasets.DatasetExpired:
-        return expired_notice()
+    table = results.insights(state.key, state.filters, weighted_options(state.options, score_weights))
     if table.empty:
         return html.P(NOTHING_NOTABLE, className="text-body-secondary mb-0 tab-note")
     if (table["kind"] == NO_DATA).any():
@@ -131,9 +97,11 @@ def open_insight_tab(_clicks: list[int | None]) -> str:
 def register(app: Dash) -> None:
     """Register the Overview callbacks: charts, insights and the insights' links."""
     app.callback(
-        Output(ids.OVERVIEW_TREND, "children"),
-        Output(ids.OVERVIEW_CAMPAIGNS, "children"),
-        Output(ids.OVERVIEW_INFLUENCERS, "children"),
+        *[
+            Output(component, prop)
+            for graph, note in PANELS
+            for component, prop in ((graph, "figure"), (graph, "style"), (note, "children"))
+        ],
         Input(ids.SESSION_STORE, "data"),
     )(update_overview)
     app.callback(

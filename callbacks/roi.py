@@ -10,35 +10,23 @@ import dataclasses
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
-from dash import Dash, Input, Output, dcc, html
-from dash.development.base_component import Component
+from dash import Dash, Input, Output, State, html, no_update
 
-from callbacks.common import expired_notice, no_rows_state, unavailable
-from callbacks.overview import GRAPH_CONFIG
+from callbacks.common import NOTE, caption, drawn, new_columns, no_rows_state, tab_callback
 from callbacks.session import SessionState
 from figures import attribution as attribution_charts
 from figures import roi as charts
 from layouts import columns, ids
 from layouts import roi as layout
-from layouts.common import grid, model_caption
+from layouts.common import GRAPH_HIDDEN, HIDDEN, SHOWN, model_caption
 from metrics import comparison, glossary, tables
 from metrics.filters import MODEL_LABELS, MODELS, Filters, Options
 from metrics.incrementality import INTERVAL_NOTE
-from store import datasets, results
+from store import results
 from store.frames import records
 from store.results import campaign_returns, iroas_by, markov_table, model_comparison
 
 IROAS_GROUPS = ("campaign", "platform")
-
-
-def _caption(text: str) -> html.Div:
-    return html.Div(text, className="panel-caption small text-body-secondary mb-2")
-
-
-def _graph(figure: go.Figure) -> dcc.Graph:
-    """Return a graph as tall as its figure (a responsive graph otherwise takes its container's height)."""
-    return dcc.Graph(figure=figure, config=GRAPH_CONFIG, style={"height": f"{figure.layout.height}px"})
 
 
 def returns_table(key: str, filters: Filters, options: Options, by: str) -> pd.DataFrame:
@@ -48,67 +36,46 @@ def returns_table(key: str, filters: Filters, options: Options, by: str) -> pd.D
     return tables.group_returns(results.influencer_table(key, filters, options), by)
 
 
-def update_roi(store: dict | None, by: str | None) -> Component:
-    """Return ROAS and ROI bars by the chosen grouping and the grouped table, or an empty state."""
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked
+@tab_callback(no_update, GRAPH_HIDDEN, NOTE, [], no_update, HIDDEN)
+def update_roi(state: SessionState, by: str | None, current: list[dict] | None = None) -> tuple:
+    """
+    Return the ROAS and ROI bars by the chosen grouping (figure, graph style, caption or empty state) and
+    the grouped grid (rows, columns when the grouping changed, and the grid's style).
+    """
     by = by if by in layout.ROI_GROUPINGS else "campaign"
-    try:
-        table = returns_table(state.key, state.filters, state.options, by)
-    except datasets.DatasetExpired:
-        return expired_notice()
+    table = returns_table(state.key, state.filters, state.options, by)
     if table.empty or not ((table["revenue"] > 0) | (table["spend"] > 0)).any():
-        return no_rows_state("roi")
+        return no_update, GRAPH_HIDDEN, no_rows_state("roi"), [], no_update, HIDDEN
     spent = int((table["spend"] > 0).sum())
-    shown = min(charts.TOP_N, spent)
-    noun = layout.ROI_GROUPINGS[by].lower()
-    body: list[Component] = []
-    if spent:
-        body.append(_graph(charts.returns_bars(table, by)))
-    body += [
-        _caption(
-            f"{model_caption(state.model)}. ROAS bars with ROI, {shown} of {spent} {noun} groups with spend, "
-            "largest spend first; green at or above break-even (1×). campaigns.csv holds the campaign rows."
-        ),
-        grid(ids.ROI_TABLE, table.columns, records(table)),
-    ]
-    return html.Div(body)
+    figure, style = drawn(charts.returns_bars(table, by), tall=True) if spent else (no_update, GRAPH_HIDDEN)
+    text = (
+        f"{model_caption(state.model)}. ROAS bars with ROI, {min(charts.TOP_N, spent)} of {spent} "
+        f"{layout.ROI_GROUPINGS[by].lower()} groups with spend, largest spend first; green at or above "
+        "break-even (1×). campaigns.csv holds the campaign rows."
+    )
+    grid_columns = new_columns(layout.returns_columns(table.columns), current)
+    return figure, style, caption(text), records(table), grid_columns, SHOWN
 
 
-def update_roi_scatter(store: dict | None, level: str | None) -> Component:
-    """Return the spend-against-revenue scatter of campaigns or influencers (WebGL, top N), or an empty state."""
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked
+@tab_callback(no_update, GRAPH_HIDDEN, NOTE)
+def update_roi_scatter(state: SessionState, level: str | None) -> tuple:
+    """Return the spend-against-revenue scatter of campaigns or influencers (WebGL, top N), its style and caption."""
     level = level if level in layout.SCATTER_LEVELS else "campaign"
-    try:
-        if level == "campaign":
-            table = results.campaign_table(state.key, state.filters, state.options)
-        else:
-            table = results.influencer_table(state.key, state.filters, state.options)
-    except datasets.DatasetExpired:
-        return expired_notice()
+    getter = results.campaign_table if level == "campaign" else results.influencer_table
+    table = getter(state.key, state.filters, state.options)
     active = table[(table["revenue"] > 0) | (table["spend"] > 0)]
     if active.empty:
-        return no_rows_state("roi-scatter")
+        return no_update, GRAPH_HIDDEN, no_rows_state("roi-scatter")
     hover = None
     if level == "influencer_id":
         active = active.assign(label=active["name"].fillna(active["influencer_id"]))
         hover = "label"
-    shown = min(charts.SCATTER_TOP_N, len(active))
-    noun = layout.SCATTER_LEVELS[level].lower()
-    return html.Div(
-        [
-            _graph(charts.spend_revenue_scatter(active, level, hover_label=hover)),
-            _caption(
-                f"{model_caption(state.model)}. {shown} of {len(active)} {noun} with revenue or spend, largest "
-                "spend first. Points above the dashed line earned more than they cost."
-            ),
-        ]
+    text = (
+        f"{model_caption(state.model)}. {min(charts.SCATTER_TOP_N, len(active))} of {len(active)} "
+        f"{layout.SCATTER_LEVELS[level].lower()} with revenue or spend, largest spend first. Points above the "
+        "dashed line earned more than they cost."
     )
+    return *drawn(charts.spend_revenue_scatter(active, level, hover_label=hover), tall=True), caption(text)
 
 
 def iroas_comparison(key: str, filters: Filters, options: Options, by: str) -> pd.DataFrame:
@@ -128,43 +95,34 @@ def iroas_comparison(key: str, filters: Filters, options: Options, by: str) -> p
     return table[(table["revenue"] > 0) | (table["spend"] > 0)]
 
 
-def update_iroas(store: dict | None) -> Component:
-    """Return iROAS next to ROAS by campaign and by platform, with intervals, or an empty state."""
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked
-    try:
-        tables = {by: iroas_comparison(state.key, state.filters, state.options, by) for by in IROAS_GROUPS}
-    except datasets.DatasetExpired:
-        return expired_notice()
+def _iroas_chart(table: pd.DataFrame, by: str) -> tuple:
+    """Return one iROAS chart's figure, graph style and caption, or a note when the filters leave no group."""
+    if table.empty:
+        return no_update, GRAPH_HIDDEN, html.P("Nothing to show for these filters.", className="tab-note")
+    missing = int(table["iroas"].isna().sum())
+    note = f" {missing} without an estimate." if missing else ""
+    return *drawn(charts.iroas_vs_roas(table, by), tall=True), caption(f"Largest spend first.{note}")
+
+
+@tab_callback(HIDDEN, *(no_update, GRAPH_HIDDEN, None) * 2, NOTE)
+def update_iroas(state: SessionState) -> tuple:
+    """
+    Return iROAS next to ROAS by campaign and by platform, with intervals: the charts' row style, per chart
+    its figure, graph style and caption, and the panel's caption (or an empty state).
+    """
+    tables = {by: iroas_comparison(state.key, state.filters, state.options, by) for by in IROAS_GROUPS}
     if all(table.empty for table in tables.values()):
-        return no_rows_state("iroas")
-    columns_ = []
-    for by, title in (("campaign", "By campaign"), ("platform", "By platform")):
-        table = tables[by]
-        missing = int(table["iroas"].isna().sum())
-        note = f" {missing} without an estimate." if missing else ""
-        content = (
-            [_graph(charts.iroas_vs_roas(table, by))]
-            if not table.empty
-            else [html.P("Nothing to show for these filters.", className="tab-note")]
-        )
-        columns_.append(
-            dbc.Col(
-                [html.H3(title, className="h6 mt-2"), *content, _caption(f"Largest spend first.{note}")],
-                xl=6,
-            )
-        )
-    return html.Div(
-        [
-            dbc.Row(columns_),
-            _caption(
-                f"ROAS under {MODEL_LABELS[state.model]} (the sidebar's model); iROAS does not depend on the "
-                f"attribution model. Error bars: {INTERVAL_NOTE}. Campaign figures are also in the "
-                "Campaigns table and campaigns.csv."
-            ),
-        ]
+        return HIDDEN, *(no_update, GRAPH_HIDDEN, None) * 2, no_rows_state("iroas")
+    text = (
+        f"ROAS under {MODEL_LABELS[state.model]} (the sidebar's model); iROAS does not depend on the "
+        f"attribution model. Error bars: {INTERVAL_NOTE}. Campaign figures are also in the "
+        "Campaigns table and campaigns.csv."
+    )
+    return (
+        SHOWN,
+        *_iroas_chart(tables["campaign"], "campaign"),
+        *_iroas_chart(tables["platform"], "platform"),
+        caption(text),
     )
 
 
@@ -184,96 +142,132 @@ def comparison_columns(table: pd.DataFrame, by: str) -> list[dict]:
     return definitions
 
 
-def update_attribution(store: dict | None, by: str | None, model: str | None) -> Component:
-    """Return the credit-shift chart against last touch and every model's revenue per group."""
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked
+def credit_shift(state: SessionState, table: pd.DataFrame, by: str, model: str) -> tuple:
+    """Return the credit-shift chart of ``model`` against last touch: figure, graph style and caption."""
+    labels = None
+    if by == "influencer_id":
+        people = results.view(state.key, state.filters, state.options).influencers
+        labels = people.set_index("influencer_id")["name"]
+    moved = int((table[model + comparison.SHIFT_SUFFIX].abs() >= 0.5).sum())
+    text = (
+        f"Who gains (green) and who loses (vermillion) revenue under {MODEL_LABELS[model]} compared with "
+        f"last touch: {min(attribution_charts.TOP_N, moved)} of {moved} groups whose credit moves, "
+        "largest shift first. Gains and losses balance: every model credits the same total."
+    )
+    return *drawn(attribution_charts.credit_shift(table, by, model, labels=labels), tall=True), caption(text)
+
+
+@tab_callback(NOTE, no_update, GRAPH_HIDDEN, None, None, [], no_update, HIDDEN)
+def update_attribution(
+    state: SessionState, by: str | None, model: str | None, current: list[dict] | None = None
+) -> tuple:
+    """
+    Return the attribution panel: a warning when the data-driven model is left out (or an empty state),
+    the credit-shift chart against last touch (figure, style, caption), and every model's revenue per group
+    (the grid's caption, rows, columns when they changed, and style).
+    """
     by = by if by in layout.ATTRIBUTION_GROUPINGS else "campaign"
     model = model if model in layout.SHIFT_MODELS else layout.DEFAULT_SHIFT_MODEL
-    try:
-        table, refused = model_comparison(state.key, state.filters, state.options, by)
-        labels = None
-        if by == "influencer_id":
-            people = results.view(state.key, state.filters, state.options).influencers
-            labels = people.set_index("influencer_id")["name"]
-    except datasets.DatasetExpired:
-        return expired_notice()
+    table, refused = model_comparison(state.key, state.filters, state.options, by)
     if table.empty:
-        return no_rows_state("attribution")
-    body: list[Component] = []
-    if refused is not None:
-        body.append(
-            dbc.Alert(f"Data-driven model left out: {refused}", color="warning", className="small py-2")
-        )
+        return no_rows_state("attribution"), no_update, GRAPH_HIDDEN, None, None, [], no_update, HIDDEN
+    alert = refused and dbc.Alert(
+        f"Data-driven model left out: {refused}", color="warning", className="small py-2"
+    )
+    figure, style, shift_caption = no_update, GRAPH_HIDDEN, None
     if model in table.columns:
-        moved = int((table[model + comparison.SHIFT_SUFFIX].abs() >= 0.5).sum())
-        body += [
-            _graph(attribution_charts.credit_shift(table, by, model, labels=labels)),
-            _caption(
-                f"Who gains (green) and who loses (vermillion) revenue under {MODEL_LABELS[model]} compared with "
-                f"last touch: {min(attribution_charts.TOP_N, moved)} of {moved} groups whose credit moves, "
-                "largest shift first. Gains and losses balance: every model credits the same total."
-            ),
-        ]
+        figure, style, shift_caption = credit_shift(state, table, by, model)
     shown_columns = [by, *(model for model in MODELS if model in table.columns)]
-    grid_component = grid(ids.ATTRIBUTION_TABLE, [], records(table[shown_columns]))
-    grid_component.columnDefs = comparison_columns(table, by)
-    body += [
-        _caption(
-            f"Every model's credited revenue per {layout.ATTRIBUTION_GROUPINGS[by].lower()}, side by side; the "
-            f"sidebar's model ({MODEL_LABELS[state.model]}) drives the KPIs and the other tables."
-        ),
-        grid_component,
-    ]
-    return html.Div(body)
+    text = (
+        f"Every model's credited revenue per {layout.ATTRIBUTION_GROUPINGS[by].lower()}, side by side; the "
+        f"sidebar's model ({MODEL_LABELS[state.model]}) drives the KPIs and the other tables."
+    )
+    grid_columns = new_columns(comparison_columns(table, by), current)
+    return (
+        alert,
+        figure,
+        style,
+        shift_caption,
+        caption(text),
+        records(table[shown_columns]),
+        grid_columns,
+        SHOWN,
+    )
 
 
-def update_markov(store: dict | None, grouping: str | None) -> Component:
-    """Return the data-driven model's removal effects and credit at the chosen grouping, or why not."""
-    state = SessionState.from_store(store)
-    blocked = unavailable(state)
-    if blocked is not None:
-        return blocked
+@tab_callback(NOTE, no_update, GRAPH_HIDDEN, None, [], no_update, HIDDEN)
+def update_markov(state: SessionState, grouping: str | None, current: list[dict] | None = None) -> tuple:
+    """
+    Return the data-driven model at the chosen grouping: a note (why not, or no rows), the removal effects
+    chart (figure, style, caption) and its grid (rows, columns when they changed, style).
+    """
     grouping = grouping if grouping in layout.MARKOV_GROUPINGS else "platform"
     options = dataclasses.replace(state.options, markov_by=grouping)
-    try:
-        table, refused = markov_table(state.key, state.filters, options)
-    except datasets.DatasetExpired:
-        return expired_notice()
-    if refused is not None:
-        return dbc.Alert(
-            f"Not available at this grouping: {refused}.", color="warning", className="small mb-0"
+    table, refused = markov_table(state.key, state.filters, options)
+    if refused is not None or table is None or table.empty:
+        note = (
+            dbc.Alert(f"Not available at this grouping: {refused}.", color="warning", className="small mb-0")
+            if refused is not None
+            else no_rows_state("markov")
         )
-    if table is None or table.empty:
-        return no_rows_state("markov")
-    shown = min(attribution_charts.TOP_N, len(table))
-    return html.Div(
-        [
-            _graph(attribution_charts.removal_effects(table)),
-            _caption(
-                f"{shown} of {len(table)} groups, largest removal effect first. attribution_markov.csv holds "
-                "this table at the grouping chosen here. With the sidebar's model set to Data-driven, the KPIs "
-                "use the platform grouping (the export's default)."
-            ),
-            grid(ids.MARKOV_TABLE, table.columns, records(table)),
-        ]
+        return note, no_update, GRAPH_HIDDEN, None, [], no_update, HIDDEN
+    text = (
+        f"{min(attribution_charts.TOP_N, len(table))} of {len(table)} groups, largest removal effect first. "
+        "attribution_markov.csv holds this table at the grouping chosen here. With the sidebar's model set to "
+        "Data-driven, the KPIs use the platform grouping (the export's default)."
     )
+    figure, style = drawn(attribution_charts.removal_effects(table), tall=True)
+    grid_columns = new_columns(columns.columns(table.columns), current)
+    return None, figure, style, caption(text), records(table), grid_columns, SHOWN
 
 
 def register(app: Dash) -> None:
     """Register the ROI tab callbacks, one per panel."""
     store = Input(ids.SESSION_STORE, "data")
-    app.callback(Output(ids.ROI_BODY, "children"), store, Input(ids.ROI_BY, "value"))(update_roi)
-    app.callback(Output(ids.ROI_SCATTER_BODY, "children"), store, Input(ids.ROI_SCATTER_LEVEL, "value"))(
-        update_roi_scatter
-    )
-    app.callback(Output(ids.IROAS_BODY, "children"), store)(update_iroas)
+    app.callback(
+        *_chart_outputs(ids.ROI_GRAPH, ids.ROI_BODY),
+        *_grid_outputs(ids.ROI_TABLE, ids.ROI_TABLE_WRAP),
+        store,
+        Input(ids.ROI_BY, "value"),
+        State(ids.ROI_TABLE, "columnDefs"),
+    )(update_roi)
+    app.callback(
+        *_chart_outputs(ids.ROI_SCATTER_GRAPH, ids.ROI_SCATTER_BODY),
+        store,
+        Input(ids.ROI_SCATTER_LEVEL, "value"),
+    )(update_roi_scatter)
+    app.callback(
+        Output(ids.IROAS_WRAP, "style"),
+        *_chart_outputs(ids.IROAS_CAMPAIGN_GRAPH, ids.IROAS_CAMPAIGN_NOTE),
+        *_chart_outputs(ids.IROAS_PLATFORM_GRAPH, ids.IROAS_PLATFORM_NOTE),
+        Output(ids.IROAS_BODY, "children"),
+        store,
+    )(update_iroas)
     app.callback(
         Output(ids.ATTRIBUTION_BODY, "children"),
+        *_chart_outputs(ids.ATTRIBUTION_GRAPH, ids.ATTRIBUTION_GRAPH_NOTE),
+        Output(ids.ATTRIBUTION_TABLE_NOTE, "children"),
+        *_grid_outputs(ids.ATTRIBUTION_TABLE, ids.ATTRIBUTION_TABLE_WRAP),
         store,
         Input(ids.ATTRIBUTION_BY, "value"),
         Input(ids.ATTRIBUTION_SHIFT_MODEL, "value"),
+        State(ids.ATTRIBUTION_TABLE, "columnDefs"),
     )(update_attribution)
-    app.callback(Output(ids.MARKOV_BODY, "children"), store, Input(ids.MARKOV_BY, "value"))(update_markov)
+    app.callback(
+        Output(ids.MARKOV_BODY, "children"),
+        *_chart_outputs(ids.MARKOV_GRAPH, ids.MARKOV_GRAPH_NOTE),
+        *_grid_outputs(ids.MARKOV_TABLE, ids.MARKOV_TABLE_WRAP),
+        store,
+        Input(ids.MARKOV_BY, "value"),
+        State(ids.MARKOV_TABLE, "columnDefs"),
+    )(update_markov)
+
+
+def _chart_outputs(graph_id: str, note_id: str) -> tuple[Output, ...]:
+    """Return a chart's outputs: its figure, its style (height or hidden) and its caption or note."""
+    return Output(graph_id, "figure"), Output(graph_id, "style"), Output(note_id, "children")
+
+
+def _grid_outputs(grid_id: str, wrap_id: str) -> tuple[Output, ...]:
+    """Return a grid's outputs: its rows, its columns (when they change) and its wrapper's style."""
+    return Output(grid_id, "rowData"), Output(grid_id, "columnDefs"), Output(wrap_id, "style")

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.common import export_button, grid, panel
+from layouts.common import HIDDEN, chart, export_button, grid, panel
 from metrics import glossary
 from metrics.tables import CAMPAIGN_COLUMNS
 
@@ -23,8 +23,6 @@ CAMPAIGN_GRID_COLUMNS = [
     "iroas_low",
     "iroas_high",
 ]
-# Hidden but laid out, so the grid can size its columns to the rows it receives.
-HIDDEN = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
 COMPARE_HELP = "Pick two or more campaigns to see their KPIs side by side and their running totals overlaid."
 # A missing iROAS is either not measurable (too few eligible exposures) or undefined (no spend): say which.
 # Rows arrive first without the incrementality columns (shown "…"), then with them.
@@ -55,10 +53,6 @@ def returns_grid(grid_id: str, column_names: Iterable[str], rows: list[dict]) ->
     return table
 
 
-def _loading(body_id: str) -> dcc.Loading:
-    return dcc.Loading(html.Div(id=body_id, className="chart-body"), delay_show=300, type="dot")
-
-
 def layout() -> html.Div:
     """Build the Campaigns tab; callbacks/campaigns.py fills it."""
     compare = html.Div(
@@ -73,7 +67,8 @@ def layout() -> html.Div:
                 placeholder="Pick two or more campaigns",
                 className="mb-3 compare-dropdown",
             ),
-            _loading(ids.CAMPAIGN_COMPARE_BODY),
+            html.Div(id=ids.CAMPAIGN_COMPARE_TABLE),
+            chart(ids.CAMPAIGN_COMPARE_GRAPH, ids.CAMPAIGN_COMPARE_BODY),
         ]
     )
     return html.Div(
@@ -93,7 +88,7 @@ def layout() -> html.Div:
             ),
             panel(
                 "Revenue and spend per campaign over time",
-                _loading(ids.CAMPAIGN_TREND_BODY),
+                chart(ids.CAMPAIGN_TREND_GRAPH, ids.CAMPAIGN_TREND_BODY),
                 actions=export_button("trends"),
             ),
             panel("Compare campaigns", compare, caption=COMPARE_HELP),
@@ -109,4 +104,24 @@ def kpi_name(column: str) -> html.Th:
         scope="row",
         title=formula or None,
         className="metric-name" + (" has-formula" if formula else ""),
+    )
+
+
+def compared_table(metrics: Iterable[str], cells: list[list[str]], campaigns: list[str]) -> html.Div:
+    """Return the picked campaigns' KPIs side by side: one row per metric, one column per campaign."""
+    header = html.Thead(
+        html.Tr(
+            [html.Th("Metric", scope="col")]
+            + [html.Th(c, scope="col", className="text-end") for c in campaigns]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr([kpi_name(metric)] + [html.Td(cell, className="text-end") for cell in row])
+            for metric, row in zip(metrics, cells, strict=True)
+        ]
+    )
+    return html.Div(
+        html.Table([header, body], className="table table-sm table-hover compare-table mb-3"),
+        className="table-responsive",
     )

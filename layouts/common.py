@@ -11,7 +11,7 @@ from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 from flask import current_app, has_app_context
 
 from layouts import columns, ids
@@ -20,6 +20,8 @@ from metrics.filters import MODEL_LABELS
 # A graph or grid with nothing to show stays mounted (it keeps its zoom, sort, column filter and page for
 # when there is something again) but takes no room; its panel's message slot says why.
 HIDDEN = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
+# A responsive dcc.Graph sets its own height (100%), so a graph is hidden by not displaying it.
+GRAPH_HIDDEN = {"display": "none"}
 SHOWN: dict = {}
 
 # Only "download as PNG" and "reset axes": a full modebar hides the legend of a half-width chart.
@@ -72,6 +74,19 @@ def panel(
         parts.append(html.Div(caption, className="panel-caption text-body-secondary small"))
     parts.append(html.Div(body, id=body_id) if body_id else html.Div(body))
     return dbc.Card(dbc.CardBody(parts), className="panel mb-3 shadow-sm")
+
+
+def chart(graph_id: str, note_id: str) -> dcc.Loading:
+    """
+    Return a graph, hidden until it has a figure, above the slot for its caption or empty-state note.
+
+    The graph stays in the page across filter changes, so it keeps the user's zoom (the figures set
+    ``uirevision``); callbacks set its figure, its style (height, or :data:`GRAPH_HIDDEN`) and the slot's text.
+    """
+    graph = dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style=GRAPH_HIDDEN)
+    return dcc.Loading(
+        html.Div([graph, html.Div(id=note_id)], className="chart-body"), delay_show=300, type="dot"
+    )
 
 
 def grid(grid_id: str, column_names: Iterable[str] = (), rows: list[dict] | None = None) -> dag.AgGrid:

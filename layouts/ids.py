@@ -134,6 +134,14 @@ CAMPAIGN_TABLE_WRAP = "campaign-table-wrap"
 CAMPAIGN_TREND_BODY = "campaign-trend-body"
 CAMPAIGN_COMPARE = "campaign-compare"
 CAMPAIGN_COMPARE_BODY = "campaign-compare-body"
+# The graphs and tables declared in the tabs' layouts; the *_BODY / panel ids above are then the slot for
+# the caption or the note saying why there is nothing to show (the graph or grid is hidden meanwhile).
+CAMPAIGN_TREND_GRAPH = "campaign-trend-graph"
+CAMPAIGN_COMPARE_TABLE = "campaign-compare-table"  # the picked campaigns' KPIs side by side
+CAMPAIGN_COMPARE_GRAPH = "campaign-compare-graph"
+OVERVIEW_TREND_GRAPH = "overview-trend-graph"
+OVERVIEW_CAMPAIGNS_GRAPH = "overview-campaigns-graph"
+OVERVIEW_INFLUENCERS_GRAPH = "overview-influencers-graph"
 
 # ROI tab: returns by a grouping, spend vs revenue, iROAS vs ROAS, and the attribution view
 ROI_BY = "roi-by"
@@ -147,6 +155,23 @@ ATTRIBUTION_TABLE = "attribution-table"
 MARKOV_BY = "markov-by"
 MARKOV_BODY = "markov-body"
 MARKOV_TABLE = "markov-table"
+# The ROI tab's graphs and grids declared in its layout; the *_BODY ids above hold the caption or the note
+# (no data, no rows, a warning), and a *_WRAP hides a grid with its caption while there is nothing to show.
+ROI_GRAPH = "roi-graph"
+ROI_TABLE_WRAP = "roi-table-wrap"
+ROI_SCATTER_GRAPH = "roi-scatter-graph"
+IROAS_WRAP = "iroas-wrap"
+IROAS_CAMPAIGN_GRAPH = "iroas-campaign-graph"
+IROAS_CAMPAIGN_NOTE = "iroas-campaign-note"
+IROAS_PLATFORM_GRAPH = "iroas-platform-graph"
+IROAS_PLATFORM_NOTE = "iroas-platform-note"
+ATTRIBUTION_GRAPH = "attribution-graph"
+ATTRIBUTION_GRAPH_NOTE = "attribution-graph-note"
+ATTRIBUTION_TABLE_WRAP = "attribution-table-wrap"
+ATTRIBUTION_TABLE_NOTE = "attribution-table-note"
+MARKOV_GRAPH = "markov-graph"
+MARKOV_GRAPH_NOTE = "markov-graph-note"
+MARKOV_TABLE_WRAP = "markov-table-wrap"
 
 # Influencers tab: score weights (percent per component, kept for the session), matrix, table, detail, personas
 SCORE_COMPONENTS = ("roas", "engagement_rate", "conversion_rate", "revenue", "cpe")

@@ -6,16 +6,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.common import export_button, panel
+from layouts.common import chart, export_button, panel
 
 
-def section(title: str, body_id: str, export: str) -> dbc.Card:
-    """Return a chart panel whose body a callback fills (a chart, or an empty state)."""
-    return panel(
-        title,
-        dcc.Loading(html.Div(id=body_id, className="chart-body"), delay_show=300, type="dot"),
-        actions=export_button(export),
-    )
+def section(title: str, graph_id: str, note_id: str, export: str) -> dbc.Card:
+    """Return a chart panel: the graph, and below it the caption or the note saying why it is empty."""
+    return panel(title, chart(graph_id, note_id), actions=export_button(export))
 
 
 # Where each kind of insight (metrics/insights.py) can be seen in full: the tab its link opens.
@@ -84,11 +80,24 @@ def layout() -> html.Div:
     return html.Div(
         [
             insights_panel(),
-            section("Revenue and spend over time", ids.OVERVIEW_TREND, "trends"),
+            section("Revenue and spend over time", ids.OVERVIEW_TREND_GRAPH, ids.OVERVIEW_TREND, "trends"),
             dbc.Row(
                 [
-                    dbc.Col(section("Top campaigns", ids.OVERVIEW_CAMPAIGNS, "campaigns"), xl=6),
-                    dbc.Col(section("Top influencers", ids.OVERVIEW_INFLUENCERS, "influencers"), xl=6),
+                    dbc.Col(
+                        section(
+                            "Top campaigns", ids.OVERVIEW_CAMPAIGNS_GRAPH, ids.OVERVIEW_CAMPAIGNS, "campaigns"
+                        ),
+                        xl=6,
+                    ),
+                    dbc.Col(
+                        section(
+                            "Top influencers",
+                            ids.OVERVIEW_INFLUENCERS_GRAPH,
+                            ids.OVERVIEW_INFLUENCERS,
+                            "influencers",
+                        ),
+                        xl=6,
+                    ),
                 ]
             ),
         ]

@@ -6,13 +6,16 @@ selectors of each panel.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts import ids
-from layouts.common import export_button, panel
+from layouts import columns, ids
+from layouts.common import HIDDEN, chart, export_button, grid, panel
 from metrics.filters import HEURISTIC_MODELS, MODEL_LABELS, MODELS
 from metrics.incrementality import INTERVAL_NOTE
+from metrics.tables import RETURN_COLUMNS
 
 ROI_GROUPINGS = {"campaign": "Campaign", "platform": "Platform", "category": "Category", "tier": "Tier"}
 SCATTER_LEVELS = {"campaign": "Campaigns", "influencer_id": "Influencers"}
@@ -65,8 +68,29 @@ def _radio(control_id: str, choices: dict[str, str], value: str, label: str) -> 
     )
 
 
-def _loading(body_id: str) -> dcc.Loading:
-    return dcc.Loading(html.Div(id=body_id, className="chart-body"), delay_show=300, type="dot")
+def returns_columns(names: Iterable[str]) -> list[dict]:
+    """
+    Return the column definitions of the returns grid for a table's columns.
+
+    The grid sizes its columns before its first rows arrive: campaign names get room from the start.
+    """
+    definitions = columns.columns(names)
+    for definition in definitions:
+        if definition["field"] == "campaign":
+            definition["minWidth"] = 200
+    return definitions
+
+
+def _table(wrap_id: str, grid_id: str, column_defs: list[dict], note_id: str | None = None) -> html.Div:
+    """Return a grid (with the slot for its caption above it), hidden until it has rows."""
+    parts = [html.Div(id=note_id)] if note_id else []
+    table = grid(grid_id)
+    table.columnDefs = column_defs
+    return html.Div([*parts, table], id=wrap_id, style=HIDDEN)
+
+
+def _iroas_column(title: str, graph_id: str, note_id: str) -> dbc.Col:
+    return dbc.Col([html.H3(title, className="h6 mt-2"), chart(graph_id, note_id)], xl=6)
 
 
 def layout() -> html.Div:
@@ -93,21 +117,39 @@ def layout() -> html.Div:
         [
             panel(
                 "Return on spend",
-                [_radio(ids.ROI_BY, ROI_GROUPINGS, "campaign", "By"), _loading(ids.ROI_BODY)],
+                [
+                    _radio(ids.ROI_BY, ROI_GROUPINGS, "campaign", "By"),
+                    chart(ids.ROI_GRAPH, ids.ROI_BODY),
+                    _table(ids.ROI_TABLE_WRAP, ids.ROI_TABLE, returns_columns(["campaign", *RETURN_COLUMNS])),
+                ],
                 actions=export_button("campaigns"),
             ),
             panel(
                 "Spend against revenue",
                 [
                     _radio(ids.ROI_SCATTER_LEVEL, SCATTER_LEVELS, "campaign", "Show"),
-                    _loading(ids.ROI_SCATTER_BODY),
+                    chart(ids.ROI_SCATTER_GRAPH, ids.ROI_SCATTER_BODY),
                 ],
             ),
             panel(
                 "Incremental return (iROAS) next to ROAS",
                 [
                     html.P(IROAS_NOTE, className="small text-body-secondary iroas-note"),
-                    _loading(ids.IROAS_BODY),
+                    html.Div(
+                        dbc.Row(
+                            [
+                                _iroas_column(
+                                    "By campaign", ids.IROAS_CAMPAIGN_GRAPH, ids.IROAS_CAMPAIGN_NOTE
+                                ),
+                                _iroas_column(
+                                    "By platform", ids.IROAS_PLATFORM_GRAPH, ids.IROAS_PLATFORM_NOTE
+                                ),
+                            ]
+                        ),
+                        id=ids.IROAS_WRAP,
+                        style=HIDDEN,
+                    ),
+                    html.Div(id=ids.IROAS_BODY),
                 ],
             ),
             panel(
@@ -122,7 +164,9 @@ def layout() -> html.Div:
                         ],
                         className="align-items-end g-3",
                     ),
-                    _loading(ids.ATTRIBUTION_BODY),
+                    html.Div(id=ids.ATTRIBUTION_BODY),
+                    chart(ids.ATTRIBUTION_GRAPH, ids.ATTRIBUTION_GRAPH_NOTE),
+                    _table(ids.ATTRIBUTION_TABLE_WRAP, ids.ATTRIBUTION_TABLE, [], ids.ATTRIBUTION_TABLE_NOTE),
                 ],
                 actions=export_button("attribution"),
                 caption="Revenue each model credits to each group. attribution.csv lists each rule-based "
@@ -130,7 +174,12 @@ def layout() -> html.Div:
             ),
             panel(
                 "Data-driven (Markov) attribution",
-                [_radio(ids.MARKOV_BY, MARKOV_GROUPINGS, "platform", "Grouping"), _loading(ids.MARKOV_BODY)],
+                [
+                    _radio(ids.MARKOV_BY, MARKOV_GROUPINGS, "platform", "Grouping"),
+                    html.Div(id=ids.MARKOV_BODY),
+                    chart(ids.MARKOV_GRAPH, ids.MARKOV_GRAPH_NOTE),
+                    _table(ids.MARKOV_TABLE_WRAP, ids.MARKOV_TABLE, []),
+                ],
                 actions=export_button("attribution_markov"),
                 caption="Removal effect: the share of conversions the journeys would lose without the group. "
                 "Each purchase is split over the groups in its own journey in proportion to their removal "

@@ -339,17 +339,23 @@ def test_export_download_equals_the_cli_bytes(loaded, csv_dir, name):
 def test_overview_empty_filter_says_what_to_do(loaded):
     """A filter matching nothing shows 'No rows match these filters — reset filters', not empty charts."""
     store = store_for(loaded, products=["Nothing"], campaigns=["Gone"])
-    trend, campaigns, _ = overview.update_overview(store)
-    assert "No rows match these filters — reset filters" in str(trend.to_plotly_json())
-    assert "Reset filters" in str(campaigns.to_plotly_json())
+    outputs = overview.update_overview(store)
+    (trend, trend_style, trend_note), (campaigns, _, campaigns_note) = outputs[:3], outputs[3:6]
+    assert "No rows match these filters — reset filters" in str(trend_note.to_plotly_json())
+    assert "Reset filters" in str(campaigns_note.to_plotly_json())
+    assert trend is campaigns is no_update and trend_style == {"display": "none"}
 
 
 def test_overview_charts_are_small(loaded):
     """The Overview's figures are aggregated: their JSON stays far below the 300 KB budget."""
-    trend, campaigns, influencers = overview.update_overview(store_for(loaded))
-    for body in (trend, campaigns, influencers):
-        assert len(json.dumps(body[0].figure)) < 300_000
-    revenue = next(trace for trace in trend[0].figure["data"] if trace["name"] == "Revenue")["y"]
+    outputs = overview.update_overview(store_for(loaded))
+    trend, campaigns, influencers = outputs[0::3]
+    assert outputs[1::3] == ({}, {}, {})  # every graph shown
+    for figure in (trend, campaigns, influencers):
+        assert len(json.dumps(figure)) < 300_000
+        assert figure["layout"]["uirevision"]  # a new figure keeps the user's zoom
+    assert "Top 2 of 2 campaigns by revenue" in str(outputs[5].to_plotly_json())
+    revenue = next(trace for trace in trend["data"] if trace["name"] == "Revenue")["y"]
     # plotly sends numbers as typed arrays (base64) to keep the JSON small
     values = np.frombuffer(base64.b64decode(revenue["bdata"]), dtype=revenue["dtype"])
     assert values.sum() == 4_000.0  # the revenue line sums to the KPI

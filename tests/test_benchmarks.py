@@ -16,6 +16,8 @@ from benchmarks import FAILED, Budget, Measurement, Sample, Unavailable, Workloa
 from benchmarks import measurements as bench
 from benchmarks.__main__ import main as benchmarks_main
 from data.generate import FILES
+from layouts import ids
+from layouts import roi as roi_layout
 from metrics import attribution, scoring
 from metrics.filters import Filters, Options
 from metrics.view import prepare
@@ -238,7 +240,9 @@ def test_tab_callbacks_are_found_with_the_inputs_the_tab_first_draws_with():
     every = [name for callbacks in names.values() for name in callbacks]
     assert "session.update_session" not in every and "kpis.update_kpis" not in every
     roi = {callback.name: callback for callback in found["ROI"]}
-    assert roi["roi.update_roi"].arguments == (bench._STORE, "campaign")  # the "By" radio's default
+    # The "By" radio's default, and the grid's columns as the layout declares them (a State).
+    declared = next(c for c in roi_layout.layout()._traverse() if getattr(c, "id", None) == ids.ROI_TABLE)
+    assert roi["roi.update_roi"].arguments == (bench._STORE, "campaign", declared.columnDefs)
     comparison = found["Campaigns"][2]
     assert comparison.arguments == (bench._STORE, None)  # nothing picked yet
     assert comparison.function.__name__ == "update_comparison"

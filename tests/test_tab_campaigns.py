@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import campaigns, export, session, sidebar
@@ -109,7 +110,10 @@ def find(component, wanted: str):
 
 
 def text_of(component) -> str:
-    return str(component.to_plotly_json())
+    """Return a component, or a callback's outputs, as text."""
+    if isinstance(component, tuple | list):
+        return " ".join(text_of(part) for part in component)
+    return str(component.to_plotly_json() if hasattr(component, "to_plotly_json") else component)
 
 
 # --- campaign table ---------------------------------------------------------------------------------
@@ -154,9 +158,12 @@ def test_filters_matching_nothing_say_what_to_do(loaded):
     body, rows, style = campaigns.update_campaigns(store)
     assert "No rows match these filters — reset filters" in text_of(body)
     assert rows == [] and style["visibility"] == "hidden"
-    assert "No rows match these filters — reset filters" in text_of(campaigns.update_campaign_trends(store))
-    _, _, body = campaigns.update_comparison(store, None)
-    assert "Reset filters" in text_of(body)
+    figure, style, note = campaigns.update_campaign_trends(store)
+    assert "No rows match these filters — reset filters" in text_of(note)
+    assert figure is no_update and style == {"display": "none"}
+    *_, figure, style, note = campaigns.update_comparison(store, None)
+    assert "Reset filters" in text_of(note)
+    assert figure is no_update and style == {"display": "none"}
 
 
 def test_nothing_loaded_points_to_the_data_tab():
@@ -169,8 +176,9 @@ def test_nothing_loaded_points_to_the_data_tab():
 
 def test_trend_small_multiples_sum_to_the_kpis(loaded):
     """One chart per campaign; revenue lines sum to ₹4,000 and spend bars to ₹2,000 (all spend is dated)."""
-    body = campaigns.update_campaign_trends(store_for(loaded))
-    figure = body.children[0].figure
+    figure, style, body = campaigns.update_campaign_trends(store_for(loaded))
+    assert style == {"height": f"{figure['layout']['height']}px"}
+    assert figure["layout"]["uirevision"]  # a new figure keeps the user's zoom
     revenue = [trace for trace in figure["data"] if trace["name"] == "Revenue"]
     spend = [trace for trace in figure["data"] if trace["name"] == "Spend"]
     assert len(revenue) == len(spend) == 2
@@ -212,7 +220,7 @@ def test_period_sums_switch_to_weeks_beyond_92_days():
 
 def test_comparison_defaults_to_the_top_two_campaigns(loaded):
     """With nothing picked yet, the two campaigns with the most revenue are compared side by side."""
-    options, value, body = campaigns.update_comparison(store_for(loaded), None)
+    options, value, body, *_ = campaigns.update_comparison(store_for(loaded), None)
     assert [option["value"] for option in options] == ["Spring", "Summer"]
     assert value == ["Spring", "Summer"]
     cells = [str(td.children) for td in body._traverse() if td.__class__.__name__ == "Td"]
@@ -225,8 +233,8 @@ def test_comparison_defaults_to_the_top_two_campaigns(loaded):
 
 def test_comparison_overlays_running_totals(loaded):
     """The overlay ends at each campaign's total revenue (solid) and spend (dotted)."""
-    _, _, body = campaigns.update_comparison(store_for(loaded), ["Summer", "Spring"])
-    figure = next(child.figure for child in body._traverse() if hasattr(child, "figure"))
+    *_, figure, style, _ = campaigns.update_comparison(store_for(loaded), ["Summer", "Spring"])
+    assert style == {"height": f"{figure['layout']['height']}px"}
     last = {trace["name"]: decode(trace["y"])[-1] for trace in figure["data"]}
     assert last == {
         "Summer — revenue": 1_000.0,
@@ -240,9 +248,10 @@ def test_comparison_overlays_running_totals(loaded):
 
 def test_comparison_asks_for_two_campaigns_and_drops_filtered_ones(loaded):
     """A pick of one campaign (or of campaigns the filters removed) asks for at least two."""
-    _, value, body = campaigns.update_comparison(store_for(loaded), ["Gone", "Spring"])
+    _, value, table, figure, style, note = campaigns.update_comparison(store_for(loaded), ["Gone", "Spring"])
     assert value == ["Spring"]
-    assert "Pick at least two campaigns" in text_of(body)
+    assert "Pick at least two campaigns" in text_of(note)
+    assert table is None and figure is no_update and style == {"display": "none"}
 
 
 def test_compare_trends_figure_is_aggregated():
@@ -299,8 +308,8 @@ def test_a_repeated_filter_state_is_served_from_the_cache_without_rebuilding(loa
     with pytest.raises(PreventUpdate):
         campaigns.update_campaign_iroas(rows, store)
     assert text_of(campaigns.update_campaign_trends(store)) == trends
-    options, value, body = campaigns.update_comparison(store, ["Summer", "Spring"])
-    assert (options, value, text_of(body)) == (comparison[0], comparison[1], text_of(comparison[2]))
+    options, value, *body = campaigns.update_comparison(store, ["Summer", "Spring"])
+    assert (options, value, text_of(body)) == (comparison[0], comparison[1], text_of(comparison[2:]))
     assert "₹3,500" in text_of(body) and "₹500" in text_of(body)  # linear: Spring ₹3,500, Summer ₹500
 
 
@@ -314,7 +323,7 @@ def test_the_comparison_shows_the_iroas_estimate_without_the_bootstrap(loaded, m
         return estimate(*args, interval=interval, **kwargs)
 
     monkeypatch.setattr(results.incrementality, "add_iroas", spy)
-    _, value, body = campaigns.update_comparison(store_for(loaded), None)
+    _, value, body, *_ = campaigns.update_comparison(store_for(loaded), None)
     assert asked == [False]
     assert value == ["Spring", "Summer"]
     cells = [str(td.children) for td in body._traverse() if td.__class__.__name__ == "Td"]

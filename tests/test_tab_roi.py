@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import test_tab_campaigns as small
+from dash import no_update
 from test_tab_campaigns import decode, find, store_for, text_of
 
 from callbacks import export, roi
@@ -21,6 +22,8 @@ from figures import attribution as attribution_charts
 from figures import roi as charts
 from figures.palette import NEGATIVE, POSITIVE
 from layouts import ids
+from layouts import roi as roi_layout
+from layouts.common import HIDDEN
 from metrics import export as metrics_export
 from metrics import ingest, markov, tables
 from metrics.filters import Filters, Options
@@ -42,20 +45,24 @@ def bars_by_name(figure, trace_index: int = 0) -> dict[str, float]:
 
 def test_roas_by_campaign_bars_and_table(loaded):
     """ROAS per campaign: Spring 6.00× (green, above break-even), Summer 0.67× (vermillion)."""
-    body = roi.update_roi(store_for(loaded), "campaign")
-    figure = body.children[0].figure
+    figure, style, note, rows, column_defs, grid_style = roi.update_roi(store_for(loaded), "campaign")
     assert bars_by_name(figure) == pytest.approx({"Spring": 6.0, "Summer": 1_000 / 1_500})
     colours = dict(zip(figure.data[0].y, figure.data[0].marker.color, strict=True))
     assert colours == {"Spring": POSITIVE, "Summer": NEGATIVE}
-    rows = {row["campaign"]: row for row in find(body, ids.ROI_TABLE).rowData}
+    assert style == {"height": f"{figure.layout.height}px"} and grid_style == {}
+    rows = {row["campaign"]: row for row in rows}
     assert rows["Spring"]["roi"] == 5.0 and rows["Summer"]["spend"] == 1_500.0
-    assert "Attribution model: Last touch" in text_of(body)
+    assert "Attribution model: Last touch" in text_of(note)
+    # The grid declared in the layout starts with these columns: they are not sent again.
+    declared = find(roi_layout.layout(), ids.ROI_TABLE).columnDefs
+    assert column_defs == declared
+    assert roi.update_roi(store_for(loaded), "campaign", declared)[4] is no_update
+    assert roi.update_roi(store_for(loaded), "platform", declared)[4][0]["field"] == "platform"
 
 
 def test_returns_by_platform_are_ratios_of_sums(loaded):
     """By platform: Instagram ₹3,000 / ₹500, YouTube ₹1,000 / ₹1,500; the unknown influencer has no ROAS."""
-    body = roi.update_roi(store_for(loaded), "platform")
-    rows = {row["platform"]: row for row in find(body, ids.ROI_TABLE).rowData}
+    rows = {row["platform"]: row for row in roi.update_roi(store_for(loaded), "platform")[3]}
     assert rows["Instagram"]["roas"] == 6.0 and rows["Instagram"]["cpa"] == 250.0
     assert rows["YouTube"]["roas"] == pytest.approx(1 / 1.5)
     assert rows[tables.UNKNOWN_GROUP]["revenue"] == 0.0 and rows[tables.UNKNOWN_GROUP]["roas"] is None
@@ -64,8 +71,9 @@ def test_returns_by_platform_are_ratios_of_sums(loaded):
 
 def test_group_returns_follow_the_model(loaded):
     """Under first touch u1's ₹1,000 goes to A: Fitness ₹4,000 (ROAS 8.00×), Lifestyle nothing."""
-    body = roi.update_roi(store_for(loaded, model="first_touch"), "category")
-    rows = {row["category"]: row for row in find(body, ids.ROI_TABLE).rowData}
+    rows = {
+        row["category"]: row for row in roi.update_roi(store_for(loaded, model="first_touch"), "category")[3]
+    }
     assert rows["Fitness"]["revenue"] == 4_000.0 and rows["Fitness"]["roas"] == 8.0
     assert rows["Lifestyle"]["revenue"] == 0.0 and rows["Lifestyle"]["roi"] == -1.0
 
@@ -75,8 +83,7 @@ def test_group_returns_follow_the_model(loaded):
 
 def test_influencer_scatter_is_webgl_and_split_at_break_even(loaded):
     """One WebGL point per influencer with spend or revenue; A above the break-even line, B below."""
-    body = roi.update_roi_scatter(store_for(loaded), "influencer_id")
-    figure = body.children[0].figure
+    figure, _, body = roi.update_roi_scatter(store_for(loaded), "influencer_id")
     above, below = figure.data[0], figure.data[1]
     assert above.type == below.type == "scattergl"
     assert (list(above.text), list(above.x), list(above.y)) == (["Asha"], [500.0], [3_000.0])
@@ -99,9 +106,9 @@ def test_scatter_keeps_the_top_n_by_spend():
 
 def test_insufficient_iroas_is_said_never_a_zero_bar(loaded):
     """With fewer than 30 eligible exposures the iROAS bars are empty and the chart says why."""
-    body = roi.update_iroas(store_for(loaded))
-    graphs = [child.figure for child in body._traverse() if hasattr(child, "figure") and child.figure]
-    assert len(graphs) == 2  # by campaign, by platform
+    shown, *outputs = roi.update_iroas(store_for(loaded))
+    graphs = [outputs[0], outputs[3]]  # by campaign, by platform
+    assert shown == {} and outputs[1]["height"] and outputs[4]["height"]
     for figure in graphs:
         iroas_bar = next(trace for trace in figure.data if trace.name.startswith("iROAS ("))
         assert np.isnan(np.asarray(iroas_bar.x, dtype=float)).all()
@@ -137,23 +144,24 @@ def test_iroas_error_bars_span_the_interval():
 
 def test_credit_shift_against_last_touch(loaded):
     """Linear moves ₹500 of u1's order from Summer to Spring: +₹500 and −₹500 bars; every model totals ₹4,000."""
-    body = roi.update_attribution(store_for(loaded), "campaign", "linear")
-    figure = body.children[0].figure
+    alert, figure, _, _, _, rows, column_defs, grid_style = roi.update_attribution(
+        store_for(loaded), "campaign", "linear"
+    )
+    assert alert is None and grid_style == {}
     assert bars_by_name(figure) == {"Summer": -500.0, "Spring": 500.0}
     assert list(figure.data[0].marker.color) == [NEGATIVE, POSITIVE]
-    grid = find(body, ids.ATTRIBUTION_TABLE)
-    headers = [column["headerName"] for column in grid.columnDefs]
+    headers = [column["headerName"] for column in column_defs]
     assert headers[:4] == ["Campaign", "Last touch", "First touch", "Linear"]
     for model in ("last_touch", "first_touch", "linear", "time_decay", "position_based", "markov"):
-        assert sum(row[model] for row in grid.rowData) == pytest.approx(4_000.0)
-    first = {row["campaign"]: row["first_touch"] for row in grid.rowData}
+        assert sum(row[model] for row in rows) == pytest.approx(4_000.0)
+    first = {row["campaign"]: row["first_touch"] for row in rows}
     assert first == {"Spring": 4_000.0, "Summer": 0.0}
 
 
 def test_credit_shift_by_influencer_names_people(loaded):
     """By influencer, bars are labelled with the name and id from influencers.csv."""
-    body = roi.update_attribution(store_for(loaded), "influencer_id", "first_touch")
-    assert bars_by_name(body.children[0].figure) == {"Bala (B)": -1_000.0, "Asha (A)": 1_000.0}
+    figure = roi.update_attribution(store_for(loaded), "influencer_id", "first_touch")[1]
+    assert bars_by_name(figure) == {"Bala (B)": -1_000.0, "Asha (A)": 1_000.0}
 
 
 def test_credit_shift_leaves_out_unmoved_groups_and_keeps_top_n():
@@ -172,8 +180,9 @@ def test_credit_shift_leaves_out_unmoved_groups_and_keeps_top_n():
 
 def test_markov_panel_sums_to_the_credited_total(loaded):
     """The data-driven table at the chosen grouping credits the whole ₹4,000, largest removal effect first."""
-    body = roi.update_markov(store_for(loaded), "campaign")
-    rows = find(body, ids.MARKOV_TABLE).rowData
+    note, figure, _, _, rows, column_defs, grid_style = roi.update_markov(store_for(loaded), "campaign")
+    assert note is None and figure.data and grid_style == {}
+    assert [column["field"] for column in column_defs] == list(rows[0])
     assert {row["grouping"] for row in rows} == {"campaign"}
     assert sum(row["attributed_revenue"] for row in rows) == pytest.approx(4_000.0)
     effects = [row["removal_effect"] for row in rows]
@@ -183,7 +192,8 @@ def test_markov_panel_sums_to_the_credited_total(loaded):
 def test_markov_refusal_is_shown_not_hidden(loaded, monkeypatch):
     """Grouping by influencer beyond the influencer limit shows the refusal with its advice."""
     monkeypatch.setattr(markov, "INFLUENCER_LIMIT", 1)
-    body = roi.update_markov(store_for(loaded), "influencer")
+    body, figure, style, _, rows, _, grid_style = roi.update_markov(store_for(loaded), "influencer")
+    assert figure is no_update and style == {"display": "none"} and grid_style == HIDDEN and rows == []
     assert "allows at most 1 influencers" in text_of(body)
     assert "group by platform, category or campaign instead" in text_of(body)
     assert body.__class__.__name__ == "Alert"

@@ -23,7 +23,12 @@ TALL = (1440, 4200)  # the whole tab in one screenshot
 
 
 def graphs_drawn(dash_duo, count: int) -> bool:
-    return len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= count
+    """Return whether ``count`` graphs show data (a graph declared in the layout is there, empty, before)."""
+    drawn = dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".filter(function (plot) { return plot.data && plot.data.length > 0; }).length;"
+    )
+    return drawn >= count
 
 
 def first_row_iroas(dash_duo) -> float | None:
@@ -48,14 +53,14 @@ def test_campaigns_tab_compares_picked_campaigns(dash_duo, make_app, demo_datase
     open_app(dash_duo, make_app(), "/?tab=campaigns")
     dash_duo.driver.set_window_size(*TALL)
     dash_duo.wait_for_element(f"#{ids.CAMPAIGN_TABLE} .ag-row", timeout=LOAD_TIMEOUT)
-    dash_duo.wait_for_contains_text(f"#{ids.CAMPAIGN_COMPARE_BODY} thead", names[1], timeout=LOAD_TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.CAMPAIGN_COMPARE_TABLE} thead", names[1], timeout=LOAD_TIMEOUT)
     until(lambda: graphs_drawn(dash_duo, 2), LOAD_TIMEOUT)
     expected_iroas = campaign_returns_of(demo_dataset).iloc[0]["iroas"]
     until(lambda: first_row_iroas(dash_duo) == expected_iroas, LOAD_TIMEOUT)  # filled after the first paint
     dash_duo.select_dcc_dropdown(f"#{ids.CAMPAIGN_COMPARE}", value=names[2])
     dash_duo.find_element("body").send_keys(Keys.ESCAPE)
-    dash_duo.wait_for_contains_text(f"#{ids.CAMPAIGN_COMPARE_BODY} thead", names[2], timeout=LOAD_TIMEOUT)
-    headers = dash_duo.find_elements(f"#{ids.CAMPAIGN_COMPARE_BODY} thead th")
+    dash_duo.wait_for_contains_text(f"#{ids.CAMPAIGN_COMPARE_TABLE} thead", names[2], timeout=LOAD_TIMEOUT)
+    headers = dash_duo.find_elements(f"#{ids.CAMPAIGN_COMPARE_TABLE} thead th")
     assert [header.text for header in headers] == ["Metric", *names[:3]]
     screenshot("tab-campaigns-full")
     assert dash_duo.get_logs() == []
