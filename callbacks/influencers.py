@@ -12,7 +12,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.development.base_component import Component
 
-from callbacks.common import NOTE, finite, no_rows_state, tab_callback
+from callbacks.common import NOTE, drawn, finite, no_rows_state, tab_callback
 from callbacks.session import SessionState
 from callbacks.weights import DEFAULT_PERCENTS, normalised_percents, valid_percents, weighted_options
 from figures import influencers as charts
@@ -123,7 +123,7 @@ def update_matrix(state: SessionState, weights: dict | None) -> tuple:
     if placed == 0:
         return html.P(MATRIX_UNPLACED, className=UNPLACED_CLASS), HIDDEN, no_update, ""
     caption = _matrix_caption(table, placed, state.model)
-    return None, SHOWN, charts.performance_matrix(table), caption
+    return None, SHOWN, drawn(charts.performance_matrix(table))[0], caption
 
 
 @tab_callback(NOTE, [], HIDDEN)
@@ -221,7 +221,7 @@ def update_personas(state: SessionState) -> tuple:
     title = (
         "Best and worst personas by ROAS" if ranked > 2 * charts.PERSONAS_SHOWN else "Ranked personas by ROAS"
     )
-    return None, SHOWN, note, title, "", charts.persona_extremes(table), SHOWN, rows
+    return None, SHOWN, note, title, "", *drawn(charts.persona_extremes(table)), rows
 
 
 def register(app: Dash) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import NOTE, finite, no_rows_state, tab_callback
+from callbacks.common import NOTE, drawn, finite, no_rows_state, tab_callback
 from callbacks.session import SessionState
 from figures import budget as budget_charts
 from figures import payouts as charts
@@ -62,7 +62,7 @@ def update_spend_chart(state: SessionState) -> tuple:
         return no_rows_state("payout-spend"), HIDDEN, no_update
     order = list(dict.fromkeys(sums["platform"]))
     sums["platform"] = pd.Categorical(sums["platform"], categories=order, ordered=True)
-    return None, SHOWN, charts.spend_bars(sums)
+    return None, SHOWN, drawn(charts.spend_bars(sums))[0]
 
 
 # --- budget optimizer --------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def update_budget(state: SessionState, total, lower, upper, locked) -> tuple:
     if not ((table["recommended_spend"] - table["current_spend"]).abs() > 0.005).any():
         still = "The plan keeps every influencer at today's spend."
         return None, SHOWN, summary, still, HIDDEN, no_update, rows, options
-    figure = budget_charts.biggest_shifts(table, names)
+    figure, _ = drawn(budget_charts.biggest_shifts(table, names))
     return None, SHOWN, summary, "", SHOWN, figure, rows, options
 
 

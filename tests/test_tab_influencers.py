@@ -98,6 +98,8 @@ def test_default_scores_match_hand_computation(store):
     assert empty is None and matrix_style == SHOWN
     assert sorted(x for trace in figure.data for x in trace.x) == pytest.approx([0.06, 0.06])
     assert "Last touch" in matrix_caption and "Dashed lines at the medians" in matrix_caption
+    # A constant uirevision: the next figure (other filters, weights or model) keeps the user's zoom.
+    assert figure.layout.uirevision == tab.update_matrix(store, ALL_ON_CPE)[2].layout.uirevision is not None
 
 
 def test_weights_store_changes_the_score(store):

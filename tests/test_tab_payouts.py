@@ -97,7 +97,7 @@ def test_ledger_flags_the_mismatch(store):
     assert component(payouts_layout.layout(), ids.PAYOUT_TABLE).getRowStyle == LEDGER_ROW_STYLE
     chart_note, chart_style, figure = tab.update_spend_chart(store)
     assert chart_note is None and chart_style == SHOWN
-    assert "Per post" in str(figure)
+    assert "Per post" in str(figure) and figure.layout.uirevision is not None  # keeps the user's zoom
 
 
 def test_a_payout_without_a_rate_is_flagged_as_unchecked(make_dataset, write_csvs, tmp_path, upload_folder):
