@@ -25,34 +25,6 @@ from callbacks import (
 from layouts import ids
 from store import datasets, results
 
-INFLUENCERS = [
-    {"influencer_id": "A", "follower_count": 50_000},
-    {"influencer_id": "B", "follower_count": 9_000},
-]
-POSTS = [{"influencer_id": "A", "date": "2025-04-02"}, {"influencer_id": "B", "date": "2025-04-03"}]
-TRACKING = [
-    {
-        "influencer_id": "A",
-        "campaign": "Spring",
-        "user_id": "u1",
-        "date": "2025-04-02",
-        "orders": 1,
-        "revenue": 900.0,
-    },
-    {
-        "influencer_id": "B",
-        "campaign": "Summer",
-        "user_id": "u2",
-        "date": "2025-04-06",
-        "orders": 1,
-        "revenue": 100.0,
-    },
-]
-PAYOUTS = [
-    {"influencer_id": "A", "basis": "post", "total_payout": 500.0},
-    {"influencer_id": "B", "basis": "post", "total_payout": 50.0},
-]
-
 # Every part of the page that shows numbers, called as its callback calls it.
 PARTS = {
     "kpi cards": lambda s: kpis.update_kpis(s),
@@ -77,9 +49,8 @@ PARTS = {
 
 
 @pytest.fixture
-def store(app, upload_folder, make_dataset, write_csvs, tmp_path):
-    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
-    loaded = upload_folder(write_csvs(dataset, tmp_path / "csv"))
+def store(app, upload_folder, small_csv_dir):
+    loaded = upload_folder(small_csv_dir)
     return session.update_session(loaded, None, None, "last_touch", *[None] * 7)
 
 
