@@ -11,18 +11,11 @@ import argparse
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import dash_bootstrap_components as dbc  # noqa: F401  (registers the component library before layouts)
-from dash import Dash
-from flask import Flask
-
-import callbacks
-from layouts import shell
-from layouts.topbar import PRODUCT_NAME
-from server import api, errors, health, logs, security, upload_slot
-from server import config as settings
-from store.backend import cache
+if TYPE_CHECKING:
+    from dash import Dash
+    from flask import Flask
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -42,6 +35,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     Dash
         The app; ``app.server`` is its Flask server.
     """
+    # Imported here, not at the top: importing app (for create_app, or the development server's parser)
+    # loads no Dash, pandas or metrics until an app is built. wsgi.py builds the one gunicorn serves.
+    import dash_bootstrap_components  # noqa: F401  (registers the component library before layouts)
+    from dash import Dash
+    from flask import Flask
+
+    import callbacks
+    from layouts import shell
+    from layouts.topbar import PRODUCT_NAME
+    from server import api, errors, health, logs, security, upload_slot
+    from server import config as settings
+    from store.backend import cache
+
     options = settings.settings(config)
     logging.getLogger().setLevel(options["LOG_LEVEL"])
     server = Flask(__name__)
