@@ -106,3 +106,16 @@ def test_import_app_builds_nothing(tmp_path):
         timeout=120,
     )
     assert plain.stdout.split() == ["False", "False"] and not cache_dir.exists()
+
+
+def test_store_loads_no_dash_callbacks_or_layouts():
+    """The store stands below the page: importing all of it loads no Dash, no callback and no layout."""
+    code = (
+        "import sys\n"
+        "import store.backend, store.datasets, store.filecache, store.frames, store.library, store.memory\n"
+        "import store.results\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dash', 'callbacks', 'layouts'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
