@@ -112,14 +112,11 @@ def update_uploads(
     rejected. Returns the new ``DATASET_STORE`` value (``no_update`` when nothing was accepted), the
     message, and None for each area's contents (clearing them lets the same file be chosen again).
     """
-    waiting = [
-        (name, data, file) for name, data, file in zip(FILES, contents, filenames, strict=True) if data
-    ]
-    if not waiting:
+    if not any(contents):
         raise PreventUpdate
     cleared = [None] * len(FILES)
     try:
-        accepted, lines, errors = _parse_uploads(waiting, max_bytes, max_rows)
+        accepted, lines, errors = _parse_uploads(contents, filenames, max_bytes, max_rows)
     except ServerBusy as exc:
         return no_update, _message("warning", [str(exc)]), *cleared
     current = (dataset_store or {}).get("key")
@@ -141,9 +138,11 @@ def _missing_line(summary: dict) -> list[str]:
     return [f"Still missing: {', '.join(missing)} — they count as empty until uploaded."] if missing else []
 
 
-def _parse_uploads(waiting: list[tuple], max_bytes: int, max_rows: int | None) -> tuple[dict, list, list]:
+def _parse_uploads(
+    contents: list[str | None], filenames: list[str | None], max_bytes: int, max_rows: int | None
+) -> tuple[dict, list, list]:
     """
-    Return the accepted files, a line per accepted file and a line per rejected one.
+    Return the accepted files, a line per accepted file and a line per rejected one (of the areas holding one).
 
     Raises
     ------
@@ -153,6 +152,9 @@ def _parse_uploads(waiting: list[tuple], max_bytes: int, max_rows: int | None) -
     accepted: dict[str, datasets.StoredFile] = {}
     lines: list[str] = []
     errors: list[str] = []
+    waiting = [
+        (name, data, file) for name, data, file in zip(FILES, contents, filenames, strict=True) if data
+    ]
     with upload_slot():
         for name, data, filename in waiting:
             shown_name = filename or f"{name}.csv"

@@ -124,21 +124,10 @@ def update_session(
     """
     Merge this page's dataset and the sidebar controls into the session store's value.
 
-    Parameters
-    ----------
-    dataset_store : dict or None
-        ``DATASET_STORE`` data: key, summary, expired.
-    start, end : str or None
-        The date picker's dates (ISO); a date on the data's bound counts as unset.
-    model : str or None
-        The attribution model dropdown's value.
-    *lists : list of str or None
-        The list filters' values, in the order of ``layouts.sidebar.LIST_FILTERS``.
-
-    Returns
-    -------
-    dict
-        ``{"key", "summary", "filters", "model", "expired"}`` — no rows.
+    ``dataset_store`` is ``DATASET_STORE`` (key, summary, expired); ``start`` and ``end`` the date
+    picker's ISO dates (a date on the data's bound counts as unset); ``lists`` the list filters' values in
+    the order of ``layouts.sidebar.LIST_FILTERS``. Returns ``{"key", "summary", "filters", "model",
+    "expired"}`` — no rows.
     """
     dataset_store = dataset_store or {}
     summary = dataset_store.get("summary")

@@ -41,18 +41,9 @@ def update_list_filter(
     """
     Return one list filter's options (from the dataset) and value (kept values that still exist).
 
-    Parameters
-    ----------
-    field : str
-        The ``Filters`` field (``"campaigns"``, ``"tiers"``...).
-    dataset_store : dict or None
-        This page's dataset (key, summary, origin).
-    reset : bool
-        "Reset filters" was clicked: clear the value.
-    url_search : str or None
-        The URL's query string, read on page load.
-    session_store : dict or None
-        The session, whose filters are kept when the dataset changes.
+    ``field`` is the ``Filters`` field (``"campaigns"``, ``"tiers"``...), ``dataset_store`` this page's
+    dataset (key, summary, origin); ``reset``: "Reset filters" was clicked (clear the value);
+    ``url_search`` is read on page load; ``session_store`` holds the filters kept when the dataset changes.
     """
     dataset_store = dataset_store or {}
     key = dataset_store.get("key")

@@ -44,11 +44,8 @@ def update_topbar(store: dict | None) -> tuple[list, str, list, str, str]:
     """
     Return the top bar's dataset description, model label and data-quality badge.
 
-    Returns
-    -------
-    tuple
-        Children of the dataset slot (kind badge, period, row counts); the model slot's text; the
-        data-quality badge's children, class (hidden when the report is empty) and title.
+    That is: the dataset slot's children (kind badge, period, row counts), the model slot's text, and the
+    data-quality badge's children, class (hidden when the report is empty) and title.
     """
     state = SessionState.from_store(store)
     model = f"Model: {MODEL_LABELS[state.model]}"
