@@ -289,7 +289,6 @@ def register(app: Dash) -> None:
     config = app.server.config
     max_bytes = max_upload_bytes(config)
     max_rows = config.get("MAX_ROWS")
-    data_dir = config.get("DATA_DIR", "")
 
     @app.callback(
         Output(ids.DATASET_STORE, "data", allow_duplicate=True),
@@ -304,6 +303,12 @@ def register(app: Dash) -> None:
         n = len(FILES)
         return update_uploads(list(values[:n]), list(values[n : 2 * n]), values[2 * n], max_bytes, max_rows)
 
+    _register_data_actions(app, config.get("DATA_DIR", ""))
+    _register_report(app)
+
+
+def _register_data_actions(app: Dash, data_dir: str) -> None:
+    """Register the demo, clear and server-dataset actions (each writes ``DATASET_STORE``)."""
     app.callback(
         Output(ids.DATASET_STORE, "data", allow_duplicate=True),
         Input(ids.LOAD_DEMO, "n_clicks"),
@@ -339,6 +344,9 @@ def register(app: Dash) -> None:
     def _server_options(row_id):
         return server_options(row_id, data_dir)
 
+
+def _register_report(app: Dash) -> None:
+    """Register the per-file status lines, the data-quality report and the template downloads."""
     app.callback(
         *[Output(ids.STATUS[name], "children") for name in FILES],
         Input(ids.SESSION_STORE, "data"),

@@ -213,6 +213,20 @@ def _clicked() -> dict:
 def register(app: Dash) -> None:
     """Register the saved-datasets callbacks of the Data tab."""
     data_dir = app.server.config.get("DATA_DIR", "")
+    _register_list_and_requests(app, data_dir)
+    _register_dialog(app)
+    _register_open(app, data_dir)
+    # The address bar already mirrors the view (callbacks/session.py): copy it as it is.
+    app.clientside_callback(
+        "function (clicks) { return clicks ? window.location.href : window.dash_clientside.no_update; }",
+        Output(ids.COPY_LINK, "content"),
+        Input(ids.COPY_LINK, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+
+def _register_list_and_requests(app: Dash, data_dir: str) -> None:
+    """Register the list and the save, rename and delete requests (which may open the dialog)."""
     request_outputs = [
         Output(ids.DATASET_STORE, "data", allow_duplicate=True),
         Output(ids.LIBRARY_MESSAGE, "children", allow_duplicate=True),
@@ -256,6 +270,10 @@ def register(app: Dash) -> None:
             out = request_change(_clicked(), version)
         return tuple(out.values())
 
+
+def _register_dialog(app: Dash) -> None:
+    """Register the confirmation dialog's confirm and cancel."""
+
     @app.callback(
         Output(ids.DATASET_STORE, "data", allow_duplicate=True),
         Output(ids.LIBRARY_MESSAGE, "children", allow_duplicate=True),
@@ -288,6 +306,10 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         return False, None
 
+
+def _register_open(app: Dash, data_dir: str) -> None:
+    """Register opening a saved dataset or a server folder from the list."""
+
     @app.callback(
         Output(ids.DATASET_STORE, "data", allow_duplicate=True),
         Output(ids.LIBRARY_MESSAGE, "children", allow_duplicate=True),
@@ -308,11 +330,3 @@ def register(app: Dash) -> None:
     def _open_folder(_clicks):
         value, message = data.load_server_dataset(_clicked()["index"], data_dir)
         return value, message
-
-    # The address bar already mirrors the view (callbacks/session.py): copy it as it is.
-    app.clientside_callback(
-        "function (clicks) { return clicks ? window.location.href : window.dash_clientside.no_update; }",
-        Output(ids.COPY_LINK, "content"),
-        Input(ids.COPY_LINK, "n_clicks"),
-        prevent_initial_call=True,
-    )
