@@ -109,21 +109,21 @@ def _matrix_caption(table: pd.DataFrame, placed: int, model: str) -> str:
     return " ".join(notes)
 
 
-@tab_callback(NOTE, HIDDEN, no_update, "")
+@tab_callback(NOTE, HIDDEN, no_update, no_update, "")
 def update_matrix(state: SessionState, weights: dict | None) -> tuple:
     """
-    Return the matrix panel's note (or None), the graph's style, its figure and caption.
+    Return the matrix panel's note (or None), the chart's style, its figure, the graph's height and caption.
 
     The figure is left as it was while the panel shows a note, so the next one keeps the user's zoom.
     """
     table = scored_influencers(state.key, state.filters, weighted_options(state.options, weights))
     if table.empty:
-        return no_rows_state("influencer-matrix"), HIDDEN, no_update, ""
+        return no_rows_state("influencer-matrix"), HIDDEN, no_update, no_update, ""
     placed = int(table["quadrant"].notna().sum())
     if placed == 0:
-        return html.P(MATRIX_UNPLACED, className=UNPLACED_CLASS), HIDDEN, no_update, ""
+        return html.P(MATRIX_UNPLACED, className=UNPLACED_CLASS), HIDDEN, no_update, no_update, ""
     caption = _matrix_caption(table, placed, state.model)
-    return None, SHOWN, drawn(charts.performance_matrix(table))[0], caption
+    return None, SHOWN, *drawn(charts.performance_matrix(table), tall=True), caption
 
 
 @tab_callback(NOTE, [], HIDDEN)
@@ -221,7 +221,7 @@ def update_personas(state: SessionState) -> tuple:
     title = (
         "Best and worst personas by ROAS" if ranked > 2 * charts.PERSONAS_SHOWN else "Ranked personas by ROAS"
     )
-    return None, SHOWN, note, title, "", *drawn(charts.persona_extremes(table)), rows
+    return None, SHOWN, note, title, "", *drawn(charts.persona_extremes(table), tall=True), rows
 
 
 def register(app: Dash) -> None:
@@ -247,6 +247,7 @@ def register(app: Dash) -> None:
         Output(ids.INFLUENCER_MATRIX_EMPTY, "children"),
         Output(ids.INFLUENCER_MATRIX_WRAP, "style"),
         Output(ids.INFLUENCER_MATRIX_GRAPH, "figure"),
+        Output(ids.INFLUENCER_MATRIX_GRAPH, "style"),
         Output(ids.INFLUENCER_MATRIX_CAPTION, "children"),
         *session_and_weights,
     )(update_matrix)

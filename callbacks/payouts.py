@@ -53,16 +53,16 @@ def update_payouts(state: SessionState) -> tuple:
     return None, SHOWN, ledger_summary(ledger), records(ledger[LEDGER_SHOWN])
 
 
-@tab_callback(NOTE, HIDDEN, no_update)
+@tab_callback(NOTE, HIDDEN, no_update, no_update)
 def update_spend_chart(state: SessionState) -> tuple:
-    """Return the spend chart's note slot, the chart's style and its figure (left as it was while hidden)."""
+    """Return the spend chart's note slot, its wrapper's style, the figure (left as it was while hidden), its height."""
     options = state.options.with_model("last_touch")
     sums = results.spend_sums(state.key, state.filters, options)
     if sums.empty or not (sums["spend"] > 0).any():
-        return no_rows_state("payout-spend"), HIDDEN, no_update
+        return no_rows_state("payout-spend"), HIDDEN, no_update, no_update
     order = list(dict.fromkeys(sums["platform"]))
     sums["platform"] = pd.Categorical(sums["platform"], categories=order, ordered=True)
-    return None, SHOWN, drawn(charts.spend_bars(sums))[0]
+    return None, SHOWN, *drawn(charts.spend_bars(sums), tall=True)
 
 
 # --- budget optimizer --------------------------------------------------------------------------------
@@ -108,8 +108,8 @@ def lock_options(table: pd.DataFrame, names: pd.Series) -> list[dict]:
     ]
 
 
-BUDGET_BLOCKED = (NOTE, HIDDEN, "", "", HIDDEN, no_update, [], [])
-UNCHANGED = (no_update,) * 6
+BUDGET_BLOCKED = (NOTE, HIDDEN, "", "", HIDDEN, no_update, no_update, [], [])
+UNCHANGED = (no_update,) * 7
 
 
 @tab_callback(*BUDGET_BLOCKED)
@@ -119,7 +119,7 @@ def update_budget(state: SessionState, total, lower, upper, locked) -> tuple:
 
     In order: the note slot (what to fix in the inputs, or why there is no plan), the plan's style, its
     summary (totals, b, clipping message), the note when nobody moves, the shifts chart's style and
-    figure, the grid's rows, and the lock options. Invalid inputs leave the plan and options as they were.
+    figure and height, the grid's rows, and the lock options. Invalid inputs leave the plan and options as they were.
     """
     problem = bounds_problem(total, lower, upper)
     if problem is not None:
@@ -127,14 +127,14 @@ def update_budget(state: SessionState, total, lower, upper, locked) -> tuple:
     table, totals, names = _plan_shown(state, total, lower, upper, locked)
     options = lock_options(table, names)
     if table.empty:
-        return no_rows_state("budget"), HIDDEN, "", "", HIDDEN, no_update, [], options
+        return no_rows_state("budget"), HIDDEN, "", "", HIDDEN, no_update, no_update, [], options
     summary = budget_summary(totals, len(table))
     rows = records(table.assign(name=table["influencer_id"].map(names))[BUDGET_COLUMNS])
     if not ((table["recommended_spend"] - table["current_spend"]).abs() > 0.005).any():
         still = "The plan keeps every influencer at today's spend."
-        return None, SHOWN, summary, still, HIDDEN, no_update, rows, options
-    figure, _ = drawn(budget_charts.biggest_shifts(table, names))
-    return None, SHOWN, summary, "", SHOWN, figure, rows, options
+        return None, SHOWN, summary, still, HIDDEN, no_update, no_update, rows, options
+    figure = drawn(budget_charts.biggest_shifts(table, names), tall=True)
+    return None, SHOWN, summary, "", SHOWN, *figure, rows, options
 
 
 def _plan_download(name: str, build: Callable[..., pd.DataFrame]) -> Callable[..., dict]:
@@ -173,6 +173,7 @@ def register(app: Dash) -> None:
         Output(ids.PAYOUT_SPEND_EMPTY, "children"),
         Output(ids.PAYOUT_SPEND_WRAP, "style"),
         Output(ids.PAYOUT_SPEND_GRAPH, "figure"),
+        Output(ids.PAYOUT_SPEND_GRAPH, "style"),
         Input(ids.SESSION_STORE, "data"),
     )(update_spend_chart)
 
@@ -190,6 +191,7 @@ def register(app: Dash) -> None:
         Output(ids.BUDGET_SHIFTS_NOTE, "children"),
         Output(ids.BUDGET_SHIFTS, "style"),
         Output(ids.BUDGET_SHIFTS_GRAPH, "figure"),
+        Output(ids.BUDGET_SHIFTS_GRAPH, "style"),
         Output(ids.BUDGET_TABLE, "rowData"),
         Output(ids.BUDGET_LOCKED, "options"),
         *inputs,

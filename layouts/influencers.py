@@ -241,7 +241,9 @@ def _detail_stats(row: pd.Series) -> list[html.Div]:
 def _chart_or_note(figure: Figure | None, note: str, caption: str, config: dict) -> Component:
     if figure is None:
         return html.P(note, className="text-body-secondary small")
-    return html.Div([dcc.Graph(figure=figure, config=config), html.Div(caption, className=CAPTION_CLASS)])
+    # As tall as the figure: a responsive graph in a container of no set height collapses when resized.
+    graph = dcc.Graph(figure=figure, config=config, style={"height": f"{figure.layout.height}px"})
+    return html.Div([graph, html.Div(caption, className=CAPTION_CLASS)])
 
 
 def detail_card(

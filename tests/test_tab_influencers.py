@@ -94,8 +94,8 @@ def test_default_scores_match_hand_computation(store):
     assert {row["quadrant"] for row in rows} == {"Stars"}
     assert style == SHOWN
     assert "Last touch" in str(caption) and "ROAS 30 %" in str(caption)
-    empty, matrix_style, figure, matrix_caption = tab.update_matrix(store, None)
-    assert empty is None and matrix_style == SHOWN
+    empty, matrix_style, figure, graph_style, matrix_caption = tab.update_matrix(store, None)
+    assert empty is None and matrix_style == SHOWN and graph_style == {"height": "420px"}
     assert sorted(x for trace in figure.data for x in trace.x) == pytest.approx([0.06, 0.06])
     assert "Last touch" in matrix_caption and "Dashed lines at the medians" in matrix_caption
     # A constant uirevision: the next figure (other filters, weights or model) keeps the user's zoom.
@@ -187,5 +187,5 @@ def test_no_data_hides_the_grid():
     body, rows, style = tab.update_influencers(None, None)
     assert rows == [] and style == HIDDEN
     assert "load data" in str(body)
-    note, matrix_style, figure, _ = tab.update_matrix(None, None)
+    note, matrix_style, figure, _, _ = tab.update_matrix(None, None)
     assert matrix_style == HIDDEN and figure is no_update and "load data" in str(note)

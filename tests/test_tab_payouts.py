@@ -77,7 +77,7 @@ def component(tree, wanted: str):
 
 def plan(*args) -> dict:
     """Return ``update_budget``'s outputs by name (shown: the plan's style is not hidden)."""
-    names = ("note", "style", "summary", "still", "shifts_style", "figure", "rows", "lock_options")
+    names = ("note", "style", "summary", "still", "shifts_style", "figure", "height", "rows", "lock_options")
     return dict(zip(names, tab.update_budget(*args), strict=True))
 
 
@@ -95,8 +95,8 @@ def test_ledger_flags_the_mismatch(store):
     assert rows["c"]["computed_payout"] == 200.0
     assert summary == "3 influencers: 1 mismatch (highlighted)."
     assert component(payouts_layout.layout(), ids.PAYOUT_TABLE).getRowStyle == LEDGER_ROW_STYLE
-    chart_note, chart_style, figure = tab.update_spend_chart(store)
-    assert chart_note is None and chart_style == SHOWN
+    chart_note, chart_style, figure, height = tab.update_spend_chart(store)
+    assert chart_note is None and chart_style == SHOWN and height == {"height": "320px"}
     assert "Per post" in str(figure) and figure.layout.uirevision is not None  # keeps the user's zoom
 
 
@@ -265,5 +265,5 @@ def test_no_data_shows_a_note():
     assert isinstance(ledger, html.P) and style == HIDDEN and rows == []
     assert body["lock_options"] == [] and body["rows"] == [] and body["style"] == HIDDEN
     assert "load data" in str(body["note"])
-    chart_note, chart_style, figure = tab.update_spend_chart(None)
+    chart_note, chart_style, figure, _ = tab.update_spend_chart(None)
     assert "load data" in str(chart_note) and chart_style == HIDDEN and figure is no_update

@@ -118,6 +118,11 @@ def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, tmp_path
     assert dash_duo.get_logs() == []
 
 
+SVG_HEIGHT = (
+    "var svg = document.querySelector(arguments[0]); return svg ? svg.getBoundingClientRect().height : 0;"
+)
+
+
 def test_budget_panel_says_plainly_when_the_curve_cannot_be_fitted(dash_duo, make_app, screenshot):
     """Two weeks of the demo hold too few influencer-periods: the panel says so and uses the usual 0.6."""
     dash_duo.start_server(make_app())
@@ -129,6 +134,10 @@ def test_budget_panel_says_plainly_when_the_curve_cannot_be_fitted(dash_duo, mak
     assert fit.text.startswith("Too few points to fit the curve (")
     assert fit.text.endswith("influencer-periods, 30 needed): using the usual 0.6.")
     full_page(dash_duo)
+    # The biggest-shifts chart is drawn at its height (after the window grew), not left at the hidden
+    # wrapper's zero height.
+    svg = f"#{ids.BUDGET_SHIFTS_GRAPH} .main-svg"
+    until(lambda: dash_duo.driver.execute_script(SVG_HEIGHT, svg) >= 260, LOAD_TIMEOUT)
     page = screenshot("tab-payouts-budget-prior")
     panel = fit.find_element(By.XPATH, "./ancestor::div[contains(@class, 'card')][1]")
     panel.screenshot(str(page.parent / "payouts-budget-panel-prior.png"))
