@@ -226,21 +226,7 @@ def update_personas(state: SessionState) -> tuple:
 
 def register(app: Dash) -> None:
     """Register the Influencers tab callbacks: weights, matrix, table, detail panel, personas."""
-    sliders = [ids.SCORE_WEIGHT[c] for c in COMPONENTS]
-
-    @app.callback(
-        *[Output(slider, "value") for slider in sliders],
-        Output(ids.SCORE_WEIGHTS_SUM, "children"),
-        Output(ids.SCORE_WEIGHTS_MESSAGE, "children"),
-        Output(ids.SCORE_WEIGHTS_STORE, "data"),
-        *[Input(slider, "value") for slider in sliders],
-        Input(ids.SCORE_WEIGHTS_RESET, "n_clicks"),
-        Input(ids.SCORE_WEIGHTS_NORMALISE, "n_clicks"),
-        State(ids.SCORE_WEIGHTS_STORE, "data"),
-    )
-    def _weights(*args):
-        values, stored = list(args[: len(sliders)]), args[-1]
-        return update_weights(ctx.triggered_id, values, stored)
+    _register_weights(app)
 
     session_and_weights = (Input(ids.SESSION_STORE, "data"), Input(ids.SCORE_WEIGHTS_STORE, "data"))
     app.callback(
@@ -273,3 +259,22 @@ def register(app: Dash) -> None:
         Output(ids.PERSONA_TABLE, "rowData"),
         Input(ids.SESSION_STORE, "data"),
     )(update_personas)
+
+
+def _register_weights(app: Dash) -> None:
+    """Register the score-weights panel: sliders, sum, message and the weights store kept consistent."""
+    sliders = [ids.SCORE_WEIGHT[c] for c in COMPONENTS]
+
+    @app.callback(
+        *[Output(slider, "value") for slider in sliders],
+        Output(ids.SCORE_WEIGHTS_SUM, "children"),
+        Output(ids.SCORE_WEIGHTS_MESSAGE, "children"),
+        Output(ids.SCORE_WEIGHTS_STORE, "data"),
+        *[Input(slider, "value") for slider in sliders],
+        Input(ids.SCORE_WEIGHTS_RESET, "n_clicks"),
+        Input(ids.SCORE_WEIGHTS_NORMALISE, "n_clicks"),
+        State(ids.SCORE_WEIGHTS_STORE, "data"),
+    )
+    def _weights(*args):
+        values, stored = list(args[: len(sliders)]), args[-1]
+        return update_weights(ctx.triggered_id, values, stored)

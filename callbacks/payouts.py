@@ -176,7 +176,11 @@ def register(app: Dash) -> None:
         Output(ids.PAYOUT_SPEND_GRAPH, "style"),
         Input(ids.SESSION_STORE, "data"),
     )(update_spend_chart)
+    _register_budget(app)
 
+
+def _register_budget(app: Dash) -> None:
+    """Register the optimizer and its two downloads (the plan shown, from the same inputs)."""
     inputs = [
         Input(ids.SESSION_STORE, "data"),
         Input(ids.BUDGET_TOTAL, "value"),
@@ -196,15 +200,11 @@ def register(app: Dash) -> None:
         Output(ids.BUDGET_LOCKED, "options"),
         *inputs,
     )(update_budget)
-    app.callback(
-        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-        Input(ids.EXPORT["budget"], "n_clicks"),
-        *[State(i.component_id, i.component_property) for i in inputs],
-        prevent_initial_call=True,
-    )(update_budget_download)
-    app.callback(
-        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-        Input(ids.EXPORT["budget_fit"], "n_clicks"),
-        *[State(i.component_id, i.component_property) for i in inputs],
-        prevent_initial_call=True,
-    )(update_budget_fit_download)
+    states = [State(i.component_id, i.component_property) for i in inputs]
+    for name, download in (("budget", update_budget_download), ("budget_fit", update_budget_fit_download)):
+        app.callback(
+            Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+            Input(ids.EXPORT[name], "n_clicks"),
+            *states,
+            prevent_initial_call=True,
+        )(download)
