@@ -135,6 +135,11 @@ def register(app: Dash) -> None:
             *states,
             prevent_initial_call=True,
         )(_update)
+    _register_dates_and_model(app, reset_inputs, states)
+
+
+def _register_dates_and_model(app: Dash, reset_inputs: list, states: list) -> None:
+    """Register the date picker (range and dates), the model dropdown and the narrow-screen toggle."""
 
     @app.callback(
         Output(ids.FILTER_DATES, "min_date_allowed"),
