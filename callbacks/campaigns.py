@@ -8,7 +8,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import NOTE, caption, drawn, no_rows_state, tab_callback
+from callbacks.common import NOTE, caption, drawn, kept_zoom, no_rows_state, tab_callback
 from callbacks.session import SessionState
 from layouts import campaigns as layout
 from layouts import ids
@@ -59,13 +59,17 @@ def update_campaign_iroas(rows: list[dict] | None, store: dict | None) -> list[d
 
 
 @tab_callback(no_update, GRAPH_HIDDEN, NOTE)
-def update_campaign_trends(state: SessionState) -> tuple[dict, dict, Component]:
-    """Return small multiples of revenue and spend per campaign over time, the graph's style and caption."""
+def update_campaign_trends(state: SessionState, shown: dict | None = None) -> tuple[dict, dict, Component]:
+    """
+    Return small multiples of revenue and spend per campaign over time, the graph's style and caption.
+
+    ``shown`` is the figure on the page: its zoom is kept.
+    """
     panel = trend_panel(state.key, state.filters, state.options)
     if panel["figure"] is None:
         return no_update, GRAPH_HIDDEN, no_rows_state("campaign-trends")
     return (
-        *drawn(json.loads(panel["figure"]), tall=True),
+        *drawn(kept_zoom(json.loads(panel["figure"]), shown), tall=True),
         caption(
             f"{model_caption(state.model)}. Revenue (line) and dated spend (bars) per {panel['unit']}, "
             f"{panel['shown']} of {panel['count']} campaigns by revenue, on one scale. "
@@ -75,13 +79,14 @@ def update_campaign_trends(state: SessionState) -> tuple[dict, dict, Component]:
 
 
 @tab_callback([], no_update, None, no_update, GRAPH_HIDDEN, NOTE)
-def update_comparison(state: SessionState, picked: list[str] | None) -> tuple:
+def update_comparison(state: SessionState, picked: list[str] | None, shown: dict | None = None) -> tuple:
     """
     Return the comparison dropdown's options and value, the picked campaigns' KPIs side by side, and
     their running revenue and spend overlaid (figure, graph style, caption or note).
 
     ``picked`` is the dropdown's value: None before the first pick, when the two campaigns with the most
-    revenue are compared. Campaigns the filters removed are dropped from it.
+    revenue are compared. Campaigns the filters removed are dropped from it. ``shown`` is the overlay on
+    the page: its zoom is kept.
     """
     # The dropdown's value comes from the browser: only a list of names can be a pick.
     pick = None if picked is None else tuple(str(name) for name in picked)
@@ -101,7 +106,8 @@ def update_comparison(state: SessionState, picked: list[str] | None) -> tuple:
         "between a campaign's two lines is its running profit."
     )
     table = layout.compared_table(COMPARED_METRICS, parts["cells"], chosen)
-    return options, chosen, table, *drawn(json.loads(parts["figure"]), tall=True), caption(text)
+    figure = kept_zoom(json.loads(parts["figure"]), shown)
+    return options, chosen, table, *drawn(figure, tall=True), caption(text)
 
 
 def register(app: Dash) -> None:
@@ -123,6 +129,7 @@ def register(app: Dash) -> None:
         Output(ids.CAMPAIGN_TREND_GRAPH, "style"),
         Output(ids.CAMPAIGN_TREND_BODY, "children"),
         Input(ids.SESSION_STORE, "data"),
+        State(ids.CAMPAIGN_TREND_GRAPH, "figure"),
     )(update_campaign_trends)
     app.callback(
         Output(ids.CAMPAIGN_COMPARE, "options"),
@@ -133,4 +140,5 @@ def register(app: Dash) -> None:
         Output(ids.CAMPAIGN_COMPARE_BODY, "children"),
         Input(ids.SESSION_STORE, "data"),
         Input(ids.CAMPAIGN_COMPARE, "value"),
+        State(ids.CAMPAIGN_COMPARE_GRAPH, "figure"),
     )(update_comparison)

@@ -163,6 +163,39 @@ def drawn(figure: go.Figure | dict, *, tall: bool = False) -> tuple[go.Figure | 
     return figure, ({"height": f"{height}px"} if tall and height else {})
 
 
+def kept_zoom(figure: go.Figure | dict, shown: dict | None) -> go.Figure | dict:
+    """
+    Return ``figure`` with the axis ranges the user zoomed ``shown`` (the graph's current figure) to.
+
+    A graph writes the user's zoom into its own ``figure`` (the axis gets ``autorange: false`` and its
+    range), so a new figure from a callback would drop it, ``uirevision`` or not. The figures never set
+    ``autorange`` themselves: an axis with ``autorange: false`` is a zoom, kept until the user resets
+    the axes (``autorange: true``).
+
+    Examples
+    --------
+    >>> shown = {"layout": {"xaxis": {"range": [1, 5], "autorange": False}, "yaxis": {"range": [0, 9]}}}
+    >>> kept_zoom({"data": [], "layout": {"yaxis": {"range": [0, 7]}}}, shown)["layout"]
+    {'yaxis': {'range': [0, 7]}, 'xaxis': {'range': [1, 5], 'autorange': False}}
+    """
+    layout = shown.get("layout") if isinstance(shown, dict) else None
+    zoomed = {
+        axis: {"range": value["range"], "autorange": False}
+        for axis, value in (layout if isinstance(layout, dict) else {}).items()
+        if axis[:1] in ("x", "y")
+        and axis[1:].startswith("axis")
+        and isinstance(value, dict)
+        and value.get("autorange") is False
+        and isinstance(value.get("range"), list)
+    }
+    if not zoomed:
+        return figure
+    if isinstance(figure, dict):
+        layout = figure.get("layout", {})
+        return {**figure, "layout": {**layout, **{a: {**layout.get(a, {}), **z} for a, z in zoomed.items()}}}
+    return figure.update_layout(zoomed)
+
+
 def finite(value: object) -> float | None:
     """Return ``value`` as a float, or None when it is missing or not finite."""
     try:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from dash import ALL, Dash, Input, Output, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import NOTE, caption, drawn, no_rows_state, tab_callback
+from callbacks.common import NOTE, caption, drawn, kept_zoom, no_rows_state, tab_callback
 from callbacks.session import SessionState
 from callbacks.weights import weighted_options
 from layouts import ids
@@ -29,19 +29,21 @@ NOTHING_NOTABLE = (
 )
 
 
-def _panel(part: dict | None, text: str, where: str) -> tuple:
-    """Return one chart panel's figure, graph style and caption, or its empty state."""
+def _panel(part: dict | None, text: str, where: str, shown: dict | None) -> tuple:
+    """Return one chart panel's figure (at the zoom of the ``shown`` one), graph style and caption, or its empty state."""
     if part is None:
         return no_update, GRAPH_HIDDEN, no_rows_state(where)
-    return *drawn(json.loads(part["figure"])), caption(text)
+    return *drawn(kept_zoom(json.loads(part["figure"]), shown)), caption(text)
 
 
 @tab_callback(*(no_update, GRAPH_HIDDEN, NOTE) * 3)
-def update_overview(state: SessionState) -> tuple:
+def update_overview(state: SessionState, *shown: dict | None) -> tuple:
     """
     Return the three Overview charts (trend, top campaigns, top influencers): per chart its figure, the
     graph's style (hidden without a figure) and its caption, or an empty state saying what to do.
+    ``shown`` are the figures on the page, whose zoom the new ones keep.
     """
+    shown = (*shown, None, None, None)
     parts = json.loads(overview_figures(state.key, state.filters, state.options))
     model = model_caption(state.model)
     trend, campaigns, influencers = parts["trend"], parts["campaigns"], parts["influencers"]
@@ -55,9 +57,9 @@ def update_overview(state: SessionState) -> tuple:
         f"{model}. Top {influencers['shown']} of {influencers['total']} influencers with revenue or spend."
     )
     return (
-        *_panel(trend, trend_text, "overview-trend"),
-        *_panel(campaigns, campaign_text, "overview-campaigns"),
-        *_panel(influencers, influencer_text, "overview-influencers"),
+        *_panel(trend, trend_text, "overview-trend", shown[0]),
+        *_panel(campaigns, campaign_text, "overview-campaigns", shown[1]),
+        *_panel(influencers, influencer_text, "overview-influencers", shown[2]),
     )
 
 
@@ -103,6 +105,7 @@ def register(app: Dash) -> None:
             for component, prop in ((graph, "figure"), (graph, "style"), (note, "children"))
         ],
         Input(ids.SESSION_STORE, "data"),
+        *[State(graph, "figure") for graph, _ in PANELS],
     )(update_overview)
     app.callback(
         Output(ids.INSIGHTS_BODY, "children"),

@@ -361,6 +361,19 @@ def test_overview_charts_are_small(loaded):
     assert values.sum() == 4_000.0  # the revenue line sums to the KPI
 
 
+def test_overview_charts_keep_the_zoom_the_user_drew(loaded):
+    """A zoomed axis of the figure on the page (the graph wrote autorange false) carries to the new figure."""
+    zoom = {"range": ["2025-04-02", "2025-04-03"], "autorange": False}
+    shown = {"data": [], "layout": {"xaxis": zoom, "yaxis": {"range": [0, 1]}}}
+    trend = overview.update_overview(store_for(loaded), shown, None, None)[0]
+    assert (
+        trend["layout"]["xaxis"]["range"] == zoom["range"] and trend["layout"]["xaxis"]["autorange"] is False
+    )
+    assert trend["layout"]["yaxis"]["range"] != [0, 1]  # an axis the user did not zoom follows the data
+    reset = {"data": [], "layout": {"xaxis": {**zoom, "autorange": True}}}
+    assert "range" not in overview.update_overview(store_for(loaded), reset, None, None)[0]["layout"]["xaxis"]
+
+
 # --- insights panel ----------------------------------------------------------------------------------
 
 

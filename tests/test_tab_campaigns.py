@@ -178,7 +178,13 @@ def test_trend_small_multiples_sum_to_the_kpis(loaded):
     """One chart per campaign; revenue lines sum to ₹4,000 and spend bars to ₹2,000 (all spend is dated)."""
     figure, style, body = campaigns.update_campaign_trends(store_for(loaded))
     assert style == {"height": f"{figure['layout']['height']}px"}
-    assert figure["layout"]["uirevision"]  # a new figure keeps the user's zoom
+    assert figure["layout"]["uirevision"]
+    # The zoom the user drew on the figure shown (the graph wrote autorange false) is kept.
+    zoom = {"range": ["2025-04-02", "2025-04-04"], "autorange": False}
+    kept, _, _ = campaigns.update_campaign_trends(store_for(loaded), {"layout": {"xaxis2": zoom}})
+    assert kept["layout"]["xaxis2"]["range"] == zoom["range"] and "range" not in figure["layout"].get(
+        "xaxis2", {}
+    )
     revenue = [trace for trace in figure["data"] if trace["name"] == "Revenue"]
     spend = [trace for trace in figure["data"] if trace["name"] == "Spend"]
     assert len(revenue) == len(spend) == 2

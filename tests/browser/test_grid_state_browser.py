@@ -122,3 +122,45 @@ def test_without_data_the_charts_take_no_room_and_their_notes_say_why(dash_duo, 
         assert height == 0 and not graph.is_displayed()
     screenshot("overview-no-data")
     assert dash_duo.get_logs() == []
+
+
+X_RANGE = """
+var plot = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+return plot && plot.layout && plot.layout.xaxis ? plot.layout.xaxis.range : null;
+"""
+REVENUE = """
+var plot = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+var line = plot._fullData.filter(function (trace) { return trace.name === 'Revenue'; })[0];
+return Array.from(line.y).reduce(function (a, b) { return a + b; }, 0);
+"""
+# A user's drag across the middle third of the plot (mouse events, as the browser sends them).
+DRAG = """
+var box = document.querySelector('#' + arguments[0] + ' .nsewdrag');
+var r = box.getBoundingClientRect(), y = r.top + r.height / 2;
+var x0 = r.left + r.width / 3, x1 = r.left + r.width * 2 / 3;
+function fire(target, type, x) {
+    target.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true, clientX: x, clientY: y, buttons: 1, view: window}));
+}
+fire(box, 'mousedown', x0);
+for (var i = 1; i <= 10; i++) { fire(document, 'mousemove', x0 + (x1 - x0) * i / 10); }
+fire(document, 'mouseup', x1);
+"""
+
+
+def test_a_zoomed_chart_keeps_its_zoom_when_a_filter_changes(dash_duo, make_app, demo_dataset, screenshot):
+    """The Overview's trend chart gets a new figure for a platform filter and keeps the range zoomed to."""
+    platform = sorted(demo_dataset.influencers["platform"].dropna().unique())[0]
+    open_app(dash_duo, make_app())
+    dash_duo.wait_for_contains_text(f"#{ids.OVERVIEW_TREND}", "Attribution model", timeout=LOAD_TIMEOUT)
+    until(lambda: dash_duo.driver.execute_script(X_RANGE, ids.OVERVIEW_TREND_GRAPH) is not None, LOAD_TIMEOUT)
+    full = dash_duo.driver.execute_script(X_RANGE, ids.OVERVIEW_TREND_GRAPH)
+    dash_duo.driver.execute_script(DRAG, ids.OVERVIEW_TREND_GRAPH)
+    until(lambda: dash_duo.driver.execute_script(X_RANGE, ids.OVERVIEW_TREND_GRAPH) != full, LOAD_TIMEOUT)
+    zoomed = dash_duo.driver.execute_script(X_RANGE, ids.OVERVIEW_TREND_GRAPH)
+    before = dash_duo.driver.execute_script(REVENUE, ids.OVERVIEW_TREND_GRAPH)
+
+    dash_duo.select_dcc_dropdown(f"#{ids.FILTER_PLATFORM}", value=platform)
+    until(lambda: dash_duo.driver.execute_script(REVENUE, ids.OVERVIEW_TREND_GRAPH) < before, LOAD_TIMEOUT)
+    assert dash_duo.driver.execute_script(X_RANGE, ids.OVERVIEW_TREND_GRAPH) == zoomed
+    screenshot("overview-zoom-kept")
+    assert dash_duo.get_logs() == []
