@@ -79,20 +79,11 @@ def tab_callback(*blocked: object, store: int = 0) -> Callable[[Callable], Calla
     """
     Make a tab callback out of a body that only computes: the session state in, the outputs out.
 
-    The decorated callback keeps Dash's arguments (the session store's data at position ``store``);
-    the body receives them with the store replaced by its :class:`SessionState` (key, filters, options),
-    and runs only when the session has a dataset. Without one, or when it expired (before the body runs,
-    or as ``DatasetExpired`` raised inside it), the callback returns ``blocked`` instead: one value per
-    output, :data:`NOTE` replaced by the short note saying why (:func:`unavailable`,
-    :func:`expired_notice`). Typically ``no_update`` for a figure, ``[]`` for a grid's rows, a hiding
-    style for a graph or grid, and ``NOTE`` for the panel's message slot.
-
-    Parameters
-    ----------
-    *blocked : object
-        The outputs' values when there is nothing to show; one value for a single-output callback.
-    store : int, default 0
-        The position of the session store's data among the callback's arguments.
+    Dash's arguments are kept; the body gets the store's data (at position ``store``) as its
+    :class:`SessionState` and runs only when the session has a dataset. Without one, or when it expired
+    (also as ``DatasetExpired`` raised by the body), the callback returns ``blocked``: one value per
+    output (e.g. ``no_update`` for a figure, ``[]`` for rows, a hiding style), :data:`NOTE` standing for
+    the tab's note saying why (:func:`unavailable`, :func:`expired_notice`).
 
     Examples
     --------
