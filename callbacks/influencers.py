@@ -17,7 +17,7 @@ from callbacks.session import SessionState
 from callbacks.weights import DEFAULT_PERCENTS, normalised_percents, valid_percents, weighted_options
 from figures import influencers as charts
 from layouts import ids
-from layouts.common import HIDDEN, SHOWN, model_caption
+from layouts.common import GRAPH_HIDDEN, HIDDEN, SHOWN, model_caption
 from layouts.influencers import (
     PERSONA_COLUMNS,
     SHORT_LABELS,
@@ -203,7 +203,7 @@ def _persona_note(ranked: int, unranked: int, model: str) -> str:
     )
 
 
-@tab_callback(NOTE, HIDDEN, "", "", "", no_update, HIDDEN, [])
+@tab_callback(NOTE, HIDDEN, "", "", "", no_update, GRAPH_HIDDEN, [])
 def update_personas(state: SessionState) -> tuple:
     """
     Return the personas panel: its note slot, the content's style, the caption, the chart's title, the
@@ -211,13 +211,13 @@ def update_personas(state: SessionState) -> tuple:
     """
     table = ranked_personas(state.key, state.filters, state.options)
     if table.empty:
-        return no_rows_state("personas"), HIDDEN, "", "", "", no_update, HIDDEN, []
+        return no_rows_state("personas"), HIDDEN, "", "", "", no_update, GRAPH_HIDDEN, []
     ranked = int(table["ranked"].sum())
     note = _persona_note(ranked, len(table) - ranked, state.model)
     rows = records(table[PERSONA_COLUMNS])
     if not ranked:
         missing = f"No persona has {personas.MIN_INFLUENCERS} or more influencers in these filters, so none is ranked."
-        return None, SHOWN, note, "Ranked personas", missing, no_update, HIDDEN, rows
+        return None, SHOWN, note, "Ranked personas", missing, no_update, GRAPH_HIDDEN, rows
     title = (
         "Best and worst personas by ROAS" if ranked > 2 * charts.PERSONAS_SHOWN else "Ranked personas by ROAS"
     )

@@ -33,7 +33,7 @@ def _panel(part: dict | None, text: str, where: str, shown: dict | None) -> tupl
     """Return one chart panel's figure (at the zoom of the ``shown`` one), graph style and caption, or its empty state."""
     if part is None:
         return no_update, GRAPH_HIDDEN, no_rows_state(where)
-    return *drawn(kept_zoom(json.loads(part["figure"]), shown)), caption(text)
+    return *drawn(kept_zoom(json.loads(part["figure"]), shown), tall=True), caption(text)
 
 
 @tab_callback(*(no_update, GRAPH_HIDDEN, NOTE) * 3)

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from figures.overview import rupee_ticks
 from figures.palette import REVENUE, SEQUENCE, SPEND, date_ticks
-from figures.template import TEMPLATE
+from figures.template import HEIGHT, TEMPLATE
 from figures.text import plain
 from metrics import formats
 from metrics.periods import every_period, trend_periods
@@ -120,7 +120,7 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     totals = sums.groupby("campaign")[["revenue", "spend"]].sum()
     order = totals.sort_values(["revenue", "spend"], ascending=False, kind="stable").index[:top].tolist()
     if not order:
-        return go.Figure(layout=go.Layout(template=TEMPLATE))
+        return go.Figure(layout=go.Layout(template=TEMPLATE, height=HEIGHT))
     columns = min(FACET_COLUMNS, len(order))
     rows = math.ceil(len(order) / columns)
     x_domains = _subplot_domains(columns, 0.04)

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.palette import REVENUE, SPEND, date_ticks
-from figures.template import TEMPLATE
+from figures.template import HEIGHT, TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 from metrics.periods import period_sums
@@ -58,6 +58,7 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
     layout = {
         "template": TEMPLATE,
         "title": {"text": title or "", "x": 0},
+        "height": HEIGHT,
         "bargap": 0.25,
         "hovermode": "x unified",
     }

@@ -34,13 +34,15 @@ PLOTLY_LAYOUT_KEYS = (
     "title",
 )
 GRID = "#E9ECEF"
+# A chart's height stays in its own layout, never in the template: dcc.Graph resizes a figure whose layout
+# has no height to its container (its `responsive="auto"` reads the figure, not the template).
+HEIGHT = 340
 LAYOUT = {
     "font": {"family": FONT_FAMILY, "size": 13, "color": "#212529"},
     "colorway": list(SEQUENCE),
     "paper_bgcolor": "white",
     "plot_bgcolor": "white",
     "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
-    "height": 340,
     "hoverlabel": {"font": {"family": FONT_FAMILY}},
     "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
     # showgrid is explicit: plotly.js turns a category axis's grid on only for a colour set on the axis itself.

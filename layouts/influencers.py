@@ -12,7 +12,7 @@ from dash.development.base_component import Component
 from plotly.graph_objects import Figure
 
 from layouts import columns, ids
-from layouts.common import GRAPH_CONFIG, HIDDEN, export_button, grid, model_caption, panel
+from layouts.common import GRAPH_CONFIG, GRAPH_HIDDEN, HIDDEN, export_button, grid, model_caption, panel
 from metrics import formats, glossary
 from metrics.export import COLUMNS
 from metrics.filters import Options
@@ -332,7 +332,7 @@ def personas_panel() -> dbc.Card:
             html.Div(id=ids.PERSONA_NOTE, className=CAPTION_CLASS + " mb-2"),
             html.H3(id=ids.PERSONA_TITLE, className="h6"),
             html.Div(id=ids.PERSONA_CHART_NOTE, className="text-body-secondary small"),
-            dcc.Graph(id=ids.PERSONA_CHART, config=GRAPH_CONFIG, style=HIDDEN),
+            dcc.Graph(id=ids.PERSONA_CHART, config=GRAPH_CONFIG, style=GRAPH_HIDDEN),
             persona_grid,
         ],
         id=ids.PERSONA_WRAP,

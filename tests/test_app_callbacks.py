@@ -1,6 +1,6 @@
 """The dashboard's plain update_* functions, called with store dicts like Dash would (no browser).
 
-The small dataset's numbers are worked out by hand:
+The shared small dataset (tests/conftest.py, ``SMALL``) is worked out by hand:
 
 * A (Instagram, post basis ₹500, one post on 2 Apr) converts u1 in campaign Spring on 2 Apr: ₹1,000;
 * B (YouTube, order basis ₹1,500) converts u2 in campaign Summer on 5 Apr: 2 orders, ₹3,000;
@@ -28,52 +28,13 @@ from metrics.filters import Filters, Options
 from metrics.view import View
 from store import datasets
 
-INFLUENCERS = [
-    {"influencer_id": "A", "name": "Asha", "follower_count": 50_000},
-    {"influencer_id": "B", "name": "Bala", "platform": "YouTube", "follower_count": 5_000},
-]
-POSTS = [
-    {"influencer_id": "A", "date": "2025-04-02", "reach": 1_000, "likes": 50, "comments": 10},
-    {"influencer_id": "B", "date": "2025-04-03", "reach": 2_000, "likes": 100, "comments": 20},
-]
-TRACKING = [
-    {
-        "influencer_id": "A",
-        "campaign": "Spring",
-        "user_id": "u1",
-        "date": "2025-04-02",
-        "orders": 1,
-        "revenue": 1_000.0,
-    },
-    {
-        "influencer_id": "B",
-        "campaign": "Summer",
-        "user_id": "u2",
-        "date": "2025-04-05",
-        "orders": 2,
-        "revenue": 3_000.0,
-    },
-    {"user_id": "u9", "date": "2025-04-04", "orders": 1, "revenue": 700.0},
-    {"influencer_id": "Z", "campaign": "Summer", "user_id": "u3", "date": "2025-04-05"},
-]
-PAYOUTS = [
-    {"influencer_id": "A", "basis": "post", "total_payout": 500.0},
-    {"influencer_id": "B", "basis": "order", "total_payout": 1_500.0},
-]
 NO_LISTS = [None] * 7
 
 
 @pytest.fixture
-def csv_dir(make_dataset, write_csvs, tmp_path):
-    """Write the small dataset as the four input CSVs."""
-    dataset = make_dataset(influencers=INFLUENCERS, posts=POSTS, tracking=TRACKING, payouts=PAYOUTS)
-    return write_csvs(dataset, tmp_path / "csv")
-
-
-@pytest.fixture
-def loaded(upload_folder, csv_dir):
+def loaded(upload_folder, small_csv_dir):
     """Return the DATASET_STORE value of the small dataset, as the uploads would build it."""
-    return upload_folder(csv_dir)
+    return upload_folder(small_csv_dir)
 
 
 def store_for(dataset_store: dict, start=None, end=None, model="last_touch", **lists) -> dict:
@@ -297,11 +258,11 @@ def test_quality_report_rows_and_summary(loaded):
     ]
 
 
-def test_server_dataset_loads_from_data_dir(app, csv_dir, tmp_path):
+def test_server_dataset_loads_from_data_dir(app, small_csv_dir, tmp_path):
     """A DATA_DIR sub-folder is offered and loads as "Server data: <folder>"; a broken one is refused."""
     root = tmp_path / "data_dir"
-    shutil.copytree(csv_dir, root / "spring")
-    shutil.copytree(csv_dir, root / "broken")
+    shutil.copytree(small_csv_dir, root / "spring")
+    shutil.copytree(small_csv_dir, root / "broken")
     (root / "broken" / "payouts.csv").write_text("influencer_id,amount_due\nA,1\n")
     options, style = data.server_options(ids.DATA_DIR_ROW, str(root))
     assert [option["value"] for option in options] == ["broken", "spring"] and style == {}
@@ -326,11 +287,11 @@ def test_template_download_is_the_ingest_template():
 
 
 @pytest.mark.parametrize("name", ["kpis", "campaigns", "influencers", "payouts", "trends", "data_quality"])
-def test_export_download_equals_the_cli_bytes(loaded, csv_dir, name):
+def test_export_download_equals_the_cli_bytes(loaded, small_csv_dir, name):
     """Each export button sends the bytes the CLI writes for the same filters and model."""
     store = store_for(loaded, campaigns=["Summer"], model="linear")
     download = export.update_download(name, 1, store)
-    view = View(ingest.read_dir(csv_dir), Filters.make(campaigns=["Summer"]), Options(model="linear"))
+    view = View(ingest.read_dir(small_csv_dir), Filters.make(campaigns=["Summer"]), Options(model="linear"))
     expected = metrics_export.to_csv_bytes(metrics_export.build_table(name, view))
     assert download["filename"] == f"{name}.csv"
     assert base64.b64decode(download["content"]) == expected
@@ -350,7 +311,10 @@ def test_overview_charts_are_small(loaded):
     """The Overview's figures are aggregated: their JSON stays far below the 300 KB budget."""
     outputs = overview.update_overview(store_for(loaded))
     trend, campaigns, influencers = outputs[0::3]
-    assert outputs[1::3] == ({}, {}, {})  # every graph shown
+    # Every graph shown, as tall as its own figure (a responsive graph would stretch to its container).
+    assert outputs[1::3] == tuple(
+        {"height": f"{f['layout']['height']}px"} for f in (trend, campaigns, influencers)
+    )
     for figure in (trend, campaigns, influencers):
         assert len(json.dumps(figure)) < 300_000
         assert figure["layout"]["uirevision"]  # a new figure keeps the user's zoom
@@ -424,7 +388,7 @@ def test_insights_panel_without_data_or_with_expired_data(loaded, app):
     assert "expired" in str(expired.to_plotly_json())
 
 
-def test_insights_download_equals_the_cli_file_and_the_panel(loaded, csv_dir, tmp_path):
+def test_insights_download_equals_the_cli_file_and_the_panel(loaded, small_csv_dir, tmp_path):
     """export-insights sends insights.csv as `python -m metrics export` writes it, rows as the panel shows."""
     import io
 
@@ -435,7 +399,10 @@ def test_insights_download_equals_the_cli_file_and_the_panel(loaded, csv_dir, tm
     store = store_for(loaded, model="linear")
     download = export.update_download("insights", 1, store)
     assert download["filename"] == "insights.csv"
-    assert main(["export", "--data", str(csv_dir), "--out", str(tmp_path / "out"), "--model", "linear"]) == 0
+    assert (
+        main(["export", "--data", str(small_csv_dir), "--out", str(tmp_path / "out"), "--model", "linear"])
+        == 0
+    )
     content = base64.b64decode(download["content"])
     assert content == (tmp_path / "out" / "insights.csv").read_bytes()
     back = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)

@@ -54,3 +54,19 @@ def test_every_small_multiple_gets_the_same_grid():
     axes = [name for name in figure.layout.to_plotly_json() if name.startswith(("xaxis", "yaxis"))]
     assert len(axes) >= 8
     assert all(figure.layout[name].gridcolor is None for name in axes)  # left to the template
+
+
+def test_every_figure_states_its_own_height():
+    """dcc.Graph stretches a figure without a height of its own to its container: the template holds none."""
+    assert pio.templates[TEMPLATE].layout.height is None
+    empty = trends().iloc[0:0]
+    for figure in (
+        overview.revenue_spend_over_time(trends()),
+        overview.revenue_spend_bars(
+            trends().groupby("campaign", as_index=False)[["revenue", "spend"]].sum(), "campaign"
+        ),
+        campaigns.trends_by_campaign(trends()),
+        campaigns.trends_by_campaign(empty),
+        campaigns.compare_trends(trends(), ["A"]),
+    ):
+        assert figure.layout.height, figure.layout

@@ -21,7 +21,7 @@ from callbacks import export, session, sidebar
 from callbacks import influencers as tab
 from callbacks.weights import DEFAULT_PERCENTS, normalised_percents, weighted_options
 from layouts import ids
-from layouts.common import HIDDEN, SHOWN
+from layouts.common import GRAPH_HIDDEN, HIDDEN, SHOWN
 from layouts.influencers import DETAIL_HINT
 from metrics import export as metrics_export
 from metrics import ingest
@@ -178,7 +178,7 @@ def test_personas_unranked_are_listed_with_a_note(store):
     assert empty is None and style == SHOWN
     assert [row["rank"] for row in rows] == [None, None]
     assert "No persona has 3 or more influencers" in chart_note and title == "Ranked personas"
-    assert figure is no_update and chart_style == HIDDEN
+    assert figure is no_update and chart_style == GRAPH_HIDDEN
     assert "2 with fewer are listed below as “not ranked”" in note
 
 
