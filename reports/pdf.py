@@ -69,11 +69,25 @@ HEADER_FILL = colors.HexColor("#343A40")
 ZEBRA = colors.HexColor("#F3F5F7")
 MUTED = colors.HexColor("#6C757D")
 CELL_PADDING = 3
+CELL_PADDINGS = [
+    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+]
 
 
 def _styles() -> dict[str, ParagraphStyle]:
     typeface.register()
     base = ParagraphStyle("body", fontName=typeface.REGULAR, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.35)
+    head = ParagraphStyle(
+        "head",
+        base,
+        fontName=typeface.BOLD,
+        fontSize=CELL_SIZE,
+        leading=CELL_SIZE * 1.2,
+        textColor=colors.white,
+    )
     return {
         "title": ParagraphStyle("title", base, fontName=typeface.BOLD, fontSize=24, leading=30, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", base, fontSize=12, leading=16, textColor=MUTED, spaceAfter=14),
@@ -98,23 +112,8 @@ def _styles() -> dict[str, ParagraphStyle]:
             "item", base, leftIndent=14, bulletIndent=0, bulletFontName=typeface.REGULAR, spaceAfter=5
         ),
         "cell": ParagraphStyle("cell", base, fontSize=CELL_SIZE, leading=CELL_SIZE * 1.2),
-        "head": ParagraphStyle(
-            "head",
-            base,
-            fontName=typeface.BOLD,
-            fontSize=CELL_SIZE,
-            leading=CELL_SIZE * 1.2,
-            textColor=colors.white,
-        ),
-        "head_right": ParagraphStyle(
-            "head_right",
-            base,
-            fontName=typeface.BOLD,
-            fontSize=CELL_SIZE,
-            leading=CELL_SIZE * 1.2,
-            textColor=colors.white,
-            alignment=TA_RIGHT,
-        ),
+        "head": head,
+        "head_right": ParagraphStyle("head_right", head, alignment=TA_RIGHT),
     }
 
 
@@ -231,10 +230,7 @@ class _Builder:
             ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
             ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#DEE2E6")),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            *CELL_PADDINGS,
         ]
         style += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, is_num in enumerate(numeric) if is_num]
         table.setStyle(TableStyle(style))
@@ -353,10 +349,7 @@ class _Builder:
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            *CELL_PADDINGS,
         ]
         style += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, is_num in enumerate(numeric) if is_num]
         table.setStyle(TableStyle(style))

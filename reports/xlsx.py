@@ -211,18 +211,9 @@ def _summary_sheet(book: xlsxwriter.Workbook, data: ReportData, formats_: _Forma
 
 def build_xlsx(data: ReportData) -> bytes:
     """
-    Lay out a report as an Excel workbook.
+    Lay out a report's content (``reports.content.collect``) as the bytes of an .xlsx workbook.
 
-    Parameters
-    ----------
-    data : ReportData
-        The content (``reports.content.collect``).
-
-    Returns
-    -------
-    bytes
-        An .xlsx file: sheet "Summary", then one sheet per export file named like the file without
-        ``.csv``.
+    Its sheets: "Summary", then one per export file, named like the file without ``.csv``.
     """
     buffer = io.BytesIO()
     # No automatic conversions: a string is a string, whatever it looks like.

@@ -103,7 +103,26 @@ class UsersFile:
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
-class FileBasicAuth(dash_auth.BasicAuth):
+def _sign_in_required() -> flask.Response:
+    response = jsonify({"error": "sign-in required"})
+    response.status_code = 401
+    return response
+
+
+class _GuardEveryRoute:
+    """Check for a signed-in user before every request but those to the public paths (`/healthz`)."""
+
+    def _protect(self) -> None:
+        server = self.app.server
+
+        @server.before_request
+        def _require_user():
+            if request.path in PUBLIC_PATHS or self.is_authorized():
+                return None
+            return self.login_request()
+
+
+class FileBasicAuth(_GuardEveryRoute, dash_auth.BasicAuth):
     """HTTP basic sign-in against an ``AUTH_USERS_FILE`` of Werkzeug password hashes."""
 
     def __init__(self, app: Dash, users_file: str):
@@ -144,23 +163,13 @@ class FileBasicAuth(dash_auth.BasicAuth):
         g.user = username
         return True
 
-    def _protect(self) -> None:
-        server = self.app.server
-
-        @server.before_request
-        def _require_user():
-            if request.path in PUBLIC_PATHS or self.is_authorized():
-                return None
-            return self.login_request()
-
     def login_request(self) -> flask.Response:
-        response = jsonify({"error": "sign-in required"})
-        response.status_code = 401
+        response = _sign_in_required()
         response.headers["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
         return response
 
 
-class ProxyAuth(Auth):
+class ProxyAuth(_GuardEveryRoute, Auth):
     """Sign-in done by the company's proxy: the user name comes in a request header it sets."""
 
     def __init__(self, app: Dash, header: str):
@@ -175,19 +184,8 @@ class ProxyAuth(Auth):
         g.user = user
         return True
 
-    def _protect(self) -> None:
-        server = self.app.server
-
-        @server.before_request
-        def _require_user():
-            if request.path in PUBLIC_PATHS or self.is_authorized():
-                return None
-            return self.login_request()
-
     def login_request(self) -> flask.Response:
-        response = jsonify({"error": "sign-in required"})
-        response.status_code = 401
-        return response
+        return _sign_in_required()
 
 
 def _hostname(host: str) -> str:

@@ -21,8 +21,8 @@ dataset, kept on the dataset (``Dataset.derived``, :class:`RecentViews`), so the
 state share one view and it goes when the dataset leaves the loaded-dataset LRU (``store.datasets``).
 
 To cache a new table of a filter state: add its metrics function to ``VIEW_TABLES`` and, if callers
-want a named getter, a one-line wrapper around ``view_table``; anything else memoized goes here too, with
-``@cache.memoize()`` and a getter that calls :func:`require` first.
+want a named getter, a ``partial(view_table, name)`` beside the others; anything else memoized goes here
+too, with ``@cache.memoize()`` and a getter that calls :func:`require` first.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import plotly.io as pio
@@ -175,14 +176,15 @@ def view_table(name: str, key: str, filters: Filters, options: Options) -> pd.Da
     return from_ipc(_view_table_ipc(name, key, filters, options))
 
 
-def kpi_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the one-row kpis.csv table of a filter state, incrementality included (slower)."""
-    return view_table("kpis", key, filters, options)
-
-
-def money_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the money KPIs (``metrics.kpis.money_table``): revenue to AOV, for the money cards."""
-    return view_table("money", key, filters, options)
+# Named getters of VIEW_TABLES' tables, each (key, filters, options) -> DataFrame, computed once per state.
+kpi_table = partial(view_table, "kpis")  # kpis.csv's one row, incrementality included (slower)
+money_table = partial(view_table, "money")  # the money cards' KPIs (metrics.kpis.money_table)
+campaign_table = partial(view_table, "campaigns")  # metrics.tables.campaign_table
+influencer_table = partial(view_table, "influencers")  # metrics.tables.influencer_table
+influencer_returns = partial(view_table, "influencer_returns")  # metrics.tables.influencer_returns
+trends = partial(view_table, "trends")  # metrics.tables.trends
+payout_ledger = partial(view_table, "payouts")  # metrics.payouts.payout_ledger
+insights = partial(view_table, "insights")  # insights.csv's rows (metrics.export.insights_file)
 
 
 def previous_money_table(key: str, filters: Filters, options: Options) -> tuple[Filters, pd.DataFrame] | None:
@@ -196,36 +198,6 @@ def previous_money_table(key: str, filters: Filters, options: Options) -> tuple[
     if previous is None:
         return None
     return previous, money_table(key, previous, options)
-
-
-def campaign_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the campaign table of a filter state (``metrics.tables.campaign_table``)."""
-    return view_table("campaigns", key, filters, options)
-
-
-def influencer_table(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the influencer table of a filter state (``metrics.tables.influencer_table``)."""
-    return view_table("influencers", key, filters, options)
-
-
-def influencer_returns(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return revenue, orders and spend of the influencers with either (``metrics.tables.influencer_returns``)."""
-    return view_table("influencer_returns", key, filters, options)
-
-
-def trends(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return revenue, orders and spend per (date, campaign) (``metrics.tables.trends``)."""
-    return view_table("trends", key, filters, options)
-
-
-def payout_ledger(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the payout ledger (``metrics.payouts.payout_ledger``)."""
-    return view_table("payouts", key, filters, options)
-
-
-def insights(key: str, filters: Filters, options: Options) -> pd.DataFrame:
-    """Return the view's findings as insights.csv holds them (``metrics.export.insights_file``)."""
-    return view_table("insights", key, filters, options)
 
 
 @cache.memoize()
@@ -604,20 +576,9 @@ def budget_plan(
     return from_ipc(plan["table"]), {k: v for k, v in plan.items() if k != "table"}
 
 
-def budget_fit_table(
-    key: str,
-    filters: Filters,
-    options: Options,
-    total: float | None = None,
-    lower: float = DEFAULT_LOWER,
-    upper: float = DEFAULT_UPPER,
-    locked: tuple[str, ...] = (),
-) -> pd.DataFrame:
+def budget_fit_table(*plan_arguments: object) -> pd.DataFrame:
     """Return budget_fit.csv's row for the plan :func:`budget_plan` gives for the same arguments."""
-    plan = _plan_with_fit(
-        key, filters, budget_options(options), total, float(lower), float(upper), tuple(sorted(locked))
-    )
-    return from_ipc(plan["fit_table"])
+    return from_ipc(budget_plan(*plan_arguments)[1]["fit_table"])
 
 
 # --- ROI tab ----------------------------------------------------------------------------------------
