@@ -92,7 +92,9 @@ def wait_for_text(dash_duo, selector: str, *values: str) -> None:
 
 def svg_texts(dash_duo, selector: str) -> list[str]:
     """Return the text of the chart labels (SVG text elements) inside ``selector``."""
-    return [e.text for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, f"{selector} svg text")]
+    # Read in one script: plotly redraws its SVG when a graph resizes, which would stale found elements.
+    script = "return Array.from(document.querySelectorAll(arguments[0]), e => e.textContent)"
+    return dash_duo.driver.execute_script(script, f"{selector} svg text")
 
 
 def test_hostile_upload_shows_markup_as_text_on_every_tab(
