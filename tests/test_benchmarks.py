@@ -289,7 +289,13 @@ def test_dashboard_rows_read_one_pass_of_new_and_one_of_repeated_filter_states(x
     assert cold.visible == ["Overview", "Campaigns", "Overview", "Campaigns"]
     assert all(
         list(timing)
-        == ["money cards", tab, *[t for t in ("Overview", "Campaigns") if t != tab], "iROAS card"]
+        == [
+            "money cards",
+            tab,
+            *[t for t in ("Overview", "Campaigns") if t != tab],
+            "insights panel",
+            "iROAS card",
+        ]
         for timing, tab in zip(cold.seconds, cold.visible, strict=True)
     )
     totals = cold.milliseconds()
@@ -301,6 +307,10 @@ def test_dashboard_rows_read_one_pass_of_new_and_one_of_repeated_filter_states(x
     assert "Overview visible p95" in first.detail and "Campaigns visible p95" in first.detail
     later = bench.iroas_after_filter_change(xs_workload)
     assert later.value == bench.percentile(cold.milliseconds(["iROAS card"]))
+    # The insights panel quotes bootstrap intervals: timed on its own, after the tabs, not in the first paint.
+    insights = bench.insights_after_filter_change(xs_workload)
+    assert insights.value == bench.percentile(cold.milliseconds(["insights panel"])) and insights.value > 0
+    assert [update.name for update in board.insights_panel] == ["overview.update_insights"]
     assert bench.cold_pass(xs_workload) is cold and len(board.visited) == 5  # rows share the pass
     hit = bench.cache_hit_p50(xs_workload)
     warm = bench.warm_pass(xs_workload)
@@ -331,7 +341,7 @@ def test_first_view_rows_split_their_time_into_parts(xs_workload):
     first_paint, later = first.detail.split("; ")
     kpi_row, tab = (float(part.split(" s")[0].split()[-1]) for part in first_paint.split(" + "))
     assert first.value == pytest.approx(kpi_row + tab, abs=1e-3)
-    assert later.startswith("the iROAS card follows in ")
+    assert later.startswith("the insights panel and the iROAS card follow in ")
     uploaded = bench.upload_to_first_view(xs_workload)
     upload, view = (float(part.split(" s")[0].split()[-1]) for part in uploaded.detail.split(" + "))
     assert uploaded.value == pytest.approx(upload + view, abs=1e-3)
