@@ -25,8 +25,12 @@ GRAPH_HIDDEN = {"display": "none"}
 SHOWN: dict = {}
 
 # Only "download as PNG" and "reset axes": a full modebar hides the legend of a half-width chart.
+# An internal tool offers no way to send a chart elsewhere: no plotly logo link, no "Share chart" upload to
+# Plotly Cloud, no "Edit in Chart Studio". Every graph takes this config.
 GRAPH_CONFIG = {
     "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
     "responsive": True,
     "displayModeBar": "hover",
     "modeBarButtonsToRemove": [

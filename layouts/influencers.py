@@ -272,7 +272,7 @@ def detail_card(
         breakdown,
         "Insufficient data: the score needs spend and at least one post in these filters.",
         f"Points = 100 × weight × percentile in the scored set; they add up to {score:.1f}.",
-        {"displayModeBar": False},
+        {**GRAPH_CONFIG, "displayModeBar": False},
     )
     trend_body = _chart_or_note(
         trend,
