@@ -60,3 +60,39 @@ def trend_periods(trends: pd.DataFrame) -> tuple[pd.Series, str]:
 def every_period(period: pd.Series, unit: str) -> pd.DatetimeIndex:
     """Return every day or Monday from the first of ``period`` to the last (for zero-filled series)."""
     return pd.date_range(period.min(), period.max(), freq="W-MON" if unit == "week" else "D", name="period")
+
+
+def period_coverage(period: pd.Series, unit: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """
+    Return how many days of each period fall inside ``first``..``last`` (both included).
+
+    A week cut by the start or the end of the data would otherwise read as a collapse, so charts mark
+    the periods whose ``days`` is below their ``length``.
+
+    Parameters
+    ----------
+    period : Series
+        Period starts: days, or the Mondays of weeks.
+    unit : str
+        ``"day"`` or ``"week"``.
+    first, last : Timestamp
+        First and last day covered by the data (or by the date filter).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``days`` (days of the period inside the range) and ``length`` (7 or 1), on ``period``'s index.
+
+    Examples
+    --------
+    >>> monday = pd.Series(pd.to_datetime(["2025-06-30"]))
+    >>> period_coverage(monday, "week", pd.Timestamp("2025-06-01"), pd.Timestamp("2025-07-01"))["days"].tolist()
+    [2]
+    """
+    length = 7 if unit == "week" else 1
+    starts = pd.to_datetime(period)
+    ends = starts + pd.Timedelta(days=length - 1)
+    inside_start = starts.where(starts > first, pd.Timestamp(first))
+    inside_end = ends.where(ends < last, pd.Timestamp(last))
+    days = ((inside_end - inside_start).dt.days + 1).clip(lower=0, upper=length)
+    return pd.DataFrame({"days": days.astype("int64"), "length": length}, index=period.index)
