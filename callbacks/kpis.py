@@ -28,19 +28,24 @@ def card_values(current: dict, previous: dict | None) -> dict[str, tuple[str, st
     current : dict
         The KPI row of the current filters (kpis.csv columns; a missing column shows "—").
     previous : dict or None
-        The previous period's KPI row, or None when there is no earlier period in the data.
+        The previous period's KPI row, or None when there is no earlier period in the data (no change shown:
+        the row says so once, see ``layouts.kpis.cards``).
 
     Examples
     --------
     >>> values = card_values({"revenue": 1_240_000.0, "roas": float("nan")}, {"revenue": 1_000_000.0})
     >>> values["kpi-revenue"], values["kpi-roas"][:2]
-    (('₹12.4L', '1240000.0', '+24.0%'), ('—', ''))
+    (('₹12.4L', '1240000.0', '▲ +24.0%'), ('—', ''))
+    >>> card_values({"revenue": 1.0}, None)["kpi-revenue"]
+    ('₹1', '1.0', None)
     """
     values = {}
     for card_id, column in kpi_layout.CARDS.items():
         number = finite(current.get(column))
         exact = repr(number) if number is not None else ""
-        change = formats.change(number, None if previous is None else finite(previous.get(column)))
+        change = (
+            None if previous is None else formats.kpi_change(column, number, finite(previous.get(column)))
+        )
         values[card_id] = (formats.format_kpi(column, number), exact, change)
     return values
 
@@ -59,10 +64,10 @@ def update_kpis(store: dict | None) -> list[Component]:
         return kpi_layout.notice(expired_state("kpis"))
     row = current.iloc[0].to_dict()
     if previous is None:
-        return kpi_layout.cards(card_values(row, None), "no earlier period")
+        return kpi_layout.cards(card_values(row, None), None)
     period, previous_table = previous
-    days = (period.end - period.start).days + 1
-    return kpi_layout.cards(card_values(row, previous_table.iloc[0].to_dict()), f"vs previous {days} days")
+    label = f"vs {formats.period_span(period.start, period.end)}"
+    return kpi_layout.cards(card_values(row, previous_table.iloc[0].to_dict()), label)
 
 
 def iroas_values(row: dict) -> tuple[str, str, str]:

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from layouts import ids
-from metrics import glossary
+from metrics import formats, glossary
 
 # Card id -> kpis.csv column, in the order shown (the iROAS card comes last, in its own slot).
 CARDS = {
@@ -63,28 +63,39 @@ def card(
     value : str
         The exact number for ``data-value`` (``repr`` of the float), "" when undefined.
     change : str or None
-        Formatted change vs the previous period (``+12.5%``), "—" when undefined, None to omit.
+        Formatted change vs the previous period (``▲ +12.5%``), "—" when undefined, None to omit.
     previous_label : str
-        What the change compares with ("vs previous 30 days").
+        What the change compares with ("vs 1–31 May").
     """
     footer = []
     if change is not None:
         direction = "flat"
-        if change.startswith("+"):
+        if change.startswith(formats.UP):
             direction = "up"
-        elif change.startswith("-"):
+        elif change.startswith(formats.DOWN):
             direction = "down"
         tone = "neutral" if column in NEUTRAL_CHANGE else direction
         footer = [
             html.Span(change, className=f"kpi-change kpi-change-{tone}"),
-            html.Span(f" {previous_label}", className="text-body-secondary"),
+            html.Span(f" {previous_label}", className="text-body-secondary text-nowrap"),
         ]
     return dbc.Col(_card(card_id, column, text, value, footer), **COLUMN_SIZES, className="mb-3")
 
 
-def cards(values: Mapping[str, tuple[str, str, str | None]], previous_label: str) -> list[dbc.Col]:
-    """Return the five money cards from ``{card id: (text, data-value, change)}``."""
-    return [card(card_id, column, *values[card_id], previous_label) for card_id, column in CARDS.items()]
+NO_PREVIOUS = "No change shown: the data has no earlier period to compare with."
+
+
+def cards(values: Mapping[str, tuple[str, str, str | None]], previous_label: str | None) -> list[dbc.Col]:
+    """
+    Return the five money cards from ``{card id: (text, data-value, change)}``.
+
+    ``previous_label`` names the period compared ("vs 1–31 May"); None when the data has no earlier period,
+    which one line above the cards says (rather than a dash on every card).
+    """
+    row = [card(card_id, column, *values[card_id], previous_label or "") for card_id, column in CARDS.items()]
+    if previous_label is None:
+        row.insert(0, dbc.Col(NO_PREVIOUS, width=12, className="kpi-no-previous small text-body-secondary"))
+    return row
 
 
 def iroas_card(text: str, value: str, note: str) -> dbc.Card:

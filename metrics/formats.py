@@ -10,6 +10,7 @@ forms lakh (L, 10^5) and crore (Cr, 10^7).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
@@ -39,9 +40,11 @@ __all__ = [
     "inr",
     "inr_short",
     "is_undefined",
+    "kpi_change",
     "number",
     "number_short",
     "percent",
+    "period_span",
     "ratio",
 ]
 
@@ -254,6 +257,67 @@ def change(current: float | None, previous: float | None, decimals: int = 1) -> 
     if is_undefined(current) or is_undefined(previous) or float(previous) == 0:
         return DASH
     return percent((float(current) - float(previous)) / abs(float(previous)), decimals, signed=True)
+
+
+UP, DOWN = "▲", "▼"
+# Ratio KPIs change in their own unit (ROI in percentage points, ROAS in ×): a percent of a percent misleads.
+POINT_CHANGE_COLUMNS = frozenset({"roi", "roas"})
+
+
+def kpi_change(column: str, current: float | None, previous: float | None) -> str:
+    """
+    Format a KPI card's change vs the previous period, with ▲/▼ so the direction does not rest on colour.
+
+    Money and count KPIs change in percent of the previous value; ROI changes in percentage points and
+    ROAS in ×, the difference of the two values. "—" when undefined; no arrow when the shown change is zero.
+
+    Examples
+    --------
+    >>> kpi_change("revenue", 1_240_000, 1_000_000), kpi_change("orders", 90, 100)
+    ('▲ +24.0%', '▼ -10.0%')
+    >>> kpi_change("roi", 1.42, 1.30), kpi_change("roas", 2.31, 2.0), kpi_change("roas", 2.0, 2.0)
+    ('▲ +12 pp', '▲ +0.31×', '0.00×')
+    >>> kpi_change("revenue", 5, 0)
+    '—'
+    """
+    if column not in POINT_CHANGE_COLUMNS:
+        text = change(current, previous)
+    elif is_undefined(current) or is_undefined(previous):
+        return DASH
+    elif column == "roi":
+        text = f"{percent(float(current) - float(previous), decimals=0, signed=True)[:-1]} pp"
+    else:
+        text = ratio(float(current) - float(previous))
+        text = (
+            text if text.startswith("-") or _rounded(float(current) - float(previous), 2) == 0 else f"+{text}"
+        )
+    if text.startswith("+"):
+        return f"{UP} {text}"
+    if text.startswith("-"):
+        return f"{DOWN} {text}"
+    return text
+
+
+def period_span(start: dt.date, end: dt.date) -> str:
+    """
+    Format a period compactly, the year only when it spans two years: ``1–31 May``, ``28 Apr – 5 May``.
+
+    Examples
+    --------
+    >>> period_span(dt.date(2025, 5, 1), dt.date(2025, 5, 31))
+    '1–31 May'
+    >>> period_span(dt.date(2025, 4, 28), dt.date(2025, 5, 5)), period_span(dt.date(2025, 5, 3), dt.date(2025, 5, 3))
+    ('28 Apr – 5 May', '3 May')
+    >>> period_span(dt.date(2024, 12, 30), dt.date(2025, 1, 2))
+    '30 Dec 2024 – 2 Jan 2025'
+    """
+    if start == end:
+        return f"{start.day} {start:%b}"
+    if start.year != end.year:
+        return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+    if start.month != end.month:
+        return f"{start.day} {start:%b} – {end.day} {end:%b}"
+    return f"{start.day}–{end.day} {end:%b}"
 
 
 # How each KPI column of kpis.csv is shown in a card; columns not listed are shown with ``number``.

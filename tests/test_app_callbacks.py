@@ -21,6 +21,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import data, export, kpis, overview, session, sidebar, topbar
 from layouts import ids
+from layouts import kpis as layout_kpis
 from metrics import export as metrics_export
 from metrics import ingest
 from metrics.dataset import InputRejected
@@ -160,15 +161,45 @@ def test_kpi_cards_follow_the_filters(loaded):
 
 
 def test_kpi_change_compares_with_the_previous_period(loaded):
-    """4–5 Apr (₹3,000) against 2–3 Apr (₹1,000): revenue +200%, spend ₹1,500 vs ₹500 +200%."""
+    """4–5 Apr (₹3,000) against 2–3 Apr (₹1,000): revenue ▲ +200%, spend ₹1,500 vs ₹500 ▲ +200%."""
     card_values = kpis.card_values(
         {"revenue": 3_000.0, "spend": 1_500.0, "roas": 2.0}, {"revenue": 1_000.0, "spend": 500.0, "roas": 2.0}
     )
-    assert card_values[ids.KPI_REVENUE][2] == "+200.0%"
-    assert card_values[ids.KPI_ROAS][2] == "0.0%"
+    assert card_values[ids.KPI_REVENUE][2] == "▲ +200.0%"
+    assert card_values[ids.KPI_SPEND][2] == "▲ +200.0%"
+    assert card_values[ids.KPI_ROAS][2] == "0.00×"  # unchanged: no arrow
     row = html.Div(kpis.update_kpis(store_for(loaded, start="2025-04-04")))
-    assert "+200.0%" in str(by_id(row, f"{ids.KPI_REVENUE}-card").to_plotly_json())
-    assert "vs previous 2 days" in str(row.to_plotly_json())
+    revenue_card = str(by_id(row, f"{ids.KPI_REVENUE}-card").to_plotly_json())
+    assert "▲ +200.0%" in revenue_card and "kpi-change-up" in revenue_card
+    assert "vs 2–3 Apr" in revenue_card
+    assert layout_kpis.NO_PREVIOUS not in str(row.to_plotly_json())
+
+
+def test_kpi_ratio_changes_are_in_points():
+    """ROI 130% -> 142% is +12 points (not +9.2%); ROAS 2.50× -> 2.00× is -0.50×; orders 100 -> 90 -10%."""
+    card_values = kpis.card_values(
+        {"roi": 1.42, "roas": 2.0, "orders": 90.0}, {"roi": 1.30, "roas": 2.5, "orders": 100.0}
+    )
+    assert card_values[ids.KPI_ROI][2] == "▲ +12 pp"
+    assert card_values[ids.KPI_ROAS][2] == "▼ -0.50×"
+    assert card_values[ids.KPI_ORDERS][2] == "▼ -10.0%"
+    # ROI -50% -> +20% is +70 points; ROAS 0.00× -> 1.25× is defined although a percent change is not.
+    card_values = kpis.card_values({"roi": 0.2, "roas": 1.25}, {"roi": -0.5, "roas": 0.0})
+    assert (card_values[ids.KPI_ROI][2], card_values[ids.KPI_ROAS][2]) == ("▲ +70 pp", "▲ +1.25×")
+    # Undefined on either side (zero spend: no ROAS) shows a dash.
+    assert kpis.card_values({"roas": float("nan")}, {"roas": 2.0})[ids.KPI_ROAS][2] == "—"
+    row = html.Div(layout_kpis.cards(card_values, "vs 1–31 May"))
+    roas_card = str(by_id(row, f"{ids.KPI_ROAS}-card").to_plotly_json())
+    assert "kpi-change-up" in roas_card and "vs 1–31 May" in roas_card
+
+
+def test_kpi_row_says_once_when_there_is_no_earlier_period(loaded):
+    """The whole data (2–5 Apr) has no period before it: one line says so, the cards show no change."""
+    row = html.Div(kpis.update_kpis(store_for(loaded)))
+    text = str(row.to_plotly_json())
+    assert text.count(layout_kpis.NO_PREVIOUS) == 1
+    assert "kpi-change" not in text and "earlier period" not in str(by_id(row, f"{ids.KPI_REVENUE}-card"))
+    assert getattr(by_id(row, ids.KPI_REVENUE), "data-value") == "4000.0"
 
 
 def test_expired_data_shows_the_message_not_numbers(loaded, app):

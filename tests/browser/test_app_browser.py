@@ -278,3 +278,30 @@ def test_expired_data_says_so(dash_duo, make_app, demo_dataset, screenshot):
     ).click()
     wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", library_kpis(demo_dataset, model="linear")["revenue"])
     assert dash_duo.get_logs() == []
+
+
+def test_kpi_cards_show_change_vs_named_period(dash_duo, make_app, demo_dataset, screenshot):
+    """June (30 days) compares with 2–31 May: arrow and sign, ROI in points; the whole data has no earlier one."""
+    june = library_kpis(demo_dataset, Filters.make(start="2025-06-01", end="2025-06-30"))
+    may = library_kpis(demo_dataset, Filters.make(start="2025-05-02", end="2025-05-31"))
+    open_app(dash_duo, make_app(), "/?start=2025-06-01&end=2025-06-30")
+    wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", june["revenue"])
+    revenue_change = (june["revenue"] - may["revenue"]) / may["revenue"] * 100
+    arrow = "▲" if revenue_change > 0 else "▼"
+    expected = f"{arrow} {revenue_change:+.1f}% vs 2–31 May"
+    dash_duo.wait_for_text_to_equal(f"#{ids.KPI_REVENUE}-card .kpi-footer", expected, timeout=LOAD_TIMEOUT)
+    roi_points = round((june["roi"] - may["roi"]) * 100)
+    roi_footer = dash_duo.find_element(f"#{ids.KPI_ROI}-card .kpi-footer").text
+    assert roi_footer.endswith(f"{roi_points:+d} pp vs 2–31 May") and roi_footer[0] in "▲▼"
+    assert dash_duo.find_elements(".kpi-no-previous") == []
+    screenshot("kpi-change-june")
+
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/")
+    dash_duo.wait_for_contains_text(
+        f"#{ids.KPI_ROW}", "no earlier period to compare with", timeout=LOAD_TIMEOUT
+    )
+    wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", library_kpis(demo_dataset)["revenue"])
+    assert len(dash_duo.find_elements(".kpi-no-previous")) == 1
+    assert dash_duo.find_elements(".kpi-change") == []
+    screenshot("kpi-no-earlier-period")
+    assert dash_duo.get_logs() == []
