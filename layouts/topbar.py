@@ -16,14 +16,14 @@ def report_button(button_id: str, label: str) -> html.Span:
     return html.Span(
         [
             dbc.Button(label, id=button_id, color="light", outline=True, size="sm", disabled=True),
-            # A disabled button receives no pointer events, so the tooltip targets its wrapper.
+            # A disabled button receives no pointer events, so the tooltip targets its wrapper; the wrapper
+            # takes no focus itself, so the button is one Tab stop (none while disabled).
             dbc.Tooltip(
                 f"Download the {label} report of this view (filters and model as shown)", target=wrapper_id
             ),
         ],
         id=wrapper_id,
         className="d-inline-block",
-        tabIndex=0,
     )
 
 
