@@ -145,6 +145,10 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
         if row < rows - 1:
             x_axis["matches"] = f"x{bottom}"
         y_axis = {"anchor": f"x{name}", "domain": y_domains[row], **y_ticks}
+        if col == 0:
+            y_axis["title"] = {"text": f"₹ per {unit}"}
+        if row == rows - 1:
+            x_axis["title"] = {"text": "Week starting (Monday)" if unit == "week" else "Day"}
         if col > 0:
             first = row * columns + 1
             y_axis.update(matches=f"y{'' if first == 1 else first}", showticklabels=False)
@@ -251,9 +255,13 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
         "tickvals": values,
         "ticktext": text,
         "range": [0, values[-1] * 1.02 if values[-1] else 1],
+        "title": {
+            "text": "Revenue and spend to date (₹)" if cumulative else f"Revenue and spend per {unit} (₹)"
+        },
     }
     layout["xaxis"] = {
         **date_ticks(sums["period"].drop_duplicates(), unit),
+        "title": {"text": "Week starting (Monday)" if unit == "week" else "Day"},
         "hoverformat": "%d %b %Y" if unit == "day" else "Week of %d %b %Y",
     }
     return go.Figure(data=data, layout=layout)

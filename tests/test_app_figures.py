@@ -124,3 +124,26 @@ def test_money_ticks_from_0_to_1_2_lakh_use_one_unit():
 def test_ticks_under_a_lakh_stay_plain_and_over_a_crore_are_all_crore():
     assert overview.rupee_ticks(45_000)[1] == ["₹0", "₹10,000", "₹20,000", "₹30,000", "₹40,000", "₹50,000"]
     assert overview.rupee_ticks(34_000_000)[1] == ["₹0", "₹1.0Cr", "₹2.0Cr", "₹3.0Cr", "₹4.0Cr"]
+
+
+def test_campaign_trend_charts_title_their_axes_with_units():
+    from figures import campaigns
+
+    data = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-04-01", "2025-04-02", "2025-04-01"]),
+            "campaign": ["A", "A", "B"],
+            "revenue": [10.0, 20.0, 5.0],
+            "orders": 1.0,
+            "spend": [1.0, 2.0, 3.0],
+        }
+    )
+    compared = campaigns.compare_trends(data, ["A", "B"])
+    assert compared.layout.yaxis.title.text == "Revenue and spend to date (₹)"
+    assert compared.layout.xaxis.title.text == "Day"
+    per_day = campaigns.compare_trends(data, ["A"], cumulative=False)
+    assert per_day.layout.yaxis.title.text == "Revenue and spend per day (₹)"
+    small = campaigns.trends_by_campaign(data)
+    assert small.layout.yaxis.title.text == "₹ per day"
+    assert small.layout.yaxis2.title.text is None  # the second column shares the first one's scale
+    assert small.layout.xaxis.title.text == "Day"

@@ -56,3 +56,16 @@ def test_a_month_filter_is_daily_with_unit_titles(dash_duo, make_app, screenshot
     )
     screenshot("overview-trend-june")
     assert dash_duo.get_logs() == []
+
+
+def test_campaign_trends_title_their_axes(dash_duo, make_app, screenshot):
+    """The Campaigns tab's small multiples say their unit on the left and their period below."""
+    open_app(dash_duo, make_app(), "/?tab=campaigns")
+    selector = f"#{ids.CAMPAIGN_TREND_GRAPH} .main-svg text"
+    script = "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent);"
+    until(lambda: "₹ per week" in dash_duo.driver.execute_script(script, selector), LOAD_TIMEOUT)
+    assert "Week starting (Monday)" in dash_duo.driver.execute_script(script, selector)
+    graph = dash_duo.find_element(f"#{ids.CAMPAIGN_TREND_GRAPH}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView();", graph)
+    screenshot("campaign-trends-axis-titles")
+    assert dash_duo.get_logs() == []
