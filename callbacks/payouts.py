@@ -68,6 +68,29 @@ def update_spend_chart(state: SessionState) -> tuple:
 # --- budget optimizer --------------------------------------------------------------------------------
 
 
+TOTAL_PROBLEM = "Enter an amount of ₹0 or more, or leave it empty for the current total spend."
+
+
+def total_problem(total: float | None) -> str | None:
+    """
+    Return why the total budget typed cannot be used, or None (empty means the current total spend).
+
+    Examples
+    --------
+    >>> total_problem(None) is None, total_problem(0) is None, total_problem(-5) == TOTAL_PROBLEM
+    (True, True, True)
+    """
+    if total is not None and (finite(total) is None or total < 0):
+        return TOTAL_PROBLEM
+    return None
+
+
+def total_feedback(total: float | None) -> tuple[bool, str]:
+    """Return the total field's ``invalid`` flag and the message under it (red, shown only when invalid)."""
+    problem = total_problem(total)
+    return problem is not None, problem or ""
+
+
 def bounds_problem(total: float | None, lower: float | None, upper: float | None) -> str | None:
     """
     Return what is wrong with the optimizer's inputs, or None when they can be used.
@@ -79,8 +102,8 @@ def bounds_problem(total: float | None, lower: float | None, upper: float | None
     >>> bounds_problem(None, 2.0, 1.0)
     'The lower bound (2×) is above the upper bound (1×): lower it or raise the upper bound.'
     """
-    if total is not None and (finite(total) is None or total < 0):
-        return "The total budget must be an amount of 0 or more (leave it empty for the current total)."
+    if (problem := total_problem(total)) is not None:
+        return problem
     if finite(lower) is None or finite(upper) is None:
         return "Enter both bounds, as multiples of the current spend (e.g. 0.5 and 2)."
     if lower < 0:
@@ -200,6 +223,11 @@ def _register_budget(app: Dash) -> None:
         Output(ids.BUDGET_LOCKED, "options"),
         *inputs,
     )(update_budget)
+    app.callback(
+        Output(ids.BUDGET_TOTAL, "invalid"),
+        Output(ids.BUDGET_TOTAL_FEEDBACK, "children"),
+        Input(ids.BUDGET_TOTAL, "value"),
+    )(total_feedback)
     states = [State(i.component_id, i.component_property) for i in inputs]
     for name, download in (("budget", update_budget_download), ("budget_fit", update_budget_fit_download)):
         app.callback(

@@ -208,6 +208,7 @@ BUDGET_BODY = "budget-body"
 BUDGET_TABLE = "budget-table"
 BUDGET_FIT = "budget-fit"  # the plain-words line on the response curve's exponent (fitted or the prior)
 BUDGET_MESSAGE = "budget-message"  # the warning when the bounds clip the budget asked for
+BUDGET_TOTAL_FEEDBACK = "budget-total-feedback"  # why the total budget typed cannot be used, under the field
 PAYOUT_EMPTY = "payout-empty"
 PAYOUT_WRAP = "payout-wrap"  # summary, caption and ledger grid, hidden while empty
 PAYOUT_SUMMARY = "payout-summary"

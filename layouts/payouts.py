@@ -70,11 +70,16 @@ def budget_columns() -> list[dict]:
     return definitions
 
 
-def _number_input(input_id: str, label: str, value: float | None, help_text: str, **props) -> html.Div:
+def _number_input(
+    input_id: str, label: str, value: float | None, help_text: str, feedback_id: str | None = None, **props
+) -> html.Div:
+    # The feedback follows the input so Bootstrap shows it (red) only while the input is marked invalid.
+    feedback = [dbc.FormFeedback(id=feedback_id, type="invalid")] if feedback_id else []
     return html.Div(
         [
             dbc.Label(label, html_for=input_id, className="small mb-0"),
             dbc.Input(id=input_id, type="number", value=value, debounce=True, size="sm", **props),
+            *feedback,
             dbc.FormText(help_text),
         ]
     )
@@ -90,7 +95,9 @@ def budget_controls() -> dbc.Row:
                     "Total budget (₹)",
                     None,
                     "Empty: the current total spend.",
-                    min=0,
+                    # No min=0: the browser would turn a negative amount into an empty value, silently
+                    # replaced by the current total; callbacks/payouts.py flags it instead.
+                    feedback_id=ids.BUDGET_TOTAL_FEEDBACK,
                     step="any",
                     placeholder="current total",
                 ),
