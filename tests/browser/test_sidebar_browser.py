@@ -1,0 +1,46 @@
+"""The filter sidebar stays in view on long tabs, and its help text can be read to its last word."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+from layouts import ids
+from layouts.sidebar import MODEL_HELP
+from tests.browser.test_app_browser import LOAD_TIMEOUT, open_app, open_tab
+
+# Where an element sits against the window (its whole box, not just its top, must be visible).
+RECT = "var r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight];"
+
+SIDEBAR_TO_END = "var s = document.querySelector('aside.sidebar'); s.scrollTop = s.scrollHeight;"
+
+
+def visible(dash_duo, element) -> bool:
+    """Return whether the whole of ``element`` lies inside the window."""
+    top, bottom, height = dash_duo.driver.execute_script(RECT, element)
+    return top >= 0 and bottom <= height
+
+
+def test_sidebar_stays_in_view_on_a_long_tab(dash_duo, make_app, screenshot):
+    """At the bottom of the Influencers tab "Reset filters" is still in the window, and the model's help
+    text is shown whole once the sidebar's own scroll reaches it."""
+    open_app(dash_duo, make_app())
+    dash_duo.driver.set_window_size(1440, 800)
+    open_tab(dash_duo, "Influencers")
+    dash_duo.wait_for_element(f"#{ids.INFLUENCER_TABLE} .ag-row", timeout=LOAD_TIMEOUT)
+    page_height = dash_duo.driver.execute_script("return document.documentElement.scrollHeight")
+    assert page_height > 2 * 800  # a long tab, or the test proves nothing
+
+    dash_duo.driver.execute_script("window.scrollTo(0, document.documentElement.scrollHeight);")
+    reset = dash_duo.find_element(f"#{ids.RESET_FILTERS}")
+    assert visible(dash_duo, reset), dash_duo.driver.execute_script(RECT, reset)
+    screenshot("sidebar-page-bottom")
+
+    help_text = dash_duo.driver.find_element(By.XPATH, "//aside//*[contains(text(), 'Every KPI')]")
+    assert help_text.text == MODEL_HELP
+    # At the bottom and at the top of the page, the sidebar's own scroll brings the whole sentence into view.
+    for page_scroll in ("document.documentElement.scrollHeight", "0"):
+        dash_duo.driver.execute_script(f"window.scrollTo(0, {page_scroll});")
+        dash_duo.driver.execute_script(SIDEBAR_TO_END)
+        assert visible(dash_duo, help_text), (page_scroll, dash_duo.driver.execute_script(RECT, help_text))
+    screenshot("sidebar-help-text")
+    assert dash_duo.get_logs() == []
