@@ -131,7 +131,8 @@ return plot && plot.layout && plot.layout.xaxis ? plot.layout.xaxis.range : null
 REVENUE = """
 var plot = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
 var line = plot._fullData.filter(function (trace) { return trace.name === 'Revenue'; })[0];
-return Array.from(line.y).reduce(function (a, b) { return a + b; }, 0);
+// A partial first or last period is drawn by its own dotted trace: the line holds NaN there.
+return Array.from(line.y).reduce(function (a, b) { return Number.isFinite(b) ? a + b : a; }, 0);
 """
 # A user's drag across the middle third of the plot (mouse events, as the browser sends them).
 DRAG = """
