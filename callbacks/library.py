@@ -225,14 +225,21 @@ def register(app: Dash) -> None:
     )
 
 
+# What a save, rename or delete request and its confirmation both update: the loaded dataset, the message,
+# the list's version, the pending action and whether the dialog is open.
+_LIBRARY_STATE = (
+    Output(ids.DATASET_STORE, "data", allow_duplicate=True),
+    Output(ids.LIBRARY_MESSAGE, "children", allow_duplicate=True),
+    Output(ids.LIBRARY_VERSION, "data", allow_duplicate=True),
+    Output(ids.LIBRARY_PENDING, "data", allow_duplicate=True),
+    Output(ids.LIBRARY_DIALOG, "is_open", allow_duplicate=True),
+)
+
+
 def _register_list_and_requests(app: Dash, data_dir: str) -> None:
     """Register the list and the save, rename and delete requests (which may open the dialog)."""
     request_outputs = [
-        Output(ids.DATASET_STORE, "data", allow_duplicate=True),
-        Output(ids.LIBRARY_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.LIBRARY_VERSION, "data", allow_duplicate=True),
-        Output(ids.LIBRARY_PENDING, "data", allow_duplicate=True),
-        Output(ids.LIBRARY_DIALOG, "is_open", allow_duplicate=True),
+        *_LIBRARY_STATE,
         Output(ids.LIBRARY_DIALOG_TITLE, "children"),
         Output(ids.LIBRARY_DIALOG_BODY, "children"),
         Output(ids.LIBRARY_DIALOG_INPUT, "value"),
@@ -275,11 +282,7 @@ def _register_dialog(app: Dash) -> None:
     """Register the confirmation dialog's confirm and cancel."""
 
     @app.callback(
-        Output(ids.DATASET_STORE, "data", allow_duplicate=True),
-        Output(ids.LIBRARY_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.LIBRARY_VERSION, "data", allow_duplicate=True),
-        Output(ids.LIBRARY_PENDING, "data", allow_duplicate=True),
-        Output(ids.LIBRARY_DIALOG, "is_open", allow_duplicate=True),
+        *_LIBRARY_STATE,
         Output(ids.LIBRARY_DIALOG_ERROR, "children", allow_duplicate=True),
         Input(ids.LIBRARY_DIALOG_CONFIRM, "n_clicks"),
         Input(ids.LIBRARY_DIALOG_INPUT, "n_submit"),  # Enter in the new-name field
