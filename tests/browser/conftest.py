@@ -6,6 +6,7 @@ Browser tests run a real headless Chromium (``pytest --headless``); Dash's test 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,19 @@ def pytest_setup_options():
     options = Options()
     options.add_argument("--force-prefers-reduced-motion")
     return options
+
+
+def pytest_configure(config):
+    """
+    Start the test servers' ports at ``DASH_TEST_PORT`` when set.
+
+    Dash numbers its threaded test servers from one fixed port in every process, so two browser test
+    runs at once on one machine would answer each other's requests.
+    """
+    from dash.testing.application_runners import BaseDashRunner
+
+    if os.environ.get("DASH_TEST_PORT"):
+        BaseDashRunner._next_port = int(os.environ["DASH_TEST_PORT"])
 
 
 @pytest.fixture(scope="session")
