@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.formats import inr
 from metrics.spend import payout_totals
 from metrics.view import View
 
@@ -14,6 +15,31 @@ DETAIL_COLUMNS = ["payout_rows", "note"]
 STATUSES = ("missing", "no_units", "no_rate", "mismatch", "ok")  # precedence, highest first
 MISMATCH_TOLERANCE = 0.01
 NO_RATE_NOTE = "no rate in payouts.csv: cannot be checked"
+
+
+def mismatch_note(total_payout: float, computed_payout: float) -> str:
+    """
+    Say by how much a payout differs from rate x units, in the app's money format.
+
+    Amounts are in whole rupees unless either one has paise, then all three show paise.
+
+    Examples
+    --------
+    >>> mismatch_note(12_000, 10_800)
+    'paid ₹1,200 more than the rate × units (₹10,800 expected, ₹12,000 paid)'
+    >>> mismatch_note(1_35_000, 1_50_000)
+    'paid ₹15,000 less than the rate × units (₹1,50,000 expected, ₹1,35,000 paid)'
+    >>> mismatch_note(10, 7.5)
+    'paid ₹2.50 more than the rate × units (₹7.50 expected, ₹10.00 paid)'
+    """
+    whole = all(round(float(amount), 2).is_integer() for amount in (total_payout, computed_payout))
+    decimals = 0 if whole else 2
+    difference = total_payout - computed_payout
+    direction = "more" if difference > 0 else "less"
+    return (
+        f"paid {inr(abs(difference), decimals)} {direction} than the rate × units "
+        f"({inr(computed_payout, decimals)} expected, {inr(total_payout, decimals)} paid)"
+    )
 
 
 def payout_ledger(view: View) -> pd.DataFrame:
@@ -35,8 +61,8 @@ def payout_ledger(view: View) -> pd.DataFrame:
     -------
     DataFrame
         ``LEDGER_COLUMNS`` plus ``payout_rows`` (how many payout rows were combined) and ``note``
-        (``NO_RATE_NOTE`` for ``no_rate`` rows, and a disagreement between the combined rows), in the
-        order of influencers.csv, unknown ids last.
+        (``NO_RATE_NOTE`` for ``no_rate`` rows, :func:`mismatch_note` for ``mismatch`` rows, and a
+        disagreement between the combined rows), in the order of influencers.csv, unknown ids last.
     """
     ledger = view.prepared.memo("payout_ledger", lambda: _full_ledger(view))
     if not view.filters.has_influencer_filter:
@@ -87,7 +113,11 @@ def _full_ledger(view: View) -> pd.DataFrame:
         ],
         default="",
     )
-    rate_note = np.where(status == "no_rate", NO_RATE_NOTE, "")
+    rate_note = np.where(status == "no_rate", NO_RATE_NOTE, "").astype(object)
+    flagged = np.flatnonzero(status == "mismatch")
+    # Formatting is per amount (Indian grouping), so only the flagged rows are formatted.
+    rate_note[flagged] = [mismatch_note(total[i], computed[i]) for i in flagged]
+    rate_note = rate_note.astype(str)
     separator = np.where((rate_note != "") & (rows_note != ""), "; ", "")
     note = np.char.add(np.char.add(rate_note, separator), rows_note)
     return pd.DataFrame(

@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 
 from metrics.filters import Filters
@@ -83,7 +84,42 @@ def test_units_rates_and_computed_payouts(ledger):
     assert ledger.loc["F", ["units", "rate", "total_payout", "payout_rows"]].tolist() == [4, 100.0, 400.0, 2]
     assert ledger.loc["F", "note"] == "payout rows disagree on rate; the first row's is used"
     assert ledger.loc["C", "note"] == NO_RATE_NOTE == "no rate in payouts.csv: cannot be checked"
-    assert ledger.loc[["A", "B", "D", "E", "G", "U"], "note"].isna().all()
+    assert ledger.loc["B", "note"] == "paid ₹3 more than the rate × units (₹200 expected, ₹203 paid)"
+    assert ledger.loc[["A", "D", "E", "G", "U"], "note"].isna().all()
+
+
+def test_mismatch_note_says_by_how_much(make_dataset):
+    people = [{"influencer_id": i} for i in "HIJKL"]
+    posts = [{"influencer_id": i, "date": "2025-06-01"} for i in "HHHHHHHHHIIIJJJKKLL"]
+    payouts = [
+        # H: 9 posts x 1,200 = 10,800 expected, 12,000 paid -> 1,200 more.
+        {"influencer_id": "H", "basis": "post", "total_payout": 12_000.0, "rate": 1_200.0},
+        # I: 3 posts x 50,000 = 1,50,000 expected, 1,35,000 paid -> 15,000 less (lakh grouping).
+        {"influencer_id": "I", "basis": "post", "total_payout": 135_000.0, "rate": 50_000.0},
+        # J: 3 posts x 2.50 = 7.50 expected, 10 paid -> 2.50 more, in paise since 7.50 has paise.
+        {"influencer_id": "J", "basis": "post", "total_payout": 10.0, "rate": 2.5},
+        # K: two rows of rate 100, 150 + 100 = 250 paid for 2 posts x 100 = 200 -> 50 more, rows summed.
+        {"influencer_id": "K", "basis": "post", "total_payout": 150.0, "rate": 100.0},
+        {"influencer_id": "K", "basis": "post", "total_payout": 100.0, "rate": 100.0},
+        # L: 2 posts x 100 = 200 expected, 201 paid: within 1%, ok, no note.
+        {"influencer_id": "L", "basis": "post", "total_payout": 201.0, "rate": 100.0},
+    ]
+    dataset = make_dataset(influencers=people, posts=posts, payouts=payouts)
+    ledger = payout_ledger(View(dataset)).set_index("influencer_id")
+    assert ledger["status"].to_dict() == {
+        "H": "mismatch",
+        "I": "mismatch",
+        "J": "mismatch",
+        "K": "mismatch",
+        "L": "ok",
+    }
+    assert pd.isna(ledger.loc["L", "note"])
+    assert ledger["note"].drop("L").to_dict() == {
+        "H": "paid ₹1,200 more than the rate × units (₹10,800 expected, ₹12,000 paid)",
+        "I": "paid ₹15,000 less than the rate × units (₹1,50,000 expected, ₹1,35,000 paid)",
+        "J": "paid ₹2.50 more than the rate × units (₹7.50 expected, ₹10.00 paid)",
+        "K": "paid ₹50 more than the rate × units (₹200 expected, ₹250 paid); several payout rows, totals summed",
+    }
 
 
 def test_missing_payouts_have_empty_basis_rate_and_computed(ledger):
@@ -166,7 +202,8 @@ def test_no_rate_status_and_its_precedence(make_dataset):
     assert ledger.loc["S", ["rate", "units", "total_payout"]].tolist() == [100.0, 2, 200.0]
     assert ledger.loc["S", "note"] == NO_RATE_NOTE + "; several payout rows, totals summed"
     assert ledger.loc["X", "computed_payout"] == 200.0
-    assert ledger.loc[["N", "M", "X", "K", "Z"], "note"].isna().all()
+    assert ledger.loc["X", "note"] == "paid ₹3 more than the rate × units (₹200 expected, ₹203 paid)"
+    assert ledger.loc[["N", "M", "K", "Z"], "note"].isna().all()
     assert STATUSES == ("missing", "no_units", "no_rate", "mismatch", "ok")
 
 
