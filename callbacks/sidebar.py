@@ -115,7 +115,7 @@ def _reset_clicked() -> bool:
 
 
 def register(app: Dash) -> None:
-    """Register the sidebar callbacks: one per list filter, the dates, the model and the narrow-screen toggle."""
+    """Register the sidebar callbacks: one per list filter, the dates and the model."""
     reset_inputs = [
         Input(ids.RESET_FILTERS, "n_clicks"),
         Input({"type": ids.RESET_LINK, "index": ALL}, "n_clicks"),
@@ -139,7 +139,7 @@ def register(app: Dash) -> None:
 
 
 def _register_dates_and_model(app: Dash, reset_inputs: list, states: list) -> None:
-    """Register the date picker (range and dates), the model dropdown and the narrow-screen toggle."""
+    """Register the date picker (range and dates) and the model dropdown."""
 
     @app.callback(
         Output(ids.FILTER_DATES, "min_date_allowed"),
@@ -160,11 +160,3 @@ def _register_dates_and_model(app: Dash, reset_inputs: list, states: list) -> No
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )(update_model)
-
-    app.clientside_callback(
-        "function (clicks, isOpen) { return clicks ? !isOpen : isOpen; }",
-        Output(ids.SIDEBAR_COLLAPSE, "is_open"),
-        Input(ids.SIDEBAR_TOGGLE, "n_clicks"),
-        State(ids.SIDEBAR_COLLAPSE, "is_open"),
-        prevent_initial_call=True,
-    )

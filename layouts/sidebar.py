@@ -36,7 +36,10 @@ def _field(label: str, control, control_id: str, help_text: str | None = None) -
 
 
 def layout() -> html.Aside:
-    """Build the sidebar; collapsed behind the top bar's ☰ button on narrow screens."""
+    """Build the sidebar: inline from the lg breakpoint, an offcanvas panel opened by the top bar's "Filters" below.
+
+    One set of controls for both (their ids are Dash ids); assets/filters-offcanvas.js opens and closes the panel.
+    """
     dropdowns = [
         _field(
             label,
@@ -51,12 +54,19 @@ def layout() -> html.Aside:
         [
             html.Div(
                 [
-                    html.H2("Filters", className="h6 mb-0"),
+                    html.H2("Filters", className="h6 mb-0 me-auto"),
                     dbc.Button(
                         "Reset filters", id=ids.RESET_FILTERS, color="link", size="sm", className="p-0"
                     ),
+                    html.Button(
+                        id=ids.SIDEBAR_CLOSE,
+                        type="button",
+                        className="btn-close d-lg-none",
+                        title="Close the filters",
+                        **{"aria-label": "Close the filters"},
+                    ),
                 ],
-                className="d-flex justify-content-between align-items-center mb-3",
+                className="d-flex align-items-center gap-3 mb-3",
             ),
             _field(
                 "Date range",
@@ -92,8 +102,11 @@ def layout() -> html.Aside:
         ],
         className="sidebar-body",
     )
+    # Bootstrap's offcanvas-lg: a plain block from 992 px, a hidden fixed panel below it until given "show".
     return html.Aside(
-        dbc.Collapse(body, id=ids.SIDEBAR_COLLAPSE, is_open=False, className="sidebar-collapse"),
-        className="sidebar",
+        body,
+        id=ids.SIDEBAR_OFFCANVAS,
+        className="sidebar offcanvas-lg offcanvas-start",
+        tabIndex="-1",
         **{"aria-label": "Filters"},
     )

@@ -31,13 +31,19 @@ def layout() -> dbc.Navbar:
     """Build the top bar: brand left, the dataset in the middle (truncated when narrow), model and reports right."""
     brand = html.Div(
         [
+            # Below the lg breakpoint the sidebar is an offcanvas panel this button opens
+            # (assets/filters-offcanvas.js keeps aria-expanded in step).
             html.Button(
-                "☰",
+                "Filters",
                 id=ids.SIDEBAR_TOGGLE,
                 type="button",
                 className="btn btn-outline-light btn-sm d-lg-none me-2",
-                title="Show or hide the filters",
-                **{"aria-controls": ids.SIDEBAR_COLLAPSE, "aria-label": "Show or hide the filters"},
+                title="Show the filters",
+                **{
+                    "aria-controls": ids.SIDEBAR_OFFCANVAS,
+                    "aria-expanded": "false",
+                    "aria-haspopup": "dialog",
+                },
             ),
             html.Img(src="/assets/favicon.ico", alt="", className="brand-icon me-2"),
             html.Span(PRODUCT_NAME, className="navbar-brand mb-0 h1"),

@@ -99,9 +99,9 @@ def test_every_tab_renders(dash_duo, make_app, screenshot):
         dash_duo.wait_for_element(ready, timeout=LOAD_TIMEOUT)
         screenshot(tab_id)
     dash_duo.wait_for_contains_text(f"#{ids.STATUS['tracking']}", "rows loaded from the demo")
-    dash_duo.driver.set_window_size(420, 900)  # a phone: the filters fold behind the top bar's button
+    dash_duo.driver.set_window_size(420, 900)  # a phone: the filters open from the top bar's button
     dash_duo.wait_for_element(f"#{ids.SIDEBAR_TOGGLE}").click()
-    dash_duo.wait_for_element(f"#{ids.SIDEBAR_COLLAPSE}.show")
+    dash_duo.wait_for_element(f"#{ids.SIDEBAR_OFFCANVAS}.show")
     screenshot("narrow-filters-open")
     assert dash_duo.get_logs() == []
 
