@@ -31,6 +31,7 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
+    Table,
     TableStyle,
 )
 
@@ -48,6 +49,7 @@ MARGIN = 15 * mm
 FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 TOP_N = 10
 BUDGET_ROWS = 20
+KEPT_ROWS = 2  # a table's rows that go to the next page with the notes closing its section
 
 SECTIONS = (
     "Insights",
@@ -156,6 +158,105 @@ class _Document(BaseDocTemplate):
             key = f"section-{self.seq.nextf('section')}"
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+
+
+class _KeepTail(Flowable):
+    """
+    A section's last table or chart, the headings just above it and the notes closing the section.
+
+    The notes never start a page alone: when they do not fit under the table, the table's last
+    ``KEPT_ROWS`` rows go to the next page with them (its header repeated); a chart goes there whole, with
+    its headings.
+    """
+
+    def __init__(self, lead: list[Flowable], head: Flowable, tail: list[Flowable]):
+        super().__init__()
+        self.lead, self.head, self.tail = lead, head, tail
+        self._sizes: list[tuple[float, float]] = []
+
+    def _parts(self) -> list[Flowable]:
+        return [*self.lead, self.head, *self.tail]
+
+    def _gap(self, index: int) -> float:
+        """Return the space above part ``index`` (none above the first: the frame adds it)."""
+        parts = self._parts()
+        return parts[index - 1].getSpaceAfter() + parts[index].getSpaceBefore() if index else 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        parts = self._parts()
+        self._sizes = [part.wrap(availWidth, availHeight) for part in parts]
+        self.width = max(width for width, _ in self._sizes)
+        self.height = sum(height for _, height in self._sizes) + sum(map(self._gap, range(len(parts))))
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self._parts()[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.tail[-1].getSpaceAfter()
+
+    def draw(self) -> None:
+        y = self.height
+        for index, (part, (_, height)) in enumerate(zip(self._parts(), self._sizes, strict=True)):
+            y -= self._gap(index) + height
+            part.drawOn(self.canv, 0, y)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        if not isinstance(self.head, Table):
+            return []  # nothing to leave behind: the chart moves on with its headings and notes
+        above = len(self.lead)
+        lead_height = sum(height for _, height in self._sizes[:above]) + sum(map(self._gap, range(above + 1)))
+        kept = sum(self.head._rowHeights[-KEPT_ROWS:])
+        # One point to spare, so the headings and the first part never miss the page by a rounding.
+        room = min(availHeight - lead_height - 1, self._sizes[above][1] - kept)
+        pieces = self.head.split(availWidth, room) if room > 0 else []
+        if len(pieces) < 2:
+            return []  # too short to leave rows behind: the table moves on whole with its notes
+        for heading in self.lead:
+            heading.__dict__["keepWithNext"] = 0  # it fits with the first part: no KeepTogether around them
+        return [*self.lead, pieces[0], _KeepTail([], pieces[1], self.tail)]
+
+
+def keep_tails(story: list[Flowable]) -> list[Flowable]:
+    """
+    Return the story with each section's closing notes kept with the table or chart before them.
+
+    A section ends at a page break, at the next section's heading or at the end; its closing notes are
+    the paragraphs between its last table or chart and that end (spacers before the end stay outside).
+    """
+    result: list[Flowable] = []
+    start = 0
+    ends = [
+        i
+        for i, item in enumerate(story)
+        if isinstance(item, PageBreak) or (isinstance(item, Paragraph) and item.style.name == "section")
+    ]
+    for end in [*ends, len(story)]:
+        last = end
+        while last > start and isinstance(story[last - 1], Spacer):
+            last -= 1
+        first = last
+        while first > start and isinstance(story[first - 1], Paragraph | Spacer):
+            first -= 1
+        head = first - 1
+        tail = story[first:last]
+        lead = head
+        while lead > start and story[lead - 1].getKeepWithNext():
+            lead -= 1  # the headings kept with the table (a Paragraph reads its style's keepWithNext)
+        if (
+            head >= start
+            and isinstance(story[head], Table | Drawing)
+            and any(isinstance(item, Paragraph) for item in tail)
+        ):
+            kept = _KeepTail(story[lead:head], story[head], tail)
+            result += [*story[start:lead], kept, *story[last:end]]
+        else:
+            result += story[start:end]
+        if end < len(story):
+            result.append(story[end])
+        start = end + 1
+    return result
 
 
 class _Builder:
@@ -598,6 +699,26 @@ class _Builder:
         quality = self.data.tables["data_quality"]
         if quality.empty:
             self.text("The input files passed every check.")
+        else:
+            self.text(
+                f"{formats.number(len(quality))} findings; each is a row of data_quality.csv and of the "
+                "Excel report's data_quality sheet.",
+            )
+        # The rows loaded per file are listed in every case: the last page is never a lone sentence.
+        findings = quality["file"].value_counts()
+        names = list(self.data.rows)
+        self._text_table(
+            pd.DataFrame(
+                {
+                    "file": [f"{name}.csv" for name in names],
+                    "rows": [formats.number(self.data.rows[name]) for name in names],
+                    "findings": [formats.number(findings.get(name, 0)) for name in names],
+                }
+            ),
+            {"file": "File", "rows": "Rows loaded", "findings": "Findings"},
+            right=("rows", "findings"),
+        )
+        if quality.empty:
             return
         counts = (
             quality.fillna({"problem": "", "action": ""})
@@ -606,10 +727,6 @@ class _Builder:
             .rename("rows")
             .reset_index()
             .sort_values("rows", ascending=False, kind="stable")
-        )
-        self.text(
-            f"{formats.number(len(quality))} findings; each is a row of data_quality.csv and of the Excel "
-            "report's data_quality sheet.",
         )
         self.table(counts, ["file", "problem", "action", "rows"], headings={"rows": "Rows"})
 
@@ -774,6 +891,6 @@ def build_pdf(data: ReportData) -> bytes:
         MARGIN, MARGIN, FRAME_WIDTH, PAGE_SIZE[1] - 2 * MARGIN, id="body", leftPadding=0, rightPadding=0
     )
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = _Builder(data).build()
+    story = keep_tails(_Builder(data).build())
     document.build(story, canvasmaker=lambda *args, **kwargs: _NumberedCanvas(*args, footer=footer, **kwargs))
     return buffer.getvalue()
