@@ -1,8 +1,9 @@
 """CSV downloads: one mechanism for every ``export-<file>`` button present in the page.
 
-Each button downloads ``<file>.csv`` for the session's filters and model, byte for byte the file
-``python -m metrics export`` writes for the same filters and model (docs/export-contract.md). A button
-exists only while its tab is shown; its callback then fires on a click.
+Each button downloads ``<file>_<first day>_<last day>.csv`` for the session's filters and model, byte
+for byte the file ``python -m metrics export`` writes as ``<file>.csv`` for the same filters and model
+(docs/export-contract.md, "Download names"). A button exists only while its tab is shown; its callback
+then fires on a click.
 """
 
 from __future__ import annotations
@@ -41,6 +42,41 @@ def exportable(layout: Component | None = None) -> list[str]:
     ]
 
 
+def view_period(state: SessionState) -> tuple[str, str] | None:
+    """
+    Return the first and last day of the session's view: the sidebar's dates, else the data's own.
+
+    None when the data has no dated row and the sidebar does not set both dates.
+
+    Examples
+    --------
+    >>> from metrics.filters import Filters
+    >>> summary = {"period": ["2025-04-01", "2025-09-30"]}
+    >>> view_period(SessionState(key="k", summary=summary))
+    ('2025-04-01', '2025-09-30')
+    >>> view_period(SessionState(key="k", filters=Filters.make(start="2025-05-01"), summary=summary))
+    ('2025-05-01', '2025-09-30')
+    """
+    data_period = (state.summary or {}).get("period") or (None, None)
+    start = state.filters.start.isoformat() if state.filters.start else data_period[0]
+    end = state.filters.end.isoformat() if state.filters.end else data_period[1]
+    return (start, end) if start and end else None
+
+
+def download_name(stem: str, extension: str, state: SessionState) -> str:
+    """
+    Return the name a download is saved under: ``stem``, then the view's first and last day.
+
+    Examples
+    --------
+    >>> download_name("campaigns", "csv", SessionState(summary={"period": ["2025-04-01", "2025-09-30"]}))
+    'campaigns_2025-04-01_2025-09-30.csv'
+    >>> download_name("campaigns", "csv", SessionState())
+    'campaigns.csv'
+    """
+    return "_".join([stem, *(view_period(state) or ())]) + f".{extension}"
+
+
 def update_download(
     name: str,
     clicks: int | None,
@@ -66,7 +102,7 @@ def update_download(
     except datasets.DatasetExpired:
         say_expired("the download")
         return no_update  # PreventUpdate would drop the message
-    return dcc.send_bytes(content, f"{name}.csv", type="text/csv")
+    return dcc.send_bytes(content, download_name(name, "csv", state), type="text/csv")
 
 
 def register(app: Dash) -> None:

@@ -16,6 +16,7 @@ from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.common import NOTE, drawn, finite, no_rows_state, tab_callback
+from callbacks.export import download_name
 from callbacks.session import SessionState
 from figures import budget as budget_charts
 from figures import payouts as charts
@@ -169,10 +170,11 @@ def _plan_download(name: str, build: Callable[..., pd.DataFrame]) -> Callable[..
             raise PreventUpdate
         frame = build(state.key, state.filters, state.options, total, lower, upper, tuple(locked or ()))
         data = export.to_csv_bytes(export.conform(frame, name))
-        return dcc.send_bytes(data, f"{name}.csv", type="text/csv")
+        return dcc.send_bytes(data, download_name(name, "csv", state), type="text/csv")
 
     download.__doc__ = (
-        f"Return {name}.csv of the plan shown (``metrics.export`` format). With the default bounds and "
+        f"Return {name}.csv of the plan shown (``metrics.export`` format), named with the view's period. "
+        "With the default bounds and "
         "nothing locked it equals the file ``python -m metrics export --budget N`` writes for the same "
         "filters, N being the total (the current total spend when the input is empty)."
     )

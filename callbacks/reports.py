@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 import reports
 from callbacks.common import say_expired
+from callbacks.export import view_period
 from callbacks.session import SessionState
 from layouts import ids
 from store import datasets
@@ -40,7 +41,7 @@ def update_report_download(kind: str, clicks: int | None, store: dict | None) ->
     except datasets.DatasetExpired:
         say_expired("the report")
         return no_update  # PreventUpdate would drop the message
-    name = reports.file_name(kind, state.filters, state.options)
+    name = reports.file_name(kind, state.options, view_period(state))
     return dcc.send_bytes(content, name, type=reports.MEDIA_TYPES[kind])
 
 

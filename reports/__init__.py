@@ -80,24 +80,18 @@ def build_report(
     return render(collect(dataset, filters, options, budget=budget, credit=credit), kind)
 
 
-def file_name(kind: str, filters: Filters, options: Options) -> str:
+def file_name(kind: str, options: Options, period: tuple[str, str] | None = None) -> str:
     """
-    Return the download name of a report: its period (when filtered), model and kind.
+    Return the dashboard's download name of a report: the view's first and last day, then its model.
 
     Examples
     --------
-    >>> file_name("pdf", Filters(), Options())
-    'influencer-report-last_touch.pdf'
-    >>> file_name("xlsx", Filters.make(start="2025-05-01"), Options(model="linear"))
-    'influencer-report-2025-05-01-to-end-linear.xlsx'
+    >>> file_name("pdf", Options(), ("2025-04-01", "2025-09-30"))
+    'influencer-report_2025-04-01_2025-09-30_last_touch.pdf'
+    >>> file_name("xlsx", Options(model="linear"))
+    'influencer-report_linear.xlsx'
     """
-    parts = ["influencer-report"]
-    if filters.has_dates:
-        start = filters.start.isoformat() if filters.start else "start"
-        end = filters.end.isoformat() if filters.end else "end"
-        parts.append(f"{start}-to-{end}")
-    parts.append(options.model)
-    return f"{'-'.join(parts)}.{kind}"
+    return "_".join(["influencer-report", *(period or ()), options.model]) + f".{kind}"
 
 
 __all__ = ["KINDS", "MEDIA_TYPES", "ReportData", "build_report", "collect", "file_name", "render"]

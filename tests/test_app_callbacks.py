@@ -324,8 +324,18 @@ def test_export_download_equals_the_cli_bytes(loaded, small_csv_dir, name):
     download = export.update_download(name, 1, store)
     view = View(ingest.read_dir(small_csv_dir), Filters.make(campaigns=["Summer"]), Options(model="linear"))
     expected = metrics_export.to_csv_bytes(metrics_export.build_table(name, view))
-    assert download["filename"] == f"{name}.csv"
+    # Named with the data's first and last day (posts 2025-04-02 and tracking 2025-04-05): the campaign
+    # filter does not narrow the period.
+    assert download["filename"] == f"{name}_2025-04-02_2025-04-05.csv"
     assert base64.b64decode(download["content"]) == expected
+
+
+def test_export_download_name_carries_the_sidebar_dates(loaded):
+    """A date set in the sidebar names the download; the open side is the data's own last day."""
+    download = export.update_download("campaigns", 1, store_for(loaded, start="2025-04-03"))
+    assert download["filename"] == "campaigns_2025-04-03_2025-04-05.csv"
+    both = export.update_download("campaigns", 1, store_for(loaded, start="2025-04-03", end="2025-04-04"))
+    assert both["filename"] == "campaigns_2025-04-03_2025-04-04.csv"
 
 
 def test_overview_empty_filter_says_what_to_do(loaded):
@@ -429,7 +439,7 @@ def test_insights_download_equals_the_cli_file_and_the_panel(loaded, small_csv_d
 
     store = store_for(loaded, model="linear")
     download = export.update_download("insights", 1, store)
-    assert download["filename"] == "insights.csv"
+    assert download["filename"] == "insights_2025-04-02_2025-04-05.csv"
     assert (
         main(["export", "--data", str(small_csv_dir), "--out", str(tmp_path / "out"), "--model", "linear"])
         == 0

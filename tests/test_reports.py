@@ -385,8 +385,8 @@ def test_cli_exit_status_2_with_one_line_on_stderr(tmp_path, demo_dir):
 
 def test_report_names_and_kinds():
     """Download names carry the period and model; unknown kinds are refused."""
-    assert file_name("pdf", Filters.make(start="2025-05-01", end="2025-06-30"), Options(model="markov")) == (
-        "influencer-report-2025-05-01-to-2025-06-30-markov.pdf"
+    assert file_name("pdf", Options(model="markov"), ("2025-05-01", "2025-06-30")) == (
+        "influencer-report_2025-05-01_2025-06-30_markov.pdf"
     )
     with pytest.raises(ValueError, match="unknown report kind"):
         render(None, "docx")  # type: ignore[arg-type]
@@ -425,10 +425,12 @@ def test_report_download_sends_the_view_of_the_session(tmp_path, demo_dir, monke
     store = {"filters": {"campaigns": ["Summer Shred"]}, "model": "first_touch"}
     with app.server.app_context():
         store["key"] = datasets.demo_key()
+        store["summary"] = datasets.describe(store["key"])
         with pytest.raises(PreventUpdate):
             update_report_download("pdf", None, store)
         sent = update_report_download("xlsx", 1, store)
-    assert sent["filename"] == "influencer-report-first_touch.xlsx"
+    # The demo's own first and last day: the campaign filter does not narrow the period.
+    assert sent["filename"] == "influencer-report_2025-04-01_2025-09-30_first_touch.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
     assert [row[0].value for row in book["campaigns"].iter_rows(min_row=2)] == ["Summer Shred"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}

@@ -64,7 +64,7 @@ def test_report_buttons_download_pdf_and_excel(dash_duo, demo_app):
     pdf = pdf_path.read_bytes()
     assert pdf.startswith(b"%PDF")
     assert "Influencer campaign report" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    assert pdf_path.name == "influencer-report-last_touch.pdf"
+    assert pdf_path.name == "influencer-report_2025-04-01_2025-09-30_last_touch.pdf"
     dash_duo.wait_for_element(f"#{ids.EXPORT_REPORT_XLSX}:not([disabled])")
 
     started = time.monotonic()

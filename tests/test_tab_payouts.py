@@ -172,7 +172,7 @@ def test_budget_download_equals_cli(store, small, tmp_path):
     """export-budget (default bounds, nothing locked) sends the CLI's budget.csv for --budget 200."""
     assert cli_main(["export", "--data", str(small), "--out", str(tmp_path / "out"), "--budget", "200"]) == 0
     sent = tab.update_budget_download(1, store, 200, 0.5, 2.0, [])
-    assert sent["filename"] == "budget.csv"
+    assert sent["filename"] == "budget_2025-04-01_2025-04-03.csv"  # the data's first and last day
     assert base64.b64decode(sent["content"]) == (tmp_path / "out" / "budget.csv").read_bytes()
 
 
@@ -180,7 +180,7 @@ def test_budget_fit_download_equals_cli(store, small, tmp_path):
     """export-budget_fit (default bounds, nothing locked) sends the CLI's budget_fit.csv for --budget 200."""
     assert cli_main(["export", "--data", str(small), "--out", str(tmp_path / "out"), "--budget", "200"]) == 0
     sent = tab.update_budget_fit_download(1, store, 200, 0.5, 2.0, [])
-    assert sent["filename"] == "budget_fit.csv"
+    assert sent["filename"] == "budget_fit_2025-04-01_2025-04-03.csv"  # the data's first and last day
     written = (tmp_path / "out" / "budget_fit.csv").read_bytes()
     assert base64.b64decode(sent["content"]) == written
     # The prior, no interval (empty cells), 0 points; ₹200 asked and used; revenue now 400 + 100.

@@ -166,7 +166,7 @@ def test_filter_change_matches_cli(dash_duo, make_app, demo_dir, demo_dataset, t
 
 
 def test_export_button_downloads_cli_file(dash_duo, make_app, demo_dir, demo_dataset, tmp_path):
-    """export-campaigns downloads the bytes the CLI writes for the same filters and model."""
+    """export-campaigns downloads the bytes the CLI writes for the same filters and model, named with the period."""
     campaign = first_campaign(demo_dataset)
     out = cli_export(demo_dir, tmp_path / "cli", "--campaign", campaign, "--model", "linear")
     query = urlencode({"campaign": campaign, "model": "linear"})
@@ -174,7 +174,9 @@ def test_export_button_downloads_cli_file(dash_duo, make_app, demo_dir, demo_dat
     expected = pd.read_csv(out / "kpis.csv").iloc[0]
     wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", float(expected["revenue"]))
     dash_duo.find_element(f"#{ids.EXPORT['campaigns']}").click()
-    downloaded = Path(dash_duo.download_path) / "campaigns.csv"
+    # No date filter: the data's own first and last day name the file (a campaign does not narrow them).
+    first, last = (day.date().isoformat() for day in demo_dataset.date_range)
+    downloaded = Path(dash_duo.download_path) / f"campaigns_{first}_{last}.csv"
     until(lambda: downloaded.exists() and downloaded.stat().st_size > 0, 20)
     assert downloaded.read_bytes() == (out / "campaigns.csv").read_bytes()
     assert dash_duo.get_logs() == []
