@@ -42,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     from flask import Flask
 
     import callbacks
-    from layouts import shell
+    from layouts import shell, theme
     from layouts.topbar import PRODUCT_NAME
     from server import api, errors, health, logs, security, upload_slot
     from server import config as settings
@@ -70,7 +70,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         # A callback that raises logs its traceback and shows what failed; its outputs stay as they were.
         on_error=errors.callback_error,
+        assets_ignore=theme.ASSETS_IGNORE,
     )
+    # The theme script runs in <head>, before the first paint (layouts/theme.py); ?m= as Dash's own asset links.
+    stamp = int((ASSETS / theme.SCRIPT).stat().st_mtime)
+    app.index_string = theme.index_string(f"{app.get_asset_url(theme.SCRIPT)}?m={stamp}")
     app.layout = shell.layout
     server.extensions["dashboard"] = app  # for prepare(), which gunicorn calls with the server
     with server.app_context():

@@ -14,6 +14,7 @@ MODULES = (
     "session",
     "sidebar",
     "topbar",
+    "theme",
     "kpis",
     "tabs",
     "data",

@@ -17,7 +17,7 @@ import copy
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from figures.palette import FONT_FAMILY, SEQUENCE
+from figures.palette import FONT_FAMILY, NEUTRAL, SEQUENCE
 
 TEMPLATE = "dashboard"
 TRACE_TYPES = ("bar", "scatter", "scattergl")
@@ -51,6 +51,47 @@ LAYOUT = {
 }
 
 
+# The dark theme (docs/user-guide.md, "Theme"): Bootstrap 5.3's dark body colours, so a chart sits on its card
+# like in the light theme. The server draws every figure with the light template; the browser swaps in this
+# one (and DARK_COLOURS) while the page is dark, so cached figures serve both themes.
+DARK_TEMPLATE = "dashboard_dark"
+DARK_BACKGROUND = "#212529"
+DARK_TEXT = "#DEE2E6"
+DARK_MUTED = "#ADB5BD"
+DARK_GRID = "#343A40"
+DARK_LINE = "#495057"
+DARK_AXIS = {"gridcolor": DARK_GRID, "linecolor": DARK_LINE, "zerolinecolor": DARK_LINE}
+# The fixed light colours the figures draw with, and what they become in the dark theme: the palette's
+# black and the muted grey read badly on a dark background; white outlines and backings become dark.
+DARK_COLOURS = {
+    "#000000": DARK_TEXT,
+    NEUTRAL: DARK_MUTED,
+    "#444": DARK_MUTED,
+    GRID: DARK_GRID,
+    "white": DARK_BACKGROUND,
+    "#FFFFFF": DARK_BACKGROUND,
+    "rgba(255,255,255,0.8)": "rgba(33,37,41,0.8)",
+}
+DARK_LAYOUT = {
+    "font": {"color": DARK_TEXT},
+    "colorway": [DARK_COLOURS.get(colour, colour) for colour in SEQUENCE],
+    "paper_bgcolor": DARK_BACKGROUND,
+    "plot_bgcolor": DARK_BACKGROUND,
+    "xaxis": DARK_AXIS,
+    "yaxis": DARK_AXIS,
+    "annotationdefaults": {"arrowcolor": DARK_MUTED},
+    "shapedefaults": {"line": {"color": DARK_MUTED}},
+}
+# Trace defaults taken from plotly's light template: bar outlines in its plot colour, error bars in its ink.
+DARK_DATA = {
+    "bar": {
+        "error_x": {"color": DARK_MUTED},
+        "error_y": {"color": DARK_MUTED},
+        "marker": {"line": {"color": DARK_BACKGROUND}},
+    }
+}
+
+
 def _merged(base: dict, overrides: dict) -> dict:
     for name, value in overrides.items():
         if isinstance(value, dict) and isinstance(base.get(name), dict):
@@ -70,10 +111,36 @@ def build() -> go.layout.Template:
     return go.layout.Template(layout=_merged(layout, copy.deepcopy(LAYOUT)), data=data)
 
 
+def build_dark() -> go.layout.Template:
+    """Return the dark twin of :func:`build`: the same layout keys, dark backgrounds, light text and lines."""
+    light = build().to_plotly_json()
+    data = {
+        name: [_merged(trace, copy.deepcopy(DARK_DATA.get(name, {}))) for trace in traces]
+        for name, traces in light["data"].items()
+    }
+    return go.layout.Template(layout=_merged(light["layout"], copy.deepcopy(DARK_LAYOUT)), data=data)
+
+
+def themes() -> dict:
+    """
+    Return what the browser needs to redraw a chart in either theme (assets/theme.js).
+
+    ``light`` and ``dark`` are the two templates as plotly JSON; ``colours`` maps the fixed light colours
+    the figures draw with (lower case) to their dark counterparts.
+    """
+    return {
+        "light": build().to_plotly_json(),
+        "dark": build_dark().to_plotly_json(),
+        "colours": {light.lower(): dark for light, dark in DARK_COLOURS.items()},
+    }
+
+
 def register() -> str:
-    """Register the template under :data:`TEMPLATE` (once) and return its name."""
+    """Register the template under :data:`TEMPLATE` and its dark twin (once) and return the first's name."""
     if TEMPLATE not in pio.templates:
         pio.templates[TEMPLATE] = build()
+    if DARK_TEMPLATE not in pio.templates:
+        pio.templates[DARK_TEMPLATE] = build_dark()
     return TEMPLATE
 
 

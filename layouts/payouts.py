@@ -34,13 +34,18 @@ FIT_TOOLTIP = (
     "at least 30 influencer-periods fit it and the interval is at most 0.4 wide; otherwise the usual 0.6."
 )
 CAPTION_CLASS = "panel-caption small text-body-secondary"
-# Ledger rows by status: the ones to act on stand out (colours readable on white, with a status word too).
+# Ledger rows by status: the ones to act on stand out (with a status word too). Bootstrap's subtle
+# backgrounds, so the grid's text stays readable in the light and the dark theme.
+LEDGER_ROW_COLOURS = {
+    "mismatch": "--bs-danger-bg-subtle",
+    "missing": "--bs-warning-bg-subtle",
+    "no_units": "--bs-secondary-bg",
+    "no_rate": "--bs-info-bg-subtle",
+}
 LEDGER_ROW_STYLE = {
     "styleConditions": [
-        {"condition": "params.data.status === 'mismatch'", "style": {"backgroundColor": "#FDE2D2"}},
-        {"condition": "params.data.status === 'missing'", "style": {"backgroundColor": "#FFF3CD"}},
-        {"condition": "params.data.status === 'no_units'", "style": {"backgroundColor": "#E9ECEF"}},
-        {"condition": "params.data.status === 'no_rate'", "style": {"backgroundColor": "#DCEBFA"}},
+        {"condition": f"params.data.status === '{status}'", "style": {"backgroundColor": f"var({colour})"}}
+        for status, colour in LEDGER_ROW_COLOURS.items()
     ]
 }
 

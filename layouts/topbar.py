@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts import ids
+from layouts import ids, theme
 
 PRODUCT_NAME = "Influencer Campaign Dashboard"
 
@@ -65,6 +65,7 @@ def layout() -> dbc.Navbar:
             html.Div(id=ids.TOPBAR_MODEL, className="topbar-model"),
             # Filled by callbacks/topbar.py with the signed-in user (docs/security.md).
             html.Span(id=ids.TOPBAR_USER, className="topbar-user text-light small d-none"),
+            theme.switch(),
             html.Div(
                 [
                     # Copies the address bar, which mirrors the view (callbacks/library.py).
