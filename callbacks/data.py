@@ -294,14 +294,19 @@ def register(app: Dash) -> None:
         Output(ids.DATASET_STORE, "data", allow_duplicate=True),
         Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
         *[Output(ids.UPLOAD[name], "contents") for name in FILES],
+        # The cards' progress lines, shown by assets/upload-progress.js when a file is chosen.
+        *[Output(ids.UPLOAD_PROGRESS[name], "hidden") for name in FILES],
         *[Input(ids.UPLOAD[name], "contents") for name in FILES],
         *[State(ids.UPLOAD[name], "filename") for name in FILES],
         State(ids.DATASET_STORE, "data"),
+        # The cards being read show their own progress: no second spinner over the message area.
+        running=[(Output(ids.UPLOAD_MESSAGE_LOADING, "display"), "hide", "auto")],
         prevent_initial_call=True,
     )
     def _update_uploads(*values):
         n = len(FILES)
-        return update_uploads(list(values[:n]), list(values[n : 2 * n]), values[2 * n], max_bytes, max_rows)
+        answer = update_uploads(list(values[:n]), list(values[n : 2 * n]), values[2 * n], max_bytes, max_rows)
+        return (*answer, *[True] * n)
 
     _register_data_actions(app, config.get("DATA_DIR", ""))
     _register_report(app)

@@ -69,17 +69,30 @@ def upload_card(name: str, max_bytes: int, max_mb: float) -> dbc.Col:
                             "data-max-mb": f"{max_mb:g}",
                             "data-file": name,
                             "data-message-id": ids.UPLOAD_MESSAGE,
+                            "data-progress-id": ids.UPLOAD_PROGRESS[name],
+                            "data-progress-name-id": ids.UPLOAD_PROGRESS_NAME[name],
                         },
                     ),
-                    dcc.Loading(
-                        html.Div(
-                            id=ids.STATUS[name],
-                            className="upload-status small mt-2",
-                            **{"aria-live": "polite"},
-                        ),
-                        delay_show=200,
-                        type="circle",
-                        overlay_style={"visibility": "visible", "opacity": 0.5},
+                    # Shown only while this card's file is read, sent and parsed (assets/upload-progress.js
+                    # shows it, callbacks/data.py hides it), so the card being read is the one saying so.
+                    html.Div(
+                        [
+                            html.Span(
+                                className="spinner-border spinner-border-sm me-2", **{"aria-hidden": "true"}
+                            ),
+                            "Reading ",
+                            html.Span(id=ids.UPLOAD_PROGRESS_NAME[name], className="fw-semibold"),
+                            "…",
+                        ],
+                        id=ids.UPLOAD_PROGRESS[name],
+                        className="upload-progress small mt-2 text-primary",
+                        role="status",
+                        hidden=True,
+                    ),
+                    html.Div(
+                        id=ids.STATUS[name],
+                        className="upload-status small mt-2",
+                        **{"aria-live": "polite"},
                     ),
                 ],
                 className="d-flex flex-column",
@@ -134,6 +147,7 @@ def layout() -> html.Div:
             server,
             dcc.Loading(
                 html.Div(id=ids.UPLOAD_MESSAGE, className="upload-message", **{"aria-live": "assertive"}),
+                id=ids.UPLOAD_MESSAGE_LOADING,
                 delay_show=200,
                 type="circle",
             ),

@@ -9,9 +9,13 @@ FILES = ("influencers", "posts", "tracking", "payouts")
 UPLOAD = {f: f"upload-{f}" for f in FILES}
 STATUS = {f: f"status-{f}" for f in FILES}
 TEMPLATE = {f: f"template-{f}" for f in FILES}
+# "Reading <file name>…" under an upload area while its file is sent and parsed; the name is its own span.
+UPLOAD_PROGRESS = {f: f"upload-progress-{f}" for f in FILES}
+UPLOAD_PROGRESS_NAME = {f: f"upload-progress-name-{f}" for f in FILES}
 LOAD_DEMO = "load-demo"
 CLEAR_DATA = "clear-data"
 UPLOAD_MESSAGE = "upload-message"
+UPLOAD_MESSAGE_LOADING = "upload-message-loading"  # its spinner: hidden while an upload card shows progress
 QUALITY_TABLE = "quality-table"
 QUALITY_SUMMARY = "quality-summary"
 DATA_DIR_SELECT = "data-dir-select"
