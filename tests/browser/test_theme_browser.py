@@ -151,6 +151,13 @@ def test_every_tab_in_dark(dash_duo, make_app, screenshot):
     ActionChains(dash_duo.driver).move_to_element(dash_duo.find_element(f"#{ids.KPI_ROAS}-card")).perform()
     dash_duo.wait_for_element(".tooltip.show", timeout=10)
     screenshot("h2-dark-tooltip")
+    dash_duo.driver.execute_script(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", ids.OVERVIEW_TREND_GRAPH
+    )
+    drag = dash_duo.find_element(f"#{ids.OVERVIEW_TREND_GRAPH} .nsewdrag")
+    ActionChains(dash_duo.driver).move_to_element(drag).perform()
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_TREND_GRAPH} .hoverlayer > *", timeout=10)
+    screenshot("h2-dark-chart-hover")
     dash_duo.driver.set_window_size(1440, 3200)
     screenshot("h2-dark-overview-full")
     dash_duo.driver.set_window_size(1440, 900)
