@@ -8,8 +8,13 @@ Data flow (docs/user-guide.md, "Sharing a view"):
   (callbacks/sidebar.py);
 * :func:`update_session` merges the dataset and the controls into ``SESSION_STORE`` (key, summary,
   filters, model — never rows), which every tab, the KPI row and the top bar read;
-* :func:`update_url_query` turns the session into the query string the browser writes into the
-  address bar (``history.replaceState``: a filter change adds no history entry).
+* :func:`update_url_query` turns the session and the open tab into the query string that
+  assets/history.js writes into the address bar: a deliberate change (a filter, the model, a tab, after
+  the user's click or key press) adds a browser history entry; the page load normalising its URL, a
+  change chained to another and changes within a second of the last entry replace the current one;
+* Back and Forward put the query of the entry they reach into ``HISTORY_POP``, from which the sidebar
+  (callbacks/sidebar.py) and :func:`restore_tab` restore that view without a reload; the mirror then
+  finds the address bar already equal and adds nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
-from dash import Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from layouts import ids, tabs
@@ -266,20 +271,28 @@ def restore_tab(_pathname: str | None, search: str | None, active_tab: str | Non
     return tab
 
 
-# Applies the server-built query to the address bar without a reload or a new history entry.
-REPLACE_URL_JS = """
-function (query) {
-    if (query === null || query === undefined) {
-        return window.dash_clientside.no_update;
-    }
-    var target = window.location.pathname + query + window.location.hash;
-    var current = window.location.pathname + window.location.search + window.location.hash;
-    if (target !== current) {
-        window.history.replaceState(window.history.state, "", target);
-    }
-    return window.dash_clientside.no_update;
-}
-"""
+def popped_search(pop: dict | None) -> str | None:
+    """
+    Return the query string of the history entry Back or Forward reached (``HISTORY_POP``), or None.
+
+    Examples
+    --------
+    >>> popped_search({"search": "?tab=roi", "time": 1}), popped_search({"search": 3}), popped_search(None)
+    ('?tab=roi', None, None)
+    """
+    search = pop.get("search") if isinstance(pop, dict) else None
+    return search if isinstance(search, str) else None
+
+
+def restore_popped_tab(pop: dict | None, active_tab: str | None) -> str:
+    """Return the tab of the history entry Back or Forward reached (none named: the Overview)."""
+    search = popped_search(pop)
+    if search is None:
+        raise PreventUpdate
+    tab = parse_query(search)[2] or tabs.DEFAULT_TAB
+    if tab == active_tab:
+        raise PreventUpdate
+    return tab
 
 
 def register(app: Dash) -> None:
@@ -312,11 +325,17 @@ def register(app: Dash) -> None:
         Input(ids.TABS, "active_tab"),
     )(update_url_query)
 
-    app.clientside_callback(REPLACE_URL_JS, Input(ids.URL_QUERY, "data"))
+    # assets/history.js: pushes or replaces the history entry (see the module docstring).
+    app.clientside_callback(ClientsideFunction("history", "mirror"), Input(ids.URL_QUERY, "data"))
 
-    app.callback(
+    @app.callback(
         Output(ids.TABS, "active_tab"),
         Input(ids.URL, "pathname"),
+        Input(ids.HISTORY_POP, "data"),
         State(ids.URL, "search"),
         State(ids.TABS, "active_tab"),
-    )(restore_tab)
+    )
+    def _restore_tab(pathname, pop, search, active_tab):
+        if ctx.triggered_id == ids.HISTORY_POP:
+            return restore_popped_tab(pop, active_tab)
+        return restore_tab(pathname, search, active_tab)

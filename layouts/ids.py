@@ -46,6 +46,7 @@ SESSION_STORE = "session-store"  # dataset key + filter state only, never rows
 DATASET_STORE = "dataset-store"  # this page's dataset key and summary (memory), written by data actions
 URL = "url"
 URL_QUERY = "url-query"  # the query string mirroring the view, applied to the address bar in the browser
+HISTORY_POP = "history-pop"  # {search, time} of the entry Back or Forward reached (assets/history.js)
 
 # Tabs (tab_id values; the visible labels are in layouts/tabs.py)
 TABS = "tabs"

@@ -21,6 +21,7 @@ def layout() -> html.Div:
             dcc.Store(id=ids.SESSION_STORE, storage_type="session"),
             dcc.Store(id=ids.DATASET_STORE, storage_type="memory"),
             dcc.Store(id=ids.URL_QUERY, storage_type="memory"),
+            dcc.Store(id=ids.HISTORY_POP, storage_type="memory"),
             dcc.Store(id=ids.SCORE_WEIGHTS_STORE, storage_type="session"),
             dcc.Download(id=ids.DOWNLOAD),
             error_toast(),
