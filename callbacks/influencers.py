@@ -12,7 +12,15 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.development.base_component import Component
 
-from callbacks.common import NOTE, drawn, finite, no_rows_state, tab_callback
+from callbacks.common import (
+    NOTE,
+    after_first_screen,
+    drawn,
+    finite,
+    first_screen,
+    no_rows_state,
+    tab_callback,
+)
 from callbacks.session import SessionState
 from callbacks.weights import DEFAULT_PERCENTS, normalised_percents, valid_percents, weighted_options
 from figures import influencers as charts
@@ -30,7 +38,7 @@ from metrics.filters import Options
 from metrics.scoring import COMPONENTS
 from store import results
 from store.frames import records
-from store.results import ranked_personas, scored_influencers, weekly
+from store.results import ranked_personas, scored_estimates, scored_influencers, weekly
 
 # --- score weights -----------------------------------------------------------------------------------
 
@@ -116,7 +124,7 @@ def update_matrix(state: SessionState, weights: dict | None) -> tuple:
 
     The figure is left as it was while the panel shows a note, so the next one keeps the user's zoom.
     """
-    table = scored_influencers(state.key, state.filters, weighted_options(state.options, weights))
+    table = scored_estimates(state.key, state.filters, weighted_options(state.options, weights))
     if table.empty:
         return no_rows_state("influencer-matrix"), HIDDEN, no_update, no_update, ""
     placed = int(table["quadrant"].notna().sum())
@@ -228,6 +236,8 @@ def register(app: Dash) -> None:
     """Register the Influencers tab callbacks: weights, matrix, table, detail panel, personas."""
     _register_weights(app)
 
+    # The matrix is the first screen; the table and the personas are asked for once it has answered.
+    drawn_first = Input(ids.INFLUENCERS_FIRST_SCREEN, "data")
     session_and_weights = (Input(ids.SESSION_STORE, "data"), Input(ids.SCORE_WEIGHTS_STORE, "data"))
     app.callback(
         Output(ids.INFLUENCER_MATRIX_EMPTY, "children"),
@@ -235,14 +245,16 @@ def register(app: Dash) -> None:
         Output(ids.INFLUENCER_MATRIX_GRAPH, "figure"),
         Output(ids.INFLUENCER_MATRIX_GRAPH, "style"),
         Output(ids.INFLUENCER_MATRIX_CAPTION, "children"),
+        Output(ids.INFLUENCERS_FIRST_SCREEN, "data"),
         *session_and_weights,
-    )(update_matrix)
+    )(first_screen(update_matrix))
     app.callback(
         Output(ids.INFLUENCER_BODY, "children"),
         Output(ids.INFLUENCER_TABLE, "rowData"),
         Output(ids.INFLUENCER_TABLE_WRAP, "style"),
         *session_and_weights,
-    )(update_influencers)
+        drawn_first,
+    )(after_first_screen(update_influencers))
     app.callback(
         Output(ids.INFLUENCER_DETAIL, "children"),
         Input(ids.INFLUENCER_TABLE, "selectedRows"),
@@ -258,7 +270,8 @@ def register(app: Dash) -> None:
         Output(ids.PERSONA_CHART, "style"),
         Output(ids.PERSONA_TABLE, "rowData"),
         Input(ids.SESSION_STORE, "data"),
-    )(update_personas)
+        drawn_first,
+    )(after_first_screen(update_personas))
 
 
 def _register_weights(app: Dash) -> None:

@@ -15,7 +15,15 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import NOTE, drawn, finite, no_rows_state, tab_callback
+from callbacks.common import (
+    NOTE,
+    after_first_screen,
+    drawn,
+    finite,
+    first_screen,
+    no_rows_state,
+    tab_callback,
+)
 from callbacks.export import download_name
 from callbacks.session import SessionState
 from figures import budget as budget_charts
@@ -125,11 +133,11 @@ def _plan_shown(state: SessionState, total, lower, upper, locked) -> tuple[pd.Da
 
 def lock_options(table: pd.DataFrame, names: pd.Series) -> list[dict]:
     """Return the lock dropdown's options: the plan's influencers by current spend, largest first."""
-    ordered = table.sort_values("current_spend", ascending=False, kind="stable")["influencer_id"]
-    return [
-        {"label": f"{names.get(i) if pd.notna(names.get(i)) else 'Unknown'} ({i})", "value": i}
-        for i in ordered
-    ]
+    ordered = table.sort_values("current_spend", ascending=False, kind="stable")["influencer_id"].tolist()
+    # One lookup for all ids: a lookup per id took a tenth of a second at 2,000 influencers.
+    found = names[~names.index.duplicated()].reindex(pd.Index(ordered, dtype=object))
+    shown = found.astype(object).where(found.notna(), "Unknown").tolist()
+    return [{"label": f"{name} ({i})", "value": i} for name, i in zip(shown, ordered, strict=True)]
 
 
 BUDGET_BLOCKED = (NOTE, HIDDEN, "", "", HIDDEN, no_update, no_update, [], [])
@@ -192,15 +200,18 @@ def register(app: Dash) -> None:
         Output(ids.PAYOUT_WRAP, "style"),
         Output(ids.PAYOUT_SUMMARY, "children"),
         Output(ids.PAYOUT_TABLE, "rowData"),
+        # The ledger is the first screen; the chart and the optimizer are asked for once it has answered.
+        Output(ids.PAYOUTS_FIRST_SCREEN, "data"),
         Input(ids.SESSION_STORE, "data"),
-    )(update_payouts)
+    )(first_screen(update_payouts))
     app.callback(
         Output(ids.PAYOUT_SPEND_EMPTY, "children"),
         Output(ids.PAYOUT_SPEND_WRAP, "style"),
         Output(ids.PAYOUT_SPEND_GRAPH, "figure"),
         Output(ids.PAYOUT_SPEND_GRAPH, "style"),
         Input(ids.SESSION_STORE, "data"),
-    )(update_spend_chart)
+        Input(ids.PAYOUTS_FIRST_SCREEN, "data"),
+    )(after_first_screen(update_spend_chart))
     _register_budget(app)
 
 
@@ -224,7 +235,8 @@ def _register_budget(app: Dash) -> None:
         Output(ids.BUDGET_TABLE, "rowData"),
         Output(ids.BUDGET_LOCKED, "options"),
         *inputs,
-    )(update_budget)
+        Input(ids.PAYOUTS_FIRST_SCREEN, "data"),
+    )(after_first_screen(update_budget))
     app.callback(
         Output(ids.BUDGET_TOTAL, "invalid"),
         Output(ids.BUDGET_TOTAL_FEEDBACK, "children"),

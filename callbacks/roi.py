@@ -12,7 +12,16 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
-from callbacks.common import NOTE, caption, drawn, new_columns, no_rows_state, tab_callback
+from callbacks.common import (
+    NOTE,
+    after_first_screen,
+    caption,
+    drawn,
+    first_screen,
+    new_columns,
+    no_rows_state,
+    tab_callback,
+)
 from callbacks.session import SessionState
 from figures import attribution as attribution_charts
 from figures import roi as charts
@@ -222,27 +231,37 @@ def update_markov(state: SessionState, grouping: str | None, current: list[dict]
 
 
 def register(app: Dash) -> None:
-    """Register the ROI tab callbacks, one per panel."""
+    """
+    Register the ROI tab callbacks, one per panel.
+
+    The returns bars are the tab's first screen; the other panels (below it) are asked for once it has
+    answered (``callbacks.common.first_screen``), since iROAS intervals and the models' comparison are
+    the slow part of a first visit.
+    """
     store = Input(ids.SESSION_STORE, "data")
+    drawn_first = Input(ids.ROI_FIRST_SCREEN, "data")
     app.callback(
         *_chart_outputs(ids.ROI_GRAPH, ids.ROI_BODY),
         *_grid_outputs(ids.ROI_TABLE, ids.ROI_TABLE_WRAP),
+        Output(ids.ROI_FIRST_SCREEN, "data"),
         store,
         Input(ids.ROI_BY, "value"),
         State(ids.ROI_TABLE, "columnDefs"),
-    )(update_roi)
+    )(first_screen(update_roi))
     app.callback(
         *_chart_outputs(ids.ROI_SCATTER_GRAPH, ids.ROI_SCATTER_BODY),
         store,
         Input(ids.ROI_SCATTER_LEVEL, "value"),
-    )(update_roi_scatter)
+        drawn_first,
+    )(after_first_screen(update_roi_scatter))
     app.callback(
         Output(ids.IROAS_WRAP, "style"),
         *_chart_outputs(ids.IROAS_CAMPAIGN_GRAPH, ids.IROAS_CAMPAIGN_NOTE),
         *_chart_outputs(ids.IROAS_PLATFORM_GRAPH, ids.IROAS_PLATFORM_NOTE),
         Output(ids.IROAS_BODY, "children"),
         store,
-    )(update_iroas)
+        drawn_first,
+    )(after_first_screen(update_iroas))
     app.callback(
         Output(ids.ATTRIBUTION_BODY, "children"),
         *_chart_outputs(ids.ATTRIBUTION_GRAPH, ids.ATTRIBUTION_GRAPH_NOTE),
@@ -252,7 +271,8 @@ def register(app: Dash) -> None:
         Input(ids.ATTRIBUTION_BY, "value"),
         Input(ids.ATTRIBUTION_SHIFT_MODEL, "value"),
         State(ids.ATTRIBUTION_TABLE, "columnDefs"),
-    )(update_attribution)
+        drawn_first,
+    )(after_first_screen(update_attribution))
     app.callback(
         Output(ids.MARKOV_BODY, "children"),
         *_chart_outputs(ids.MARKOV_GRAPH, ids.MARKOV_GRAPH_NOTE),
@@ -260,7 +280,8 @@ def register(app: Dash) -> None:
         store,
         Input(ids.MARKOV_BY, "value"),
         State(ids.MARKOV_TABLE, "columnDefs"),
-    )(update_markov)
+        drawn_first,
+    )(after_first_screen(update_markov))
 
 
 def _chart_outputs(graph_id: str, note_id: str) -> tuple[Output, ...]:

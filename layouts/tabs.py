@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import dash_bootstrap_components as dbc
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from layouts import campaigns, data, ids, influencers, overview, payouts, roi
@@ -26,12 +27,35 @@ class TabSpec(NamedTuple):
     layout: Callable[[], Component]
 
 
+def with_first_screen(build: Callable[[], html.Div], store_id: str) -> Callable[[], html.Div]:
+    """
+    Return ``build`` with the tab's first-screen store (``ids.FIRST_SCREEN``) appended to its body.
+
+    The store orders the tab's callbacks (callbacks.common.after_first_screen): the panels below the first
+    screen are asked for once it is answered, so on a first visit the chart in view does not share the
+    server with every slower panel of the tab.
+    """
+
+    def layout() -> html.Div:
+        body = build()
+        children = body.children if isinstance(body.children, list) else [body.children]
+        body.children = [*children, dcc.Store(id=store_id)]
+        return body
+
+    layout.__doc__ = build.__doc__
+    return layout
+
+
 TABS = (
     TabSpec(ids.TAB_OVERVIEW, "Overview", overview.layout),
     TabSpec(ids.TAB_CAMPAIGNS, "Campaigns", campaigns.layout),
-    TabSpec(ids.TAB_ROI, "ROI", roi.layout),
-    TabSpec(ids.TAB_INFLUENCERS, "Influencers", influencers.layout),
-    TabSpec(ids.TAB_PAYOUTS, "Payouts", payouts.layout),
+    TabSpec(ids.TAB_ROI, "ROI", with_first_screen(roi.layout, ids.ROI_FIRST_SCREEN)),
+    TabSpec(
+        ids.TAB_INFLUENCERS,
+        "Influencers",
+        with_first_screen(influencers.layout, ids.INFLUENCERS_FIRST_SCREEN),
+    ),
+    TabSpec(ids.TAB_PAYOUTS, "Payouts", with_first_screen(payouts.layout, ids.PAYOUTS_FIRST_SCREEN)),
     TabSpec(ids.TAB_DATA, "Data", data.layout),
 )
 BY_ID = {tab.tab_id: tab for tab in TABS}

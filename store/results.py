@@ -486,6 +486,30 @@ def scored_influencers(key: str, filters: Filters, options: Options) -> pd.DataF
 
 
 @cache.memoize()
+def _estimated_ipc(key: str, filters: Filters, options: Options) -> bytes:
+    table = influencer_table(key, filters, options)
+    seen = view(key, filters, options)
+    return to_ipc(incrementality.add_iroas(table, seen, "influencer_id", interval=False))
+
+
+@cache.memoize()
+def _scored_estimates_ipc(key: str, filters: Filters, options: Options) -> bytes:
+    measured = from_ipc(_estimated_ipc(key, filters, options.with_default_weights()))
+    return to_ipc(scoring.score_influencers(measured, options.score_weights))
+
+
+def scored_estimates(key: str, filters: Filters, options: Options) -> pd.DataFrame:
+    """
+    Return :func:`scored_influencers` without the bootstrap interval (``iroas_low``/``iroas_high`` empty).
+
+    Every other column equals :func:`scored_influencers`'s (the score uses the iROAS estimate, never its
+    interval): the matrix, the Influencers tab's first screen, is drawn without waiting for the bootstrap.
+    """
+    require(key)
+    return from_ipc(_scored_estimates_ipc(key, filters, options))
+
+
+@cache.memoize()
 def _personas_ipc(key: str, filters: Filters, options: Options) -> bytes:
     return to_ipc(personas.rank_personas(influencer_table(key, filters, options)))
 
