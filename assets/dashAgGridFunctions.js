@@ -49,4 +49,31 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
   dagfuncs.text = function (value) {
     return value === null || value === undefined || value === "" ? DASH : String(value);
   };
+
+  // Column widths follow the content: every column as wide as its header and the cells of the page
+  // shown, then whatever width is left shared out, so a grid never leaves an empty strip next to a cut
+  // column. Long-text columns keep their maxWidth and wrap (layouts/columns.py). The grid's rows arrive
+  // after it is built and change with the filters, so this runs on every new set of rows and when the
+  // grid's width changes, once the new cells are drawn.
+  var fittedWidths = new WeakMap();
+
+  function fit(api) {
+    if (!api || api.isDestroyed()) return;
+    api.autoSizeAllColumns(false);
+    var limits = (api.getAllDisplayedColumns() || []).map(function (column) {
+      return { key: column.getColId(), minWidth: column.getActualWidth() };
+    });
+    api.sizeColumnsToFit({ columnLimits: limits });
+  }
+
+  dagfuncs.fitColumns = function (params) {
+    var api = params.api;
+    if (params.type === "gridSizeChanged") {
+      if (!params.clientWidth || fittedWidths.get(api) === params.clientWidth) return;
+      fittedWidths.set(api, params.clientWidth);
+    }
+    setTimeout(function () {
+      fit(api);
+    }, 0);
+  };
 })();

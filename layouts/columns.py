@@ -19,6 +19,8 @@ PERCENTS = formats.PERCENT_COLUMNS | formats.SIGNED_PERCENT_COLUMNS
 COUNTS = formats.COUNT_COLUMNS | formats.FRACTIONAL_COUNT_COLUMNS | formats.LINE_COLUMNS
 FRACTIONAL_COUNTS = formats.FRACTIONAL_COUNT_COLUMNS
 PINNED = {"campaign", "influencer_id", "name", "file"}
+# Sentences and free text: they wrap inside a bounded width (the row grows) instead of being cut.
+LONG_TEXT = {"problem": 420, "action": 420, "note": 360, "value": 280}
 
 
 def column(name: str) -> dict:
@@ -41,6 +43,8 @@ def column(name: str) -> dict:
     else:
         definition["valueFormatter"] = {"function": "text(params.value)"}
         definition["filter"] = "agTextColumnFilter"
+        if name in LONG_TEXT:
+            definition.update(wrapText=True, autoHeight=True, maxWidth=LONG_TEXT[name])
         return _pin(name, definition)
     definition["type"] = "numericColumn"
     definition["filter"] = "agNumberColumnFilter"
@@ -76,4 +80,10 @@ GRID_OPTIONS = {
     "enableCellTextSelection": True,
     "ensureDomOrder": True,
     "suppressFieldDotNotation": True,
+    # Every column is drawn, so fitting them to their content measures all of them, not just those in view.
+    "suppressColumnVirtualisation": True,
+}
+# Columns fit their content whenever the rows change or the grid is resized (assets/dashAgGridFunctions.js).
+FIT_COLUMNS = {
+    event: ["fitColumns(params)"] for event in ("firstDataRendered", "rowDataUpdated", "gridSizeChanged")
 }

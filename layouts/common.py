@@ -112,7 +112,7 @@ def grid(grid_id: str, column_names: Iterable[str] = (), rows: list[dict] | None
         rowData=rows or [],
         defaultColDef=columns.DEFAULT_COLUMN,
         dashGridOptions=columns.GRID_OPTIONS,
-        columnSize="autoSize",
+        eventListeners=columns.FIT_COLUMNS,
         className="grid",
     )
 

@@ -32,13 +32,17 @@ SHORT_LABELS = {
     "revenue": "Revenue",
     "cpe": "CPE (lower is better)",
 }
-# The grid shows influencers.csv's columns (``metrics.export.COLUMNS``) with the score and quadrant next to
-# the name, and personas.csv's with the rank first.
+# The grid shows influencers.csv's columns (``metrics.export.COLUMNS``) with the score, quadrant and
+# returns next to the name (in view at 1440 px without scrolling), and personas.csv's with the rank first.
 _FIRST = [
     "influencer_id",
     "name",
     "score",
     "quadrant",
+    "revenue",
+    "spend",
+    "roas",
+    "roi",
     "platform",
     "category",
     "gender",
@@ -354,7 +358,7 @@ def layout() -> html.Div:
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
         },
         getRowId="params.data.influencer_id",
-        columnSize="autoSize",
+        eventListeners=columns.FIT_COLUMNS,
         className="grid",
     )
     return html.Div(
