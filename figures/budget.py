@@ -6,12 +6,47 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from figures.overview import rupee_ticks
 from figures.palette import NEGATIVE, POSITIVE
 from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
 
 SHIFTS_SHOWN = 15
+
+
+def signed_amount(value: float) -> str:
+    """
+    Return a change of spend as the bars label it: sign, then the app's short rupees.
+
+    Examples
+    --------
+    >>> signed_amount(67_200), signed_amount(-190_000), signed_amount(0)
+    ('+₹67,200', '−₹1.9L', '₹0')
+    """
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + formats.inr_short(abs(value))
+
+
+def shift_ticks(reach: float) -> dict:
+    """
+    Return x-axis settings from −``reach`` to +``reach`` with room for the labels, ticks in ₹ L/Cr.
+
+    Both sides mirror one set of round ticks labelled in one unit (``figures.overview.rupee_ticks``),
+    so the axis reads "−₹2.0L … ₹2.0L" like the bars' "−₹1.9L", never "−200k".
+
+    Examples
+    --------
+    >>> shift_ticks(190_000)["ticktext"]
+    ['−₹3.0L', '−₹2.0L', '−₹1.0L', '₹0', '₹1.0L', '₹2.0L', '₹3.0L']
+    """
+    values, text = rupee_ticks(reach * 1.3, count=3)  # room for the labels outside the bars
+    limit = values[-1] if values[-1] else 1.0
+    return {
+        "tickvals": [-v for v in values[:0:-1]] + values,
+        "ticktext": ["−" + t for t in text[:0:-1]] + text,
+        "range": [-limit, limit],
+    }
 
 
 def biggest_shifts(
@@ -38,7 +73,7 @@ def biggest_shifts(
     figure = go.Figure(
         layout=go.Layout(
             template=TEMPLATE,
-            height=max(260, 60 + 26 * len(rows)),
+            height=max(260, 60 + 36 * len(rows)),  # room for a long name on two lines a bar
             showlegend=False,
             margin={"l": 10, "r": 60, "t": 10, "b": 10},
         )
@@ -48,7 +83,7 @@ def biggest_shifts(
         x=rows["shift"],
         orientation="h",
         marker_color=np.where(rows["shift"] >= 0, POSITIVE, NEGATIVE).tolist(),
-        text=[("+" if v > 0 else "") + formats.inr_short(v) for v in rows["shift"]],
+        text=[signed_amount(v) for v in rows["shift"]],
         textposition="outside",
         cliponaxis=False,
         customdata=np.column_stack(
@@ -59,9 +94,8 @@ def biggest_shifts(
         ),
         hovertemplate="%{y}<br>Current %{customdata[0]} → recommended %{customdata[1]}<extra></extra>",
     )
-    reach = float(rows["shift"].abs().max()) if len(rows) else 1.0
     figure.update_xaxes(
-        range=[-reach * 1.3, reach * 1.3],
+        **shift_ticks(float(rows["shift"].abs().max()) if len(rows) else 0.0),
         zeroline=True,
         zerolinecolor="#ADB5BD",
         title_text="Change in spend (₹)",

@@ -14,9 +14,9 @@ from metrics.payouts import LEDGER_COLUMNS
 # budget.csv's columns (``metrics.export.COLUMNS``) with the influencer's name after the id.
 BUDGET_COLUMNS = ["influencer_id", "name", *COLUMNS["budget"][1:]]
 CAVEAT = (
-    "This is a model of diminishing returns fitted on the uploaded history, not a promise: each "
-    "influencer's revenue is assumed to grow like spend^b, with one exponent b for everyone. Treat the "
-    "plan as a starting point to test, not a forecast."
+    "This is a model of diminishing returns fitted on the uploaded history, not a promise: each extra "
+    "rupee given to an influencer is assumed to earn a little less than the one before, at the same rate "
+    "for everyone. Treat the plan as a starting point to test, not a forecast."
 )
 LEDGER_SHOWN = [*LEDGER_COLUMNS, "note"]
 LEDGER_CAPTION = (
@@ -33,6 +33,13 @@ FIT_TOOLTIP = (
     "bring in the 14 days after them; the 95% interval comes from resampling influencers. b is used when "
     "at least 30 influencer-periods fit it and the interval is at most 0.4 wide; otherwise the usual 0.6."
 )
+# The metrics' reasons for using the usual rate (``metrics.budget.identification``), by their opening
+# words, in plain words; the exact reason, with its numbers, goes to the tooltip.
+PLAIN_REASONS = {
+    "too few points": "the history holds too few influencer-periods to measure it ({points:,}, 30 needed)",
+    "the data cannot pin": "the history is too uneven to measure it reliably",
+    "the fit gives": "the history does not show returns that diminish",
+}
 CAPTION_CLASS = "panel-caption small text-body-secondary"
 # Ledger rows by status: the ones to act on stand out (with a status word too). Bootstrap's subtle
 # backgrounds, so the grid's text stays readable in the light and the dark theme.
@@ -148,12 +155,52 @@ def budget_controls() -> dbc.Row:
     )
 
 
+def fit_words(totals: dict) -> tuple[str, str]:
+    """
+    Return the plain-words line on how returns diminish and where that comes from, and its tooltip (the maths).
+
+    Examples
+    --------
+    >>> text, tip = fit_words({"identified": True, "points": 511, "b": 0.72, "b_low": 0.58, "b_high": 0.84,
+    ...                        "fit": ""})
+    >>> text
+    "Each extra rupee earns a little less than the one before; fitted from 511 influencer-periods (14 days of an influencer's spend and the sales that followed)."
+    >>> tip.endswith("Here: b = 0.72, 95% interval 0.58–0.84, from 511 influencer-periods.")
+    True
+    """
+    points = int(totals.get("points") or 0)
+    if totals["identified"]:
+        text = (
+            "Each extra rupee earns a little less than the one before; fitted from "
+            f"{points:,} influencer-periods (14 days of an influencer's spend and the sales that followed)."
+        )
+        here = (
+            f"b = {totals['b']:.2f}, 95% interval {totals.get('b_low', float('nan')):.2f}–"
+            f"{totals.get('b_high', float('nan')):.2f}, from {points:,} influencer-periods"
+        )
+        return text, f"{FIT_TOOLTIP} Here: {here}."
+    reason = totals["fit"]
+    plain = next(
+        (
+            words.format(points=points)
+            for start, words in PLAIN_REASONS.items()
+            if reason.lower().startswith(start)
+        ),
+        None,
+    )
+    if plain is None:  # a reason without plain words yet: shown as the metrics give it
+        return reason + ".", FIT_TOOLTIP
+    text = f"Each extra rupee is taken to earn a little less than the one before, at the usual rate: {plain}."
+    return text, f"{FIT_TOOLTIP} Here: {reason[:1].lower() + reason[1:]}."
+
+
 def fit_sentence(totals: dict) -> html.Div:
-    """Return the plain-words line saying how returns diminish and where b comes from (maths in the tooltip)."""
+    """Return the plain-words line saying how returns diminish and where that comes from (maths in the tooltip)."""
+    text, tooltip = fit_words(totals)
     return html.Div(
-        totals["fit"] + ".",
+        text,
         id=ids.BUDGET_FIT,
-        title=FIT_TOOLTIP,
+        title=tooltip,
         className="small mb-2" + ("" if totals["identified"] else " text-warning-emphasis fw-semibold"),
     )
 
@@ -168,7 +215,7 @@ def _stat(label: str, value: str, title: str | None = None) -> html.Div:
 
 def budget_summary(totals: dict, planned: int) -> list:
     """
-    Return the optimizer's totals, the exponent b, the line on b, the notes and the clipping message.
+    Return the optimizer's totals, the line on diminishing returns, the notes and the clipping message.
 
     Parameters
     ----------
@@ -195,7 +242,6 @@ def budget_summary(totals: dict, planned: int) -> list:
             f"{'+' if change > 0 else ''}{formats.inr(change)} ({relative})",
             "Predicted revenue with the plan − predicted revenue now.",
         ),
-        _stat("Exponent b", f"{totals['b']:.2f}", FIT_TOOLTIP),
     ]
     parts: list = [html.Div(stats, className="detail-stats d-flex flex-wrap gap-4 mb-2")]
     if totals["fit"]:

@@ -127,12 +127,19 @@ def test_budget_plan_matches_hand_computation(store):
     assert rows["b"]["predicted_revenue_recommended"] == pytest.approx(100 * 0.5**0.6)
     assert rows["a"]["marginal_roas"] == pytest.approx(0.6 * 400 * 1.5**0.6 / 150)
     assert rows["a"]["predicted_revenue_current"] == 400.0
-    assert "0.60" in str(body["summary"]) and "c" not in rows
+    assert "c" not in rows
     fit = component(body["summary"], ids.BUDGET_FIT)
     assert fit.children == (
-        "Too few points to fit the curve (0 influencer-periods, 30 needed): using the usual 0.6."
+        "Each extra rupee is taken to earn a little less than the one before, at the usual rate: the "
+        "history holds too few influencer-periods to measure it (0, 30 needed)."
     )
-    assert fit.title == FIT_TOOLTIP and "log-log" in fit.title
+    assert fit.title == (
+        FIT_TOOLTIP
+        + " Here: too few points to fit the curve (0 influencer-periods, 30 needed): using the usual 0.6."
+    )
+    # The maths stays in the tooltip: the panel's text speaks of rupees, not of spend^b or an exponent.
+    shown = str(body["summary"]).replace(fit.title, "")
+    assert not any(word in shown for word in ("spend^b", "Exponent", "exponent", "clipped"))
     assert [o["value"] for o in body["lock_options"]] == ["a", "b"]
     assert body["shifts_style"] == SHOWN and body["still"] == ""
     # Biggest shifts: b down ₹50 to its lower bound, a up ₹50.
@@ -245,10 +252,12 @@ def curve_store(make_dataset, write_csvs, tmp_path, upload_folder):
 def test_fitted_exponent_is_shown_in_plain_words(curve_store):
     """Identified: the panel gives b, its interval and the number of points, and uses the fitted b."""
     body = plan(curve_store, None, 0.5, 2.0, [])
-    assert component(body["summary"], ids.BUDGET_FIT).children == (
-        "Each extra rupee earns a little less than the one before (fitted from 40 influencer-periods: "
-        "b = 0.50, 95% interval 0.50–0.50)."
+    fit = component(body["summary"], ids.BUDGET_FIT)
+    assert fit.children == (
+        "Each extra rupee earns a little less than the one before; fitted from 40 influencer-periods "
+        "(14 days of an influencer's spend and the sales that followed)."
     )
+    assert fit.title.endswith("Here: b = 0.50, 95% interval 0.50–0.50, from 40 influencer-periods.")
     _, totals = results.budget_plan(curve_store["key"], *tab_state(curve_store))
     assert totals["b"] == pytest.approx(0.5, abs=1e-12) and totals["identified"]
 

@@ -106,11 +106,11 @@ def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, tmp_path
     assert downloaded(dash_duo, "budget.csv") == (tmp_path / "cli" / "budget.csv").read_bytes()
     click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['budget_fit']}"))
     assert downloaded(dash_duo, "budget_fit.csv") == (tmp_path / "cli" / "budget_fit.csv").read_bytes()
-    # The exponent in words, with its interval and points; the maths in the tooltip.
+    # Diminishing returns in words, with the points fitted; the maths (b, its interval) in the tooltip.
     fit = dash_duo.find_element(f"#{ids.BUDGET_FIT}")
-    assert fit.text.startswith("Each extra rupee earns a little less than the one before (fitted from ")
-    assert "influencer-periods: b = " in fit.text and "95% interval" in fit.text
-    assert "log-log" in fit.get_attribute("title")
+    assert fit.text.startswith("Each extra rupee earns a little less than the one before; fitted from ")
+    assert "influencer-periods" in fit.text and "b = " not in fit.text
+    assert "log-log" in fit.get_attribute("title") and "95% interval" in fit.get_attribute("title")
     full_page(dash_duo)
     page = screenshot("tab-payouts-budget")
     panel = fit.find_element(By.XPATH, "./ancestor::div[contains(@class, 'card')][1]")
@@ -129,10 +129,14 @@ def test_budget_panel_says_plainly_when_the_curve_cannot_be_fitted(dash_duo, mak
     dash_duo.driver.set_window_size(*WIDE)
     dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_DATASET}", "Demo data", timeout=LOAD_TIMEOUT)
     dash_duo.driver.get(f"{dash_duo.server_url}/?start=2025-09-15&end=2025-09-30&tab=payouts")
-    dash_duo.wait_for_contains_text(f"#{ids.BUDGET_FIT}", "Too few points", timeout=LOAD_TIMEOUT)
+    dash_duo.wait_for_contains_text(f"#{ids.BUDGET_FIT}", "too few influencer-periods", timeout=LOAD_TIMEOUT)
     fit = dash_duo.find_element(f"#{ids.BUDGET_FIT}")
-    assert fit.text.startswith("Too few points to fit the curve (")
-    assert fit.text.endswith("influencer-periods, 30 needed): using the usual 0.6.")
+    assert fit.text.startswith(
+        "Each extra rupee is taken to earn a little less than the one before, at the usual rate: the "
+        "history holds too few influencer-periods to measure it ("
+    )
+    assert fit.text.endswith(", 30 needed).")
+    assert fit.get_attribute("title").endswith("influencer-periods, 30 needed): using the usual 0.6.")
     full_page(dash_duo)
     # The biggest-shifts chart is drawn at its height (after the window grew), not left at the hidden
     # wrapper's zero height.
