@@ -71,7 +71,7 @@ def returns_bars(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fig
         orientation="h",
         marker_color=[POSITIVE if value >= 1 else NEGATIVE for value in roas],
         text=[
-            f"{formats.ratio(r)} · ROI {formats.percent(i, 0, signed=True)}"
+            f"{formats.ratio(r)} · ROI {formats.roi(i)}"
             for r, i in zip(roas, shown["roi"], strict=True)
         ],
         textposition="outside",
@@ -81,7 +81,7 @@ def returns_bars(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fig
             [
                 [formats.inr(v) for v in shown["revenue"]],
                 [formats.inr(v) for v in shown["spend"]],
-                [formats.percent(v, 1, signed=True) for v in shown["roi"]],
+                [formats.roi(v) for v in shown["roi"]],
             ]
         ),
         hovertemplate=(

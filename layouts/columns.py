@@ -15,7 +15,7 @@ from metrics import formats, glossary
 MONEY = formats.RUPEE_COLUMNS
 UNIT_COST = formats.UNIT_COST_COLUMNS | formats.PRECISE_COST_COLUMNS
 RATIOS = formats.RATIO_COLUMNS
-PERCENTS = formats.PERCENT_COLUMNS | formats.SIGNED_PERCENT_COLUMNS
+PERCENTS = formats.PERCENT_COLUMNS | formats.ROI_COLUMNS
 COUNTS = formats.COUNT_COLUMNS | formats.FRACTIONAL_COUNT_COLUMNS | formats.LINE_COLUMNS
 FRACTIONAL_COUNTS = formats.FRACTIONAL_COUNT_COLUMNS
 PINNED = {"campaign", "influencer_id", "name", "file"}

@@ -230,7 +230,7 @@ def _detail_stats(row: pd.Series) -> list[html.Div]:
         _stat("Orders", formats.number(row["orders"], 1 if row["orders"] % 1 else 0), "orders"),
         _stat("Spend", formats.inr(row["spend"]), "spend"),
         _stat("ROAS", formats.ratio(row["roas"]), "roas"),
-        _stat("ROI", formats.percent(row["roi"], 0, signed=True), "roi"),
+        _stat("ROI", formats.roi(row["roi"]), "roi"),
         _stat("CPE", formats.inr(row["cpe"], 2), "cpe"),
         _stat("Engagement rate", formats.percent(row["engagement_rate"], 2), "engagement_rate"),
         _stat("Conversion rate", formats.percent(row["conversion_rate"]), "conversion_rate"),

@@ -30,9 +30,9 @@ __all__ = [
     "PERCENT_COLUMNS",
     "PRECISE_COST_COLUMNS",
     "RATIO_COLUMNS",
+    "ROI_COLUMNS",
     "RUPEE",
     "RUPEE_COLUMNS",
-    "SIGNED_PERCENT_COLUMNS",
     "UNIT_COST_COLUMNS",
     "change",
     "format_kpi",
@@ -46,6 +46,7 @@ __all__ = [
     "percent",
     "period_span",
     "ratio",
+    "roi",
 ]
 
 
@@ -224,7 +225,7 @@ def percent(value: float | None, decimals: int = 1, *, signed: bool = False) -> 
     decimals : int, default 1
         Digits after the decimal point.
     signed : bool, default False
-        Show ``+`` before positive values (changes, ROI).
+        Show ``+`` before positive values: for changes only, a level (a rate, ROI) has no sign.
 
     Examples
     --------
@@ -239,6 +240,20 @@ def percent(value: float | None, decimals: int = 1, *, signed: bool = False) -> 
     if signed and not sign and _rounded(float(value) * 100, decimals) != 0:
         sign = "+"
     return f"{sign}{grouped}%"
+
+
+def roi(value: float | None) -> str:
+    """
+    Format a return on investment, the one way every card, table, chart and report writes it.
+
+    A level, not a change: one decimal, no ``+``, ``-`` when negative (as money is written).
+
+    Examples
+    --------
+    >>> roi(3.0634), roi(-0.4), roi(0), roi(None)
+    ('306.3%', '-40.0%', '0.0%', '—')
+    """
+    return percent(value, decimals=1)
 
 
 def change(current: float | None, previous: float | None, decimals: int = 1) -> str:
@@ -268,15 +283,16 @@ def kpi_change(column: str, current: float | None, previous: float | None) -> st
     """
     Format a KPI card's change vs the previous period, with ▲/▼ so the direction does not rest on colour.
 
-    Money and count KPIs change in percent of the previous value; ROI changes in percentage points and
-    ROAS in ×, the difference of the two values. "—" when undefined; no arrow when the shown change is zero.
+    Money and count KPIs change in percent of the previous value; ROI changes in percentage points (one
+    decimal, as ROI is written) and ROAS in ×, the difference of the two values. "—" when undefined; no
+    arrow when the shown change is zero.
 
     Examples
     --------
     >>> kpi_change("revenue", 1_240_000, 1_000_000), kpi_change("orders", 90, 100)
     ('▲ +24.0%', '▼ -10.0%')
     >>> kpi_change("roi", 1.42, 1.30), kpi_change("roas", 2.31, 2.0), kpi_change("roas", 2.0, 2.0)
-    ('▲ +12 pp', '▲ +0.31×', '0.00×')
+    ('▲ +12.0 pp', '▲ +0.31×', '0.00×')
     >>> kpi_change("revenue", 5, 0)
     '—'
     """
@@ -285,7 +301,7 @@ def kpi_change(column: str, current: float | None, previous: float | None) -> st
     elif is_undefined(current) or is_undefined(previous):
         return DASH
     elif column == "roi":
-        text = f"{percent(float(current) - float(previous), decimals=0, signed=True)[:-1]} pp"
+        text = f"{percent(float(current) - float(previous), decimals=1, signed=True)[:-1]} pp"
     else:
         text = ratio(float(current) - float(previous))
         text = (
@@ -330,7 +346,7 @@ KPI_FORMATS = {
     "iroas": ratio,
     "iroas_low": ratio,
     "iroas_high": ratio,
-    "roi": lambda value: percent(value, decimals=0, signed=True),
+    "roi": roi,
     "cpa": inr,
     "aov": inr,
     "cpm": lambda value: inr(value, decimals=2),
@@ -351,7 +367,7 @@ def format_kpi(column: str, value: float | None) -> str:
     Examples
     --------
     >>> format_kpi("revenue", 1_240_000), format_kpi("roas", 3.214), format_kpi("roi", 2.2)
-    ('₹12.4L', '3.21×', '+220%')
+    ('₹12.4L', '3.21×', '220.0%')
     """
     return KPI_FORMATS.get(column, number)(value)
 
@@ -379,7 +395,7 @@ RATIO_COLUMNS = frozenset({"roas", "iroas", "iroas_low", "iroas_high", "marginal
 PERCENT_COLUMNS = frozenset(
     {"engagement_rate", "engagement_rate_followers", "conversion_rate", "removal_effect"}
 )
-SIGNED_PERCENT_COLUMNS = frozenset({"roi"})
+ROI_COLUMNS = frozenset({"roi"})  # written by ``roi``: one decimal, no plus sign
 COUNT_COLUMNS = frozenset(
     {
         "reach",

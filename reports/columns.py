@@ -19,7 +19,7 @@ MONEY = "money"
 MONEY_PRECISE = "money_precise"  # unit costs, where paise matter
 RATIO = "ratio"
 PERCENT = "percent"
-SIGNED_PERCENT = "signed_percent"
+ROI = "roi"
 COUNT = "count"
 AMOUNT = "amount"  # a count that may be fractional (credited orders)
 SCORE = "score"
@@ -37,7 +37,7 @@ KINDS: dict[str, str] = {
     **dict.fromkeys(sorted(formats.PRECISE_COST_COLUMNS), MONEY_PRECISE),
     **dict.fromkeys(sorted(formats.RATIO_COLUMNS), RATIO),
     **dict.fromkeys(sorted(formats.PERCENT_COLUMNS | {"share"}), PERCENT),
-    **dict.fromkeys(sorted(formats.SIGNED_PERCENT_COLUMNS), SIGNED_PERCENT),
+    **dict.fromkeys(sorted(formats.ROI_COLUMNS), ROI),
     **dict.fromkeys(sorted(formats.COUNT_COLUMNS), COUNT),
     **dict.fromkeys(sorted(formats.FRACTIONAL_COUNT_COLUMNS), AMOUNT),
     **dict.fromkeys(sorted(formats.LINE_COLUMNS), PLAIN),
@@ -90,7 +90,7 @@ TEXT_FORMATTERS: dict[str, Callable[[object], str]] = {
     MONEY_PRECISE: lambda value: formats.inr(value, decimals=2),
     RATIO: formats.ratio,
     PERCENT: formats.percent,
-    SIGNED_PERCENT: lambda value: formats.percent(value, decimals=0, signed=True),
+    ROI: formats.roi,
     COUNT: formats.number,
     AMOUNT: _amount,
     SCORE: lambda value: formats.number(value, decimals=1),
@@ -105,7 +105,7 @@ def display(column: str, value: object) -> str:
     Examples
     --------
     >>> display("revenue", 1234567.0), display("roas", 2.4247), display("roi", 1.42), display("campaign", "Spring")
-    ('₹12,34,567', '2.42×', '+142%', 'Spring')
+    ('₹12,34,567', '2.42×', '142.0%', 'Spring')
     >>> display("engagement_rate", 0.0285)
     '2.9%'
     """
@@ -136,7 +136,7 @@ NUMBER_FORMATS: dict[str, str] = {
     MONEY_PRECISE: _indian(2, RUPEE),
     RATIO: '0.00"×"',
     PERCENT: "0.00%",
-    SIGNED_PERCENT: "+0.0%;-0.0%;0.0%",
+    ROI: "0.0%",
     COUNT: _indian(0),
     SCORE: "0.0",
     PLAIN: "0",

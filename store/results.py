@@ -273,7 +273,7 @@ COMPARED_METRICS = {
     "orders": lambda value: formats.number(value, 0 if float(value).is_integer() else 1),
     "spend": formats.inr,
     "roas": formats.ratio,
-    "roi": lambda value: formats.percent(value, 1, signed=True),
+    "roi": formats.roi,
     "cpa": formats.inr,
     "aov": formats.inr,
     "touched_users": formats.number,

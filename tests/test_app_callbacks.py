@@ -146,7 +146,7 @@ def test_kpi_cards_show_formatted_and_exact_values(loaded):
     revenue, roas = by_id(row, ids.KPI_REVENUE), by_id(row, ids.KPI_ROAS)
     assert (revenue.children, getattr(revenue, "data-value")) == ("₹4,000", "4000.0")
     assert (roas.children, getattr(roas, "data-value")) == ("2.00×", "2.0")
-    assert by_id(row, ids.KPI_ROI).children == "+100%"
+    assert by_id(row, ids.KPI_ROI).children == "100.0%"
     card, slot_class = kpis.update_iroas(store_for(loaded))
     iroas = by_id(card, ids.KPI_IROAS)
     assert (iroas.children, getattr(iroas, "data-value")) == ("—", "")  # two exposures: too few to measure
@@ -176,16 +176,16 @@ def test_kpi_change_compares_with_the_previous_period(loaded):
 
 
 def test_kpi_ratio_changes_are_in_points():
-    """ROI 130% -> 142% is +12 points (not +9.2%); ROAS 2.50× -> 2.00× is -0.50×; orders 100 -> 90 -10%."""
+    """ROI 130% -> 142% is +12.0 points (not +9.2%); ROAS 2.50× -> 2.00× is -0.50×; orders 100 -> 90 -10%."""
     card_values = kpis.card_values(
         {"roi": 1.42, "roas": 2.0, "orders": 90.0}, {"roi": 1.30, "roas": 2.5, "orders": 100.0}
     )
-    assert card_values[ids.KPI_ROI][2] == "▲ +12 pp"
+    assert card_values[ids.KPI_ROI][2] == "▲ +12.0 pp"
     assert card_values[ids.KPI_ROAS][2] == "▼ -0.50×"
     assert card_values[ids.KPI_ORDERS][2] == "▼ -10.0%"
-    # ROI -50% -> +20% is +70 points; ROAS 0.00× -> 1.25× is defined although a percent change is not.
+    # ROI -50% -> +20% is +70.0 points; ROAS 0.00× -> 1.25× is defined although a percent change is not.
     card_values = kpis.card_values({"roi": 0.2, "roas": 1.25}, {"roi": -0.5, "roas": 0.0})
-    assert (card_values[ids.KPI_ROI][2], card_values[ids.KPI_ROAS][2]) == ("▲ +70 pp", "▲ +1.25×")
+    assert (card_values[ids.KPI_ROI][2], card_values[ids.KPI_ROAS][2]) == ("▲ +70.0 pp", "▲ +1.25×")
     # Undefined on either side (zero spend: no ROAS) shows a dash.
     assert kpis.card_values({"roas": float("nan")}, {"roas": 2.0})[ids.KPI_ROAS][2] == "—"
     row = html.Div(layout_kpis.cards(card_values, "vs 1–31 May"))

@@ -76,6 +76,16 @@ def test_counts_ratios_and_percentages():
     assert fmt.percent(0.0, signed=True) == "0.0%"
 
 
+def test_roi_is_a_level_with_one_decimal_and_no_plus_sign():
+    """ROI is written one way on cards, grids, the comparison, charts and reports (docs/metrics.md)."""
+    assert fmt.roi(3.0634) == "306.3%"  # (revenue 4063.4 - spend 1000) / 1000
+    assert fmt.roi(-0.4) == "-40.0%"  # a loss: the minus sign money takes, never "+"
+    assert fmt.roi(0.00049) == "0.0%"  # rounds to zero: no sign at all
+    assert fmt.roi(-0.00049) == "0.0%"
+    assert fmt.roi(float("nan")) == "—"  # no spend: undefined
+    assert fmt.format_kpi("roi", 3.0634) == fmt.roi(3.0634)
+
+
 def test_change_is_relative_to_the_previous_value():
     assert fmt.change(112.5, 100) == "+12.5%"
     assert fmt.change(50, 100) == "-50.0%"
@@ -87,7 +97,7 @@ def test_change_is_relative_to_the_previous_value():
 def test_format_kpi_picks_the_card_format_per_column():
     assert fmt.format_kpi("revenue", 1_240_000) == "₹12.4L"
     assert fmt.format_kpi("roas", 3.214) == "3.21×"
-    assert fmt.format_kpi("roi", 2.2) == "+220%"
+    assert fmt.format_kpi("roi", 2.2) == "220.0%"
     assert fmt.format_kpi("conversion_rate", 0.125) == "12.5%"
     assert fmt.format_kpi("orders", 1234.4) == "1,234"
     assert fmt.format_kpi("cpe", 0.456) == "₹0.46"

@@ -292,9 +292,9 @@ def test_kpi_cards_show_change_vs_named_period(dash_duo, make_app, demo_dataset,
     arrow = "▲" if revenue_change > 0 else "▼"
     expected = f"{arrow} {revenue_change:+.1f}% vs 2–31 May"
     dash_duo.wait_for_text_to_equal(f"#{ids.KPI_REVENUE}-card .kpi-footer", expected, timeout=LOAD_TIMEOUT)
-    roi_points = round((june["roi"] - may["roi"]) * 100)
+    roi_points = (june["roi"] - may["roi"]) * 100
     roi_footer = dash_duo.find_element(f"#{ids.KPI_ROI}-card .kpi-footer").text
-    assert roi_footer.endswith(f"{roi_points:+d} pp vs 2–31 May") and roi_footer[0] in "▲▼"
+    assert roi_footer.endswith(f"{roi_points:+.1f} pp vs 2–31 May") and roi_footer[0] in "▲▼"
     assert dash_duo.find_elements(".kpi-no-previous") == []
     screenshot("kpi-change-june")
 

@@ -1,8 +1,9 @@
-"""The grids at 1440 px: key columns are as wide as their content, and a page survives a filter change.
+"""The grids at 1440 px: key columns are as wide as their content, a page survives a filter, ROI reads alike.
 
 Columns fit their header and cells when rows arrive (assets/dashAgGridFunctions.js ``fitColumns``), long
-text wraps, and what width is left is shared out, so no column is cut while space is left empty. Run with
-``pytest --headless``; screenshots land in tests/artifacts/h4-*.png.
+text wraps, and what width is left is shared out, so no column is cut while space is left empty. ROI is
+written one way (docs/metrics.md, Decisions, "How ROI is written") on the KPI card, in the grids and in
+the campaign comparison. Run with ``pytest --headless``; screenshots land in tests/artifacts/h4-*.png.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import contextlib
 import pytest
 from dash.testing.errors import TestingTimeoutError
 from dash.testing.wait import until
-from test_app_browser import LOAD_TIMEOUT, open_app
+from test_app_browser import LOAD_TIMEOUT, open_app, open_tab
 
 from layouts import ids
+from metrics import kpis, tables
+from metrics.filters import Filters
+from metrics.view import View
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +50,19 @@ names.forEach(function (name) {
 });
 out.right = viewport.getBoundingClientRect().right;
 return out;
+"""
+# The text of one column's cell in the row whose ``key`` column reads ``value`` (a pinned key column sits
+# in its own container: rows are matched by their row-index).
+CELL = """
+var root = document.getElementById(arguments[0]), key = arguments[2];
+if (!root) { return null; }
+var keyCell = Array.from(root.querySelectorAll('.ag-cell[col-id="' + arguments[1] + '"]')).filter(
+    function (cell) { return cell.textContent.trim() === key; }
+)[0];
+if (!keyCell) { return null; }
+var index = keyCell.closest('.ag-row').getAttribute('row-index');
+var cell = root.querySelector('.ag-row[row-index="' + index + '"] .ag-cell[col-id="' + arguments[3] + '"]');
+return cell ? cell.textContent.trim() : null;
 """
 PAGE = """
 var api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);
@@ -166,4 +183,67 @@ def test_influencer_grid_keeps_its_page_across_a_filter_change(dash_duo, make_ap
     assert summary.replace("\n", " ") == f"Page 2 of {-(-after['total'] // 20)}"
     scroll_to(dash_duo, ids.INFLUENCER_TABLE)
     screenshot("h4-influencers-page-kept")
+    assert dash_duo.get_logs() == []
+
+
+def test_roi_reads_the_same_on_the_card_in_the_grids_and_in_the_comparison(
+    dash_duo, make_app, demo_dataset, screenshot
+):
+    """For one campaign the card, the Campaigns and ROI grids and the comparison write its ROI alike."""
+    table = tables.campaign_table(View(demo_dataset)).set_index("campaign")
+    campaign = str(table.index[0])  # the most revenue: compared by default
+    alone = kpis.kpi_table(View(demo_dataset, Filters.make(campaigns=[campaign]))).iloc[0]
+    # The card under the campaign's filter shows the same number as the campaign's row: the same text.
+    assert alone["roi"] == pytest.approx(table.loc[campaign, "roi"], rel=1e-12)
+    # Written as docs/metrics.md says: one decimal, no plus sign (Summer Shred: 306.3%).
+    written = f"{table.loc[campaign, 'roi'] * 100:.1f}%"
+
+    open_app(dash_duo, make_app(), "/?tab=campaigns")
+    dash_duo.driver.set_window_size(*DESKTOP)
+    dash_duo.wait_for_element(f"#{ids.CAMPAIGN_TABLE} .ag-row", timeout=LOAD_TIMEOUT)
+    until(lambda: dash_duo.driver.execute_script(CELL, ids.CAMPAIGN_TABLE, "campaign", campaign, "roi"), 20)
+    assert dash_duo.driver.execute_script(CELL, ids.CAMPAIGN_TABLE, "campaign", campaign, "roi") == written
+
+    # The comparison opens on the two campaigns with the most revenue; its ROI row reads as the grid does.
+    dash_duo.wait_for_contains_text(f"#{ids.CAMPAIGN_COMPARE_TABLE}", campaign, timeout=LOAD_TIMEOUT)
+
+    def compared_roi() -> str | None:
+        return dash_duo.driver.execute_script(
+            """
+            var table = document.querySelector('#' + arguments[0] + ' table');
+            if (!table) { return null; }
+            var heads = Array.from(table.querySelectorAll('thead th')).map(function (th) { return th.textContent.trim(); });
+            var column = heads.indexOf(arguments[1]);
+            var row = Array.from(table.querySelectorAll('tbody tr')).filter(function (tr) {
+                return tr.querySelector('th').textContent.trim() === 'ROI';
+            })[0];
+            return column > 0 && row ? row.children[column].textContent.trim() : null;
+            """,
+            ids.CAMPAIGN_COMPARE_TABLE,
+            campaign,
+        )
+
+    until(lambda: compared_roi() is not None, LOAD_TIMEOUT)
+    assert compared_roi() == written
+    dash_duo.driver.execute_script(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});", ids.CAMPAIGN_COMPARE_TABLE
+    )
+    screenshot("h4-roi-comparison")
+
+    open_tab(dash_duo, "ROI")
+    until(
+        lambda: dash_duo.driver.execute_script(CELL, ids.ROI_TABLE, "campaign", campaign, "roi"), LOAD_TIMEOUT
+    )
+    assert dash_duo.driver.execute_script(CELL, ids.ROI_TABLE, "campaign", campaign, "roi") == written
+
+    # The card, with the sidebar filtered to the campaign.
+    dash_duo.select_dcc_dropdown(f"#{ids.FILTER_CAMPAIGN}", value=campaign)
+    dash_duo.wait_for_text_to_equal(f"#{ids.KPI_ROI}", written, timeout=LOAD_TIMEOUT)
+    until(
+        lambda: dash_duo.driver.execute_script(CELL, ids.ROI_TABLE, "campaign", campaign, "roi") == written,
+        20,
+    )
+    dash_duo.driver.execute_script("document.activeElement.blur(); window.scrollTo(0, 0);")
+    dash_duo.find_element(f"#{ids.KPI_ROI}").click()  # closes the dropdown
+    screenshot("h4-roi-card")
     assert dash_duo.get_logs() == []
