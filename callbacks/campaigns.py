@@ -8,7 +8,16 @@ from dash import Dash, Input, Output, State, html, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import NOTE, caption, drawn, kept_zoom, no_rows_state, tab_callback
+from callbacks.common import (
+    NOTE,
+    after_first_screen,
+    caption,
+    drawn,
+    first_screen,
+    kept_zoom,
+    no_rows_state,
+    tab_callback,
+)
 from callbacks.session import SessionState
 from layouts import campaigns as layout
 from layouts import ids
@@ -111,13 +120,19 @@ def update_comparison(state: SessionState, picked: list[str] | None, shown: dict
 
 
 def register(app: Dash) -> None:
-    """Register the Campaigns tab callbacks (table, trends, comparison)."""
+    """
+    Register the Campaigns tab callbacks (table, trends, comparison).
+
+    The table is the first screen: the comparison below it is asked for once the table has answered
+    (``callbacks.common.first_screen``).
+    """
     app.callback(
         Output(ids.CAMPAIGN_BODY, "children"),
         Output(ids.CAMPAIGN_TABLE, "rowData"),
         Output(ids.CAMPAIGN_TABLE_WRAP, "style"),
+        Output(ids.CAMPAIGNS_FIRST_SCREEN, "data"),
         Input(ids.SESSION_STORE, "data"),
-    )(update_campaigns)
+    )(first_screen(update_campaigns))
     app.callback(
         Output(ids.CAMPAIGN_TABLE, "rowData", allow_duplicate=True),
         Input(ids.CAMPAIGN_TABLE, "rowData"),
@@ -141,4 +156,5 @@ def register(app: Dash) -> None:
         Input(ids.SESSION_STORE, "data"),
         Input(ids.CAMPAIGN_COMPARE, "value"),
         State(ids.CAMPAIGN_COMPARE_GRAPH, "figure"),
-    )(update_comparison)
+        Input(ids.CAMPAIGNS_FIRST_SCREEN, "data"),
+    )(after_first_screen(update_comparison))

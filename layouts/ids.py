@@ -60,10 +60,12 @@ TAB_IDS = (TAB_OVERVIEW, TAB_CAMPAIGNS, TAB_ROI, TAB_INFLUENCERS, TAB_PAYOUTS, T
 TAB_CONTENT = "tab-content"
 # A tab's first screen is answered before its other panels are asked for: this store is an output of the
 # first screen's callback (never written) and an input of the others (callbacks.common.after_first_screen).
+CAMPAIGNS_FIRST_SCREEN = "campaigns-first-screen"
 ROI_FIRST_SCREEN = "roi-first-screen"
 INFLUENCERS_FIRST_SCREEN = "influencers-first-screen"
 PAYOUTS_FIRST_SCREEN = "payouts-first-screen"
 FIRST_SCREEN = {
+    TAB_CAMPAIGNS: CAMPAIGNS_FIRST_SCREEN,
     TAB_ROI: ROI_FIRST_SCREEN,
     TAB_INFLUENCERS: INFLUENCERS_FIRST_SCREEN,
     TAB_PAYOUTS: PAYOUTS_FIRST_SCREEN,

@@ -48,7 +48,7 @@ def with_first_screen(build: Callable[[], html.Div], store_id: str) -> Callable[
 
 TABS = (
     TabSpec(ids.TAB_OVERVIEW, "Overview", overview.layout),
-    TabSpec(ids.TAB_CAMPAIGNS, "Campaigns", campaigns.layout),
+    TabSpec(ids.TAB_CAMPAIGNS, "Campaigns", with_first_screen(campaigns.layout, ids.CAMPAIGNS_FIRST_SCREEN)),
     TabSpec(ids.TAB_ROI, "ROI", with_first_screen(roi.layout, ids.ROI_FIRST_SCREEN)),
     TabSpec(
         ids.TAB_INFLUENCERS,

@@ -18,6 +18,7 @@ from store import datasets, results
 
 # Per tab: the callback drawing its first screen (one of its outputs) and the panels that wait for it.
 FIRST = {
+    ids.TAB_CAMPAIGNS: (f"{ids.CAMPAIGN_TABLE_WRAP}.style", [f"{ids.CAMPAIGN_COMPARE_GRAPH}.figure"]),
     ids.TAB_ROI: (
         f"{ids.ROI_GRAPH}.figure",
         [

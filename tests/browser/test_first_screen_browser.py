@@ -18,6 +18,12 @@ pytestmark = pytest.mark.browser
 
 # Per tab: the first screen's own output, then a panel below it and the element showing it filled in.
 TABS = (
+    (
+        "Campaigns",
+        f"{ids.CAMPAIGN_TABLE_WRAP}.style",
+        f"{ids.CAMPAIGN_COMPARE_GRAPH}.figure",
+        f"#{ids.CAMPAIGN_COMPARE_GRAPH} .main-svg",
+    ),
     ("ROI", f"{ids.ROI_GRAPH}.figure", f"{ids.IROAS_WRAP}.style", f"#{ids.IROAS_CAMPAIGN_GRAPH} .main-svg"),
     (
         "Influencers",
