@@ -69,9 +69,10 @@ def credit_shift(
     order = moved["shift"].abs().sort_values(ascending=False, kind="stable").index[:top]
     shown = moved.loc[order].sort_values("shift", kind="stable")
     label = MODEL_LABELS.get(model, model)
+    # 36 px a bar: room for a long name on two lines without touching the next one.
     figure = go.Figure(
         layout=go.Layout(
-            template=TEMPLATE, height=max(240, 80 + 30 * len(shown)), showlegend=False, bargap=0.25
+            template=TEMPLATE, height=max(240, 80 + 36 * len(shown)), showlegend=False, bargap=0.25
         )
     )
     figure.add_bar(
@@ -102,7 +103,7 @@ def credit_shift(
         tickvals=ticks,
         ticktext=tick_text,
         range=[-limit, limit],
-        title_text=f"Revenue credited under {label} − under last touch",
+        title_text=f"Revenue credited under {label} − under last touch (₹)",
     )
     figure.add_vline(x=0, line={"color": NEUTRAL, "width": 1})
     figure.update_yaxes(automargin=True)
@@ -139,6 +140,8 @@ def removal_effects(markov: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
         hovertemplate="%{y}<br>Removal effect %{text}<br>Credited revenue %{customdata}<extra></extra>",
     )
     upper = min(1.0, float(np.nanmax(effect, initial=0.0)) * 1.2 + 0.05)
-    figure.update_xaxes(range=[0, upper], tickformat=".0%", title_text="Share of conversions lost without it")
+    figure.update_xaxes(
+        range=[0, upper], tickformat=".0%", title_text="Share of conversions lost without it (%)"
+    )
     figure.update_yaxes(automargin=True)
     return figure

@@ -13,17 +13,19 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.overview import rupee_ticks
-from figures.palette import REVENUE, SEQUENCE, SPEND, date_ticks
+from figures.overview import ORIGIN_STANDOFF, PARTIAL_OPACITY, partial_revenue, rupee_ticks
+from figures.palette import NEUTRAL, REVENUE, SEQUENCE, SPEND, date_ticks
 from figures.template import HEIGHT, TEMPLATE
 from figures.text import plain
 from metrics import formats
-from metrics.periods import every_period, trend_periods
+from metrics.periods import every_period, period_coverage, trend_periods
 
 # Credit on a touch without a campaign keeps an empty campaign in the trend; it is shown under this name.
 NO_CAMPAIGN = "(no campaign)"
 SMALL_MULTIPLES = 12
 FACET_COLUMNS = 3
+# Pixels the note on partial periods sits above the legend row.
+PARTIAL_NOTE_SHIFT = 26
 
 
 def campaign_names(trends: pd.DataFrame) -> pd.Series:
@@ -90,6 +92,49 @@ def _campaign_arrays(sums: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
         str(campaign): {name: values[positions] for name, values in columns.items()}
         for campaign, positions in sums.groupby("campaign", sort=False).indices.items()
     }
+
+
+def partial_periods(trends: pd.DataFrame, periods: np.ndarray, unit: str) -> tuple[np.ndarray, list[str]]:
+    """
+    Return which of ``periods`` the data cover only in part, and each one's hover note ("" when whole).
+
+    A week cut by the first or last day of the data (or of the date filter) would read as a collapse;
+    the charts draw it lighter (bars) or dotted (lines) and say how many of its days it holds.
+
+    Examples
+    --------
+    >>> trends = pd.DataFrame({"date": pd.to_datetime(["2025-04-01", "2025-04-15"])})
+    >>> weeks = pd.to_datetime(["2025-03-31", "2025-04-07", "2025-04-14"]).to_numpy()
+    >>> partial, notes = partial_periods(trends, weeks, "week")
+    >>> partial.tolist(), notes[0]
+    ([True, False, True], '<br>partial week: 6 of 7 days')
+    """
+    if not len(periods) or trends.empty:
+        return np.zeros(len(periods), dtype=bool), [""] * len(periods)
+    dates = pd.to_datetime(trends["date"])
+    coverage = period_coverage(pd.Series(periods), unit, dates.min(), dates.max())
+    partial = (coverage["days"] < coverage["length"]).to_numpy()
+    notes = [
+        f"<br>partial {unit}: {d} of {n} days" if p else ""
+        for d, n, p in zip(coverage["days"], coverage["length"], partial, strict=True)
+    ]
+    return partial, notes
+
+
+def _partial_note(
+    periods: np.ndarray,
+    partial: np.ndarray,
+    notes: list[str],
+    unit: str,
+    marks: str = "Lighter bar, dotted line: ",
+) -> str:
+    """Return the chart's note naming its partial periods, e.g. "week of 29 Sep: 2 of 7 days"."""
+    parts = ", ".join(
+        f"{unit} of {pd.Timestamp(p):%d %b}: {notes[i].split(': ', 1)[1]}"
+        for i, p in enumerate(periods)
+        if partial[i]
+    )
+    return f"{marks}partial {unit} ({parts})"
 
 
 def _subplot_domains(count: int, spacing: float) -> list[list[float]]:
@@ -168,45 +213,90 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
                     "yref": "paper",
                 }
             )
-    layout["annotations"] = annotations
     label = _period_label(unit)
     data = []
     parts = _campaign_arrays(sums)
+    # Every campaign has every period (zero-filled), so one set of partial periods serves all cells.
+    grid = np.sort(sums["period"].unique())
+    partial, notes = partial_periods(trends, grid, unit)
+    if partial.any():
+        annotations.append(
+            _partial_annotation(_partial_note(grid, partial, notes, unit), layout["legend"]["y"])
+        )
+        # A row more at the top, the plots keeping their size (and the legend its place above them).
+        layout["margin"]["t"] += PARTIAL_NOTE_SHIFT
+        layout["height"] += PARTIAL_NOTE_SHIFT
     for cell, campaign in enumerate(order):
         part = parts[campaign]
         name = "" if cell == 0 else str(cell + 1)
         axes = {"xaxis": f"x{name}", "yaxis": f"y{name}"}
         shown = cell == 0
-        data.append(
-            {
-                "type": "bar",
-                "x": part["period"],
-                "y": part["spend"],
-                "name": "Spend",
-                "marker": {"color": SPEND},
-                "legendgroup": "spend",
-                "showlegend": shown,
-                "customdata": _inr_all(part["spend"]),
-                "hovertemplate": f"{plain(campaign)}<br>{label}<br>Spend %{{customdata}}<extra></extra>",
-                **axes,
-            }
-        )
-        data.append(
-            {
-                "type": "scatter",
-                "x": part["period"],
-                "y": part["revenue"],
-                "name": "Revenue",
-                "mode": "lines",
-                "line": {"color": REVENUE, "width": 2},
-                "legendgroup": "revenue",
-                "showlegend": shown,
-                "customdata": _inr_all(part["revenue"]),
-                "hovertemplate": f"{plain(campaign)}<br>{label}<br>Revenue %{{customdata}}<extra></extra>",
-                **axes,
-            }
-        )
+        position = np.searchsorted(grid, part["period"])
+        cut = partial[position]
+        bar = {
+            "type": "bar",
+            "x": part["period"],
+            "y": part["spend"],
+            "name": "Spend",
+            "marker": {"color": SPEND},
+            "legendgroup": "spend",
+            "showlegend": shown,
+            "customdata": _inr_all(part["spend"]),
+            "hovertemplate": f"{plain(campaign)}<br>{label}<br>Spend %{{customdata}}<extra></extra>",
+            **axes,
+        }
+        revenue = part["revenue"].astype(np.float64)
+        line = {
+            "type": "scatter",
+            "x": part["period"],
+            "y": np.where(cut, np.nan, revenue) if cut.any() else revenue,
+            "name": "Revenue",
+            "mode": "lines",
+            "line": {"color": REVENUE, "width": 2},
+            "legendgroup": "revenue",
+            "showlegend": shown,
+            "customdata": _inr_all(part["revenue"]),
+            "hovertemplate": f"{plain(campaign)}<br>{label}<br>Revenue %{{customdata}}<extra></extra>",
+            **axes,
+        }
+        data += [bar, line]
+        if cut.any():
+            bar["marker"]["opacity"] = np.where(cut, PARTIAL_OPACITY, 1.0)
+            bar["hovertext"] = [notes[i] for i in position]
+            bar["hovertemplate"] = bar["hovertemplate"].replace("<extra>", "%{hovertext}<extra>")
+            dotted = partial_revenue(
+                part["period"],
+                revenue,
+                cut,
+                [formats.inr(v) + notes[i] for v, i in zip(revenue, position, strict=True)],
+                label,
+            )
+            dotted["hovertemplate"] = [
+                t if t == "<extra></extra>" else f"{plain(campaign)}<br>{t}" for t in dotted["hovertemplate"]
+            ]
+            # Lines only, like the solid revenue: a dot on each partial end would clutter the small charts.
+            data.append(
+                dotted
+                | {"legendgroup": "revenue", "mode": "lines", "line": {**dotted["line"], "width": 2}, **axes}
+            )
+    layout["annotations"] = annotations
     return go.Figure(data=data, layout=layout)
+
+
+def _partial_annotation(text: str, legend_y: float) -> dict:
+    """Return the note on partial periods: right-aligned, a row above the legend, which it would otherwise cover."""
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1,
+        "y": legend_y,
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "yshift": PARTIAL_NOTE_SHIFT,
+        "showarrow": False,
+        "font": {"size": 11, "color": NEUTRAL},
+    }
 
 
 def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bool = True) -> go.Figure:
@@ -250,6 +340,24 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
                     "hovertemplate": f"{plain(campaign)} {name} %{{customdata}}<extra></extra>",
                 }
             )
+    # Dotted lines are spend here: a partial week is named in a note instead (running totals do not fall
+    # in it, they grow less).
+    grid = np.sort(sums["period"].unique())
+    partial, notes = partial_periods(trends, grid, unit)
+    if partial.any() and data:
+        layout["annotations"] = [
+            {
+                "text": _partial_note(grid, partial, notes, unit, marks="Running totals grow less in a "),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 1,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": NEUTRAL},
+            }
+        ]
     values, text = rupee_ticks(top, count=4)
     layout["yaxis"] = {
         "tickvals": values,
@@ -263,5 +371,7 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
         **date_ticks(sums["period"].drop_duplicates(), unit),
         "title": {"text": "Week starting (Monday)" if unit == "week" else "Day"},
         "hoverformat": "%d %b %Y" if unit == "day" else "Week of %d %b %Y",
+        # The first day sits on the y axis: its label goes below the y axis's "₹0", not across it.
+        "ticklabelstandoff": ORIGIN_STANDOFF,
     }
     return go.Figure(data=data, layout=layout)

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.overview import rupee_ticks
+from figures.overview import ORIGIN_STANDOFF, rupee_ticks
 from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND, date_ticks
+from figures.roi import ROAS_TITLE
 from figures.template import TEMPLATE
 from figures.text import plain_all
 from metrics import formats
@@ -22,13 +23,17 @@ from metrics.scoring import COMPONENT_LABELS, QUADRANT_MEANINGS, QUADRANTS
 MATRIX_POINTS = 2_000
 PERSONAS_SHOWN = 5
 QUADRANT_COLOURS = dict(zip(QUADRANTS, (POSITIVE, REVENUE, SPEND, NEGATIVE), strict=True))
-# Where each quadrant's name sits, in paper coordinates of the plot area.
+# Where each quadrant's name sits, in paper coordinates of the plot area: in the empty bands the y range
+# leaves above the highest bubble and below ROAS 0 (``MATRIX_BAND``), so no name covers a bubble.
 QUADRANT_CORNERS = {
-    "Stars": (0.99, 0.99, "right", "top"),
-    "Converters": (0.01, 0.99, "left", "top"),
-    "Engagers": (0.99, 0.01, "right", "bottom"),
-    "Underperformers": (0.01, 0.01, "left", "bottom"),
+    "Stars": (0.99, 1.0, "right", "top"),
+    "Converters": (0.01, 1.0, "left", "top"),
+    "Engagers": (0.99, 0.0, "right", "bottom"),
+    "Underperformers": (0.01, 0.0, "left", "bottom"),
 }
+# Each band is this share of the ROAS span: room for a name (about 20 px) and half the largest bubble
+# (14 px) on a plot about 330 px tall.
+MATRIX_BAND = 0.18
 
 
 def matrix_points(scored: pd.DataFrame, limit: int = MATRIX_POINTS) -> pd.DataFrame:
@@ -121,15 +126,39 @@ def performance_matrix(scored: pd.DataFrame, limit: int = MATRIX_POINTS) -> go.F
             bgcolor="rgba(255,255,255,0.8)",
         )
     figure.update_xaxes(
-        title_text=f"Engagement rate (median {formats.percent(engagement_median, 2)})",
+        title_text=f"Engagement rate (%, median {formats.percent(engagement_median, 2)})",
         tickformat=".1%",
         rangemode="tozero",
     )
     figure.update_yaxes(
-        title_text=f"ROAS (median {formats.ratio(roas_median)})", ticksuffix="×", rangemode="tozero"
+        title_text=f"ROAS (×, median {formats.ratio(roas_median)})",
+        **_banded_ratio_axis(float(shown["roas"].astype("float64").max())),
     )
     figure.update_layout(legend={"itemsizing": "constant"})
     return figure
+
+
+def _banded_ratio_axis(top: float) -> dict:
+    """
+    Return y-axis settings from 0 to ``top`` (ROAS) with an empty band below 0 and above ``top``.
+
+    The ticks are given (0 and up, labelled ``5×``): plotly's own would label the band below 0 with a
+    negative ROAS. Raising 0 off the bottom also keeps "0×" clear of the x axis's "0.0%".
+
+    Examples
+    --------
+    >>> axis = _banded_ratio_axis(10.0)
+    >>> axis["ticktext"], [round(v, 2) for v in axis["range"]]
+    (['0×', '2×', '4×', '6×', '8×', '10×'], [-1.8, 11.8])
+    """
+    span = top if np.isfinite(top) and top > 0 else 1.0
+    step = next(m * 10.0**e for e in range(-3, 6) for m in (1, 2, 2.5, 5) if m * 10.0**e >= span / 6)
+    values = np.arange(0, span + step / 2, step)
+    return {
+        "tickvals": values.tolist(),
+        "ticktext": [f"{v:g}×" for v in values],
+        "range": [-MATRIX_BAND * span, span * (1 + MATRIX_BAND)],
+    }
 
 
 def score_breakdown_bars(breakdown: pd.DataFrame) -> go.Figure:
@@ -164,7 +193,9 @@ def score_breakdown_bars(breakdown: pd.DataFrame) -> go.Figure:
         customdata=[formats.percent(p, 0) for p in percentiles],
         hovertemplate="%{y}<br>%{x:.1f} points (percentile %{customdata})<extra></extra>",
     )
-    figure.update_xaxes(range=[0, max(float(most.max()) if len(most) else 0, 1) * 1.35], title_text="points")
+    figure.update_xaxes(
+        range=[0, max(float(most.max()) if len(most) else 0, 1) * 1.35], title_text="Score points (of 100)"
+    )
     return figure
 
 
@@ -203,8 +234,18 @@ def weekly_trend(weekly: pd.DataFrame) -> go.Figure:
     )
     top = float(np.nanmax([weeks["revenue"].max(), weeks["spend"].max(), 0.0])) if len(weeks) else 0.0
     values, text = rupee_ticks(top, count=4)
-    figure.update_yaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
-    figure.update_xaxes(**date_ticks(weeks["week"], "week"), hoverformat="Week of %d %b %Y")
+    figure.update_yaxes(
+        tickvals=values,
+        ticktext=text,
+        range=[0, values[-1] * 1.02 if values[-1] else 1],
+        title_text="Revenue and spend (₹)",
+    )
+    figure.update_xaxes(
+        **date_ticks(weeks["week"], "week"),
+        hoverformat="Week of %d %b %Y",
+        title_text="Week starting (Monday)",
+        ticklabelstandoff=ORIGIN_STANDOFF,
+    )
     return figure
 
 
@@ -234,7 +275,7 @@ def persona_extremes(ranked: pd.DataFrame, shown: int = PERSONAS_SHOWN) -> go.Fi
     figure = go.Figure(
         layout=go.Layout(
             template=TEMPLATE,
-            height=max(240, 60 + 30 * len(ranked)),
+            height=max(240, 60 + 36 * len(ranked)),  # room for a long persona on two lines a bar
             showlegend=False,
             margin={"l": 10, "r": 50, "t": 10, "b": 10},
         )
@@ -260,6 +301,6 @@ def persona_extremes(ranked: pd.DataFrame, shown: int = PERSONAS_SHOWN) -> go.Fi
         ),
     )
     top = float(np.nanmax(roas)) if len(roas) and np.isfinite(roas).any() else 1.0
-    figure.update_xaxes(range=[0, top * 1.2], ticksuffix="×", title_text="ROAS")
+    figure.update_xaxes(range=[0, top * 1.2], ticksuffix="×", title_text=ROAS_TITLE)
     figure.update_yaxes(automargin=True)
     return figure

@@ -21,6 +21,9 @@ from metrics.periods import period_coverage, period_sums
 
 TOP_N = 10
 PARTIAL_OPACITY = 0.45
+# Pixels between an x axis and its tick labels on charts whose y axis starts at 0 at the bottom left: the
+# first x label ("01 Apr", "₹0") then sits below the y axis's "₹0", not across it.
+ORIGIN_STANDOFF = 10
 
 
 def rupee_ticks(maximum: float, count: int = 5) -> tuple[list[float], list[str]]:
@@ -122,7 +125,7 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
         },
     ]
     if partial.any():
-        data.append(_partial_revenue(periods, revenue, partial, [formats.inr(v) for v in revenue], label))
+        data.append(partial_revenue(periods, revenue, partial, [formats.inr(v) for v in revenue], label))
         days, length = coverage["days"][partial], coverage["length"][partial]
         parts = ", ".join(
             f"{unit} of {pd.Timestamp(p):%d %b}: {d} of {n} days"
@@ -157,7 +160,7 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
     return go.Figure(data=data, layout=layout)
 
 
-def _partial_revenue(
+def partial_revenue(
     periods: np.ndarray, revenue: np.ndarray, partial: np.ndarray, amounts: list[str], label: str
 ) -> dict:
     """Return a dotted revenue trace from each partial period's neighbour to it, hovering on the partial ones."""
@@ -243,6 +246,7 @@ def revenue_spend_bars(
         "tickvals": values,
         "ticktext": text,
         "range": [0, values[-1] * 1.02 if values[-1] else 1],
+        "title": {"text": "Revenue and spend (₹)"},
     }
     layout["legend"] = {"traceorder": "reversed"}
     return go.Figure(data=data, layout=layout)

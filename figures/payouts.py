@@ -71,5 +71,11 @@ def spend_bars(sums: pd.DataFrame) -> go.Figure:
         showlegend=False,
         hoverinfo="skip",
     )
-    figure.update_yaxes(tickvals=values, ticktext=text, range=[0, values[-1] * 1.02 if values[-1] else 1])
+    figure.update_yaxes(
+        tickvals=values,
+        ticktext=text,
+        range=[0, values[-1] * 1.02 if values[-1] else 1],
+        title_text="Spend (₹)",
+    )
+    figure.update_xaxes(title_text="Platform")
     return figure

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.overview import rupee_ticks
+from figures.overview import ORIGIN_STANDOFF, rupee_ticks
 from figures.palette import NEGATIVE, NEUTRAL, POSITIVE, REVENUE, SPEND
 from figures.template import TEMPLATE
 from figures.text import plain_all
@@ -20,6 +20,9 @@ from metrics import formats
 TOP_N = 15
 SCATTER_TOP_N = 500
 INSUFFICIENT = "insufficient data"
+ROAS_TITLE = "ROAS (revenue ÷ spend, ×)"
+# Pixels of an iROAS chart outside its rows (legend, margins, x axis), to place a note in a row's half.
+IROAS_CHROME = 110
 NO_SPEND = "no spend"
 
 
@@ -93,7 +96,7 @@ def returns_bars(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fig
     figure.add_annotation(
         x=1, y=1, yref="paper", text="break-even", showarrow=False, yanchor="bottom", font={"size": 11}
     )
-    figure.update_xaxes(**_ratio_ticks(float(np.nanmax(roas, initial=0.0))), title_text="ROAS")
+    figure.update_xaxes(**_ratio_ticks(float(np.nanmax(roas, initial=0.0))), title_text=ROAS_TITLE)
     figure.update_yaxes(automargin=True)
     return figure
 
@@ -157,8 +160,14 @@ def spend_revenue_scatter(
         line={"color": NEUTRAL, "dash": "dash", "width": 1},
         hoverinfo="skip",
     )
-    figure.update_xaxes(tickvals=values, ticktext=text, range=[0, limit], title_text="Spend")
-    figure.update_yaxes(tickvals=values, ticktext=text, range=[0, limit], title_text="Revenue")
+    figure.update_xaxes(
+        tickvals=values,
+        ticktext=text,
+        range=[0, limit],
+        title_text="Spend (₹)",
+        ticklabelstandoff=ORIGIN_STANDOFF,
+    )
+    figure.update_yaxes(tickvals=values, ticktext=text, range=[0, limit], title_text="Revenue (₹)")
     return figure
 
 
@@ -245,21 +254,29 @@ def iroas_vs_roas(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fi
         ],
         hovertemplate="%{y}<br>iROAS %{x:.2f}×<br>95% interval %{customdata}<extra></extra>",
     )
-    missing = [i for i, reason in enumerate(status) if reason is not None]
-    if missing:
-        figure.add_scatter(
-            y=[names[i] for i in missing],
-            x=[0.0] * len(missing),
-            mode="text",
-            text=[f"iROAS: {status[i]}" for i in missing],
-            textposition="middle right",
-            textfont={"size": 11, "color": NEUTRAL},
-            name="iROAS not estimated",
-            hovertemplate="%{y}<br>%{text}<extra></extra>",
-            showlegend=False,
-        )
+    # A group without an estimate says so in its own iROAS slot, the upper half of its row (plotly draws
+    # the later trace of a horizontal group on top), beside its ROAS label instead of across it.
+    row = (figure.layout.height - IROAS_CHROME) / max(len(shown), 1)
+    figure.update_layout(
+        annotations=[
+            {
+                "x": 0,
+                "y": names[i],
+                "xref": "x",
+                "yref": "y",
+                "xanchor": "left",
+                "xshift": 4,
+                "yshift": row * (1 - 0.25) / 4,  # half a bar's slot: bargap 0.25, two bars per row
+                "text": f"iROAS: {reason}",
+                "showarrow": False,
+                "font": {"size": 11, "color": NEUTRAL},
+            }
+            for i, reason in enumerate(status)
+            if reason is not None
+        ]
+    )
     upper = np.concatenate([roas, np.where(has_interval, high, iroas), [1.0]])
-    figure.update_xaxes(**_ratio_ticks(float(np.nanmax(upper))), title_text="Return per ₹1 of spend")
+    figure.update_xaxes(**_ratio_ticks(float(np.nanmax(upper))), title_text="Revenue per ₹1 of spend (×)")
     figure.add_vline(x=1, line={"color": NEUTRAL, "dash": "dash", "width": 1})
     figure.update_yaxes(automargin=True)
     figure.update_layout(legend={"traceorder": "reversed"})

@@ -112,8 +112,7 @@ def test_insufficient_iroas_is_said_never_a_zero_bar(loaded):
     for figure in graphs:
         iroas_bar = next(trace for trace in figure.data if trace.name.startswith("iROAS ("))
         assert np.isnan(np.asarray(iroas_bar.x, dtype=float)).all()
-        note = next(trace for trace in figure.data if trace.type == "scatter")
-        assert set(note.text) == {"iROAS: insufficient data"}
+        assert {note.text for note in figure.layout.annotations} == {"iROAS: insufficient data"}
     campaign_roas = bars_by_name(graphs[0], 0)
     assert campaign_roas == pytest.approx({"Spring": 6.0, "Summer": 1 / 1.5})
 
@@ -135,8 +134,10 @@ def test_iroas_error_bars_span_the_interval():
     bar = figure.data[1]
     x_index = list(bar.y).index("X")
     assert bar.error_x.array[x_index] == 1.0 and bar.error_x.arrayminus[x_index] == 0.5
-    notes = dict(zip(figure.data[2].y, figure.data[2].text, strict=True))
+    # The note sits in the group's own iROAS slot, above its row's middle (beside the ROAS label, not across it).
+    notes = {note.y: note.text for note in figure.layout.annotations}
     assert notes == {"Y": "iROAS: insufficient data", "Z": "iROAS: no spend"}
+    assert all(note.yshift > 0 and note.xanchor == "left" for note in figure.layout.annotations)
 
 
 # --- attribution view -------------------------------------------------------------------------------
