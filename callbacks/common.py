@@ -18,6 +18,7 @@ from dash._no_update import NoUpdate
 from dash.development.base_component import Component
 
 from callbacks.session import SessionState
+from figures.labels import narrow_labels
 from layouts import ids
 from layouts.common import empty_state
 from store import datasets
@@ -170,15 +171,17 @@ def drawn(figure: go.Figure | dict, *, tall: bool = False) -> tuple[go.Figure | 
     """
     Return a figure for a graph declared in a layout, and the graph's style (shown).
 
-    The figure gets a constant ``uirevision``, so a new figure for other filters keeps the user's zoom;
-    ``tall`` makes the graph as tall as the figure (a responsive graph otherwise takes its container's
-    height), for figures whose height grows with their rows.
+    The figure gets a constant ``uirevision``, so a new figure for other filters keeps the user's zoom,
+    and labels that fit a phone (figures/labels.py); ``tall`` makes the graph as tall as
+    the figure (a responsive graph otherwise takes its container's height), for figures whose height grows
+    with their rows.
 
     Examples
     --------
     >>> drawn({"data": [], "layout": {"height": 420}}, tall=True)
     ({'data': [], 'layout': {'height': 420, 'uirevision': 'kept'}}, {'height': '420px'})
     """
+    figure = narrow_labels(figure)
     if isinstance(figure, dict):
         figure = {**figure, "layout": {**figure.get("layout", {}), "uirevision": "kept"}}
         height = figure["layout"].get("height")

@@ -81,7 +81,8 @@ def credit_shift(
         orientation="h",
         marker_color=[POSITIVE if value > 0 else NEGATIVE for value in shown["shift"]],
         text=[("+" if value > 0 else "−") + formats.inr_short(abs(value)) for value in shown["shift"]],
-        textposition="outside",
+        # Inside a bar long enough to hold it: on a phone, after the longest loss it would sit on the names.
+        textposition="auto",
         textfont={"size": 11},
         cliponaxis=False,
         customdata=np.column_stack(

@@ -178,7 +178,7 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     layout: dict = {"template": TEMPLATE, "height": height, "bargap": 0.2}
     # The legend sits above the first row's titles: 36 px over the plotting area, in paper units.
     layout["margin"] = {"l": 10, "r": 10, "t": 80, "b": 10}
-    layout["legend"] = {"y": 1 + 36 / (height - 90), "yanchor": "bottom"}
+    layout["legend"] = {"y": 1 + 36 / (height - 90), "yanchor": "bottom", "yref": "paper"}
     # Months label a weekly series (over three months); a daily one needs its days.
     x_ticks = {"tickformat": "%b"} if unit == "week" else date_ticks(sums["period"].drop_duplicates())
     annotations = []

@@ -73,11 +73,10 @@ def returns_bars(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fig
         x=roas,
         orientation="h",
         marker_color=[POSITIVE if value >= 1 else NEGATIVE for value in roas],
-        text=[
-            f"{formats.ratio(r)} · ROI {formats.roi(i)}"
-            for r, i in zip(roas, shown["roi"], strict=True)
-        ],
+        text=[f"{formats.ratio(r)}<br>ROI {formats.roi(i)}" for r, i in zip(roas, shown["roi"], strict=True)],
+        # On two lines after the bar, at full size (not shrunk to the bar's thickness): narrow enough for a phone.
         textposition="outside",
+        constraintext="inside",
         textfont={"size": 11},
         cliponaxis=False,
         customdata=np.column_stack(
@@ -96,7 +95,8 @@ def returns_bars(table: pd.DataFrame, label: str, *, top: int = TOP_N) -> go.Fig
     figure.add_annotation(
         x=1, y=1, yref="paper", text="break-even", showarrow=False, yanchor="bottom", font={"size": 11}
     )
-    figure.update_xaxes(**_ratio_ticks(float(np.nanmax(roas, initial=0.0))), title_text=ROAS_TITLE)
+    # Room after the longest bar for its label on a phone.
+    figure.update_xaxes(**_ratio_ticks(1.2 * float(np.nanmax(roas, initial=0.0))), title_text=ROAS_TITLE)
     figure.update_yaxes(automargin=True)
     return figure
 

@@ -2,7 +2,7 @@
 
 A builder passes ``template=TEMPLATE`` and only the properties of its own chart (height, bar gaps, axis
 ranges); the shared look lives here once: system font, white background, light grid, compact margins,
-a legend above the plot, the palette's colour sequence.
+a legend below the plot, the palette's colour sequence.
 
 plotly copies the whole template into every figure's JSON, so it holds only what these charts use: the
 layout keys of cartesian charts and the defaults of the trace types drawn (bar, scatter, scattergl),
@@ -44,7 +44,16 @@ LAYOUT = {
     "plot_bgcolor": "white",
     "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
     "hoverlabel": {"font": {"family": FONT_FAMILY}},
-    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+    # Below the chart, at the foot of the figure (plotly reserves its room): above the plot it sat where the
+    # mode bar appears on hover, which covered it on a narrow chart.
+    "legend": {
+        "orientation": "h",
+        "yref": "container",
+        "yanchor": "bottom",
+        "y": 0,
+        "xanchor": "left",
+        "x": 0,
+    },
     # showgrid is explicit: plotly.js turns a category axis's grid on only for a colour set on the axis itself.
     "xaxis": {"gridcolor": GRID, "showgrid": True, "zeroline": False, "automargin": True},
     "yaxis": {"gridcolor": GRID, "showgrid": True, "zeroline": False, "automargin": True},

@@ -48,7 +48,7 @@ def layout() -> dbc.Navbar:
             html.Img(src="/assets/favicon.ico", alt="", className="brand-icon me-2"),
             html.Span(PRODUCT_NAME, className="navbar-brand mb-0 h1"),
         ],
-        className="d-flex align-items-center flex-shrink-0",
+        className="d-flex align-items-center flex-shrink-0 topbar-brand",
     )
     dataset = html.Div(
         [
@@ -82,7 +82,8 @@ def layout() -> dbc.Navbar:
                 className="d-flex gap-2",
             ),
         ],
-        className="d-flex align-items-center gap-3 flex-shrink-0",
+        # On a phone the brand and these wrap (assets/dashboard.css) rather than widen the page.
+        className="d-flex align-items-center gap-3 flex-shrink-0 topbar-actions",
     )
     return dbc.Navbar(
         dbc.Container([brand, dataset, actions], fluid=True, className="gap-3 flex-wrap flex-lg-nowrap"),
