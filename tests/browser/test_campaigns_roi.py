@@ -66,7 +66,9 @@ def test_campaigns_tab_compares_picked_campaigns(dash_duo, make_app, demo_datase
     assert dash_duo.get_logs() == []
 
 
-def test_roi_tab_exports_markov_at_the_chosen_grouping(dash_duo, make_app, demo_dir, tmp_path, screenshot):
+def test_roi_tab_exports_markov_at_the_chosen_grouping(
+    dash_duo, make_app, demo_dir, demo_dataset, tmp_path, screenshot
+):
     """The ROI tab renders every panel; export-attribution_markov follows the panel's grouping, as the CLI."""
     out = cli_export(demo_dir, tmp_path / "cli", "--markov-by", "campaign")
     open_app(dash_duo, make_app(), "/?tab=roi")
@@ -82,7 +84,8 @@ def test_roi_tab_exports_markov_at_the_chosen_grouping(dash_duo, make_app, demo_
     button = dash_duo.find_element(f"#{ids.EXPORT['attribution_markov']}")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
-    downloaded = Path(dash_duo.download_path) / "attribution_markov.csv"
+    first, last = (day.date().isoformat() for day in demo_dataset.date_range)
+    downloaded = Path(dash_duo.download_path) / f"attribution_markov_{first}_{last}.csv"
     until(lambda: downloaded.exists() and downloaded.stat().st_size > 0, 20)
     assert downloaded.read_bytes() == (out / "attribution_markov.csv").read_bytes()
     open_tab(dash_duo, "ROI")  # still there: the tab did not change

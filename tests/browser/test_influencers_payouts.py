@@ -55,15 +55,16 @@ def full_page(dash_duo) -> None:
     dash_duo.driver.set_window_size(WIDE[0], min(int(height) + 150, 6000))
 
 
-def downloaded(dash_duo, name: str) -> bytes:
-    """Wait for ``name`` in the browser's download folder and return its bytes."""
-    path = Path(dash_duo.download_path) / name
+def downloaded(dash_duo, stem: str, dataset) -> bytes:
+    """Wait for export ``stem``'s CSV, named with the demo's first and last day, and return its bytes."""
+    first, last = (day.date().isoformat() for day in dataset.date_range)
+    path = Path(dash_duo.download_path) / f"{stem}_{first}_{last}.csv"
     until(lambda: path.exists() and path.stat().st_size > 0, 20)
     return path.read_bytes()
 
 
 def test_influencer_row_opens_detail_and_export_matches_cli(
-    dash_duo, make_app, demo_dir, tmp_path, screenshot
+    dash_duo, make_app, demo_dir, demo_dataset, tmp_path, screenshot
 ):
     """Clicking a row shows that influencer's detail panel; export-influencers equals the CLI's file."""
     assert cli_main(["export", "--data", str(demo_dir), "--out", str(tmp_path / "cli")]) == 0
@@ -85,11 +86,14 @@ def test_influencer_row_opens_detail_and_export_matches_cli(
     full_page(dash_duo)
     screenshot("tab-influencers-detail")
     click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['influencers']}"))
-    assert downloaded(dash_duo, "influencers.csv") == (tmp_path / "cli" / "influencers.csv").read_bytes()
+    assert (
+        downloaded(dash_duo, "influencers", demo_dataset)
+        == (tmp_path / "cli" / "influencers.csv").read_bytes()
+    )
     assert dash_duo.get_logs() == []
 
 
-def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, tmp_path, screenshot):
+def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, demo_dataset, tmp_path, screenshot):
     """With a typed total N, export-budget downloads the CLI's budget.csv for ``--budget N``."""
     total = "1500000"
     assert (
@@ -103,9 +107,11 @@ def test_budget_export_matches_cli_budget(dash_duo, make_app, demo_dir, tmp_path
     dash_duo.wait_for_contains_text(f"#{ids.BUDGET_BODY}", "₹15,00,000", timeout=LOAD_TIMEOUT)
     screenshot("tab-payouts")
     click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['budget']}"))
-    assert downloaded(dash_duo, "budget.csv") == (tmp_path / "cli" / "budget.csv").read_bytes()
+    assert downloaded(dash_duo, "budget", demo_dataset) == (tmp_path / "cli" / "budget.csv").read_bytes()
     click(dash_duo, dash_duo.find_element(f"#{ids.EXPORT['budget_fit']}"))
-    assert downloaded(dash_duo, "budget_fit.csv") == (tmp_path / "cli" / "budget_fit.csv").read_bytes()
+    assert (
+        downloaded(dash_duo, "budget_fit", demo_dataset) == (tmp_path / "cli" / "budget_fit.csv").read_bytes()
+    )
     # Diminishing returns in words, with the points fitted; the maths (b, its interval) in the tooltip.
     fit = dash_duo.find_element(f"#{ids.BUDGET_FIT}")
     assert fit.text.startswith("Each extra rupee earns a little less than the one before; fitted from ")
