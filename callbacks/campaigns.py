@@ -123,22 +123,22 @@ def register(app: Dash) -> None:
     """
     Register the Campaigns tab callbacks (table, trends, comparison).
 
-    The table is the first screen: the comparison below it is asked for once the table has answered
-    (``callbacks.common.first_screen``).
+    The table, then its iROAS intervals, are the first screen: the comparison below it is asked for once
+    the intervals have answered (``callbacks.common.first_screen``).
     """
     app.callback(
         Output(ids.CAMPAIGN_BODY, "children"),
         Output(ids.CAMPAIGN_TABLE, "rowData"),
         Output(ids.CAMPAIGN_TABLE_WRAP, "style"),
-        Output(ids.CAMPAIGNS_FIRST_SCREEN, "data"),
         Input(ids.SESSION_STORE, "data"),
-    )(first_screen(update_campaigns))
+    )(update_campaigns)
     app.callback(
         Output(ids.CAMPAIGN_TABLE, "rowData", allow_duplicate=True),
+        Output(ids.CAMPAIGNS_FIRST_SCREEN, "data"),
         Input(ids.CAMPAIGN_TABLE, "rowData"),
         State(ids.SESSION_STORE, "data"),
         prevent_initial_call=True,
-    )(update_campaign_iroas)
+    )(first_screen(update_campaign_iroas))
     app.callback(
         Output(ids.CAMPAIGN_TREND_GRAPH, "figure"),
         Output(ids.CAMPAIGN_TREND_GRAPH, "style"),

@@ -132,7 +132,8 @@ def first_screen(callback: Callable) -> Callable:
     @functools.wraps(callback)
     def ordered(*args: object) -> object:
         result = callback(*args)
-        return (*result, no_update) if isinstance(result, (tuple, list)) else (result, no_update)
+        # Multiple outputs come as a tuple (a list is one output's value: a grid's rows).
+        return (*result, no_update) if isinstance(result, tuple) else (result, no_update)
 
     del ordered.__wrapped__  # the benchmarks unwrap registered callbacks: they must call this one
     return ordered

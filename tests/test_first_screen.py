@@ -18,7 +18,7 @@ from store import datasets, results
 
 # Per tab: the callback drawing its first screen (one of its outputs) and the panels that wait for it.
 FIRST = {
-    ids.TAB_CAMPAIGNS: (f"{ids.CAMPAIGN_TABLE_WRAP}.style", [f"{ids.CAMPAIGN_COMPARE_GRAPH}.figure"]),
+    ids.TAB_CAMPAIGNS: (f"{ids.CAMPAIGNS_FIRST_SCREEN}.data", [f"{ids.CAMPAIGN_COMPARE_GRAPH}.figure"]),
     ids.TAB_ROI: (
         f"{ids.ROI_GRAPH}.figure",
         [
@@ -101,6 +101,7 @@ def test_first_screen_adds_an_output_it_never_writes():
     wrapped = first_screen(lambda a, b: (a, b))
     assert wrapped(1, 2) == (1, 2, no_update)
     assert first_screen(lambda a: a)(3) == (3, no_update)
+    assert first_screen(lambda rows: rows)([{"a": 1}]) == ([{"a": 1}], no_update)
 
 
 def test_after_first_screen_ignores_the_store():

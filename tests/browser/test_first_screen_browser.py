@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 TABS = (
     (
         "Campaigns",
-        f"{ids.CAMPAIGN_TABLE_WRAP}.style",
+        f"{ids.CAMPAIGNS_FIRST_SCREEN}.data",
         f"{ids.CAMPAIGN_COMPARE_GRAPH}.figure",
         f"#{ids.CAMPAIGN_COMPARE_GRAPH} .main-svg",
     ),
