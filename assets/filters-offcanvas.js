@@ -81,17 +81,21 @@
     }
   });
 
-  document.addEventListener("keydown", function (event) {
+  // In the capture phase, before a dropdown handles the key and closes its menu: an Escape in an open
+  // dropdown or date picker closes that first; the next Escape closes the panel. A menu drawn outside the
+  // panel (a popover) with the focus in it is open too.
+  window.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || !isOpen()) {
       return;
     }
-    // Escape in an open dropdown or date picker closes that first; the next Escape closes the panel.
+    var element = panel();
     var active = document.activeElement;
-    if (active && active.closest && active.closest("[aria-expanded='true']")) {
+    var outside = active && active !== document.body && !element.contains(active);
+    if (element.querySelector("[aria-expanded='true']") || outside) {
       return;
     }
     close(true);
-  });
+  }, true);
 
   // Focus stays in the open panel: Tab past its last control, or a click on the page behind, brings it
   // back. Menus and calendars drawn outside the page's root (popovers) are left alone.
