@@ -57,11 +57,38 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
   // grid's width changes, once the new cells are drawn.
   var fittedWidths = new WeakMap();
 
+  // A long header wraps (wrapHeaderText) rather than widen its column past its cells: a column is at
+  // least as wide as its cells and its header's longest word, plus the header's padding and icons.
+  var canvas = document.createElement("canvas");
+
+  function textWidth(text, font) {
+    var context = canvas.getContext("2d");
+    context.font = font;
+    return context.measureText(text).width;
+  }
+
+  function headerFont() {
+    var header = document.querySelector(".ag-header-cell-text");
+    return header ? window.getComputedStyle(header).font : "";
+  }
+
   function fit(api) {
     if (!api || api.isDestroyed()) return;
+    var columns = api.getAllDisplayedColumns() || [];
+    var font = headerFont();
     api.autoSizeAllColumns(false);
-    var limits = (api.getAllDisplayedColumns() || []).map(function (column) {
-      return { key: column.getColId(), minWidth: column.getActualWidth() };
+    var headerMinimum = {};
+    columns.forEach(function (column) {
+      var name = column.getColDef().headerName || column.getColId();
+      var words = name.split(/\s+/);
+      var longest = Math.max.apply(null, words.map(function (word) { return textWidth(word, font); }));
+      var chrome = column.getActualWidth() - textWidth(name, font);
+      headerMinimum[column.getColId()] = font ? Math.ceil(longest + chrome) : column.getActualWidth();
+    });
+    api.autoSizeAllColumns(true);
+    var limits = columns.map(function (column) {
+      var id = column.getColId();
+      return { key: id, minWidth: Math.max(column.getActualWidth(), headerMinimum[id]) };
     });
     api.sizeColumnsToFit({ columnLimits: limits });
   }

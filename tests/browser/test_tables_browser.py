@@ -124,7 +124,12 @@ def _problems(state: dict, names: list[str], in_view: tuple[str, ...]) -> bool:
 
 GRIDS = {
     "roi-returns": ("roi", ids.ROI_TABLE, ["campaign", "revenue", "spend", "roas", "roi", "cpa", "aov"], ()),
-    "roi-attribution": ("roi", ids.ATTRIBUTION_TABLE, ["campaign", "last_touch", "markov"], ()),
+    "roi-attribution": (
+        "roi",
+        ids.ATTRIBUTION_TABLE,
+        ["campaign", "last_touch", "position_based", "markov"],
+        ("markov",),
+    ),
     "influencers": (
         "influencers",
         ids.INFLUENCER_TABLE,
