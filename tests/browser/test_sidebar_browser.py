@@ -44,3 +44,30 @@ def test_sidebar_stays_in_view_on_a_long_tab(dash_duo, make_app, screenshot):
         assert visible(dash_duo, help_text), (page_scroll, dash_duo.driver.execute_script(RECT, help_text))
     screenshot("sidebar-help-text")
     assert dash_duo.get_logs() == []
+
+
+# The element drawn on top at the centre of each of the calendar's day buttons, and whether it belongs to
+# the calendar (a card of the main column drawn over the calendar would take the click instead).
+CALENDAR_ON_TOP = """
+var days = Array.from(document.querySelectorAll('.dash-datepicker-calendar-date-inside'));
+var covered = days.filter(function (day) {
+    var r = day.getBoundingClientRect();
+    var top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !(top && day.closest('.dash-datepicker-content').contains(top));
+});
+return [days.length, covered.map(function (day) { return day.textContent; })];
+"""
+
+
+def test_date_calendar_opens_over_the_main_column(dash_duo, make_app, screenshot):
+    """The date range's two-month calendar reaches over the main column and is drawn above its cards, so
+    every day of both months can be clicked."""
+    open_app(dash_duo, make_app())
+    dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_DATASET}", "Demo data", timeout=LOAD_TIMEOUT)
+    dash_duo.wait_for_element(f"#{ids.KPI_ROW} .kpi-card", timeout=LOAD_TIMEOUT)
+    dash_duo.find_element(f"#{ids.FILTER_DATES}").click()
+    dash_duo.wait_for_element(".dash-datepicker-calendar-date-inside", timeout=LOAD_TIMEOUT)
+    days, covered = dash_duo.driver.execute_script(CALENDAR_ON_TOP)
+    screenshot("sidebar-date-calendar")
+    assert days >= 58  # April and May
+    assert covered == []
