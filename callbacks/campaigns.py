@@ -123,8 +123,8 @@ def register(app: Dash) -> None:
     """
     Register the Campaigns tab callbacks (table, trends, comparison).
 
-    The table, then its iROAS intervals, are the first screen: the comparison below it is asked for once
-    the intervals have answered (``callbacks.common.first_screen``).
+    The table, then its iROAS intervals, are the first screen: the trends and the comparison below it are
+    asked for once the intervals have answered (``callbacks.common.first_screen``).
     """
     app.callback(
         Output(ids.CAMPAIGN_BODY, "children"),
@@ -145,7 +145,8 @@ def register(app: Dash) -> None:
         Output(ids.CAMPAIGN_TREND_BODY, "children"),
         Input(ids.SESSION_STORE, "data"),
         State(ids.CAMPAIGN_TREND_GRAPH, "figure"),
-    )(update_campaign_trends)
+        Input(ids.CAMPAIGNS_FIRST_SCREEN, "data"),
+    )(after_first_screen(update_campaign_trends))
     app.callback(
         Output(ids.CAMPAIGN_COMPARE, "options"),
         Output(ids.CAMPAIGN_COMPARE, "value"),

@@ -18,7 +18,10 @@ from store import datasets, results
 
 # Per tab: the callback drawing its first screen (one of its outputs) and the panels that wait for it.
 FIRST = {
-    ids.TAB_CAMPAIGNS: (f"{ids.CAMPAIGNS_FIRST_SCREEN}.data", [f"{ids.CAMPAIGN_COMPARE_GRAPH}.figure"]),
+    ids.TAB_CAMPAIGNS: (
+        f"{ids.CAMPAIGNS_FIRST_SCREEN}.data",
+        [f"{ids.CAMPAIGN_TREND_GRAPH}.figure", f"{ids.CAMPAIGN_COMPARE_GRAPH}.figure"],
+    ),
     ids.TAB_ROI: (
         f"{ids.ROI_GRAPH}.figure",
         [
