@@ -244,7 +244,8 @@ def test_tab_callbacks_are_found_with_the_inputs_the_tab_first_draws_with():
     declared = next(c for c in roi_layout.layout()._traverse() if getattr(c, "id", None) == ids.ROI_TABLE)
     assert roi["roi.update_roi"].arguments == (bench._STORE, "campaign", declared.columnDefs)
     comparison = found["Campaigns"][2]
-    assert comparison.arguments == (bench._STORE, None, None)  # nothing picked yet, no overlay drawn
+    # Nothing picked yet, no overlay drawn, and the tab's first-screen store (never written) last.
+    assert comparison.arguments == (bench._STORE, None, None, None)
     assert comparison.function.__name__ == "update_comparison"
 
 
