@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from figures.labels import shorten
 from figures.overview import rupee_ticks
 from figures.palette import NEGATIVE, POSITIVE
 from figures.template import TEMPLATE
@@ -33,18 +34,24 @@ def shift_ticks(reach: float) -> dict:
     Return x-axis settings from −``reach`` to +``reach`` with room for the labels, ticks in ₹ L/Cr.
 
     Both sides mirror one set of round ticks labelled in one unit (``figures.overview.rupee_ticks``),
-    so the axis reads "−₹2.0L … ₹2.0L" like the bars' "−₹1.9L", never "−200k".
+    so the axis reads "−₹3.0L ₹0 ₹3.0L" like the bars' "−₹1.9L", never "−300k". Only the two ends and zero
+    are labelled, level: on a phone the names take most of the chart's width, and more labels would be
+    turned on end or run into one another. The other round values keep a grid line.
 
     Examples
     --------
-    >>> shift_ticks(190_000)["ticktext"]
-    ['−₹3.0L', '−₹2.0L', '−₹1.0L', '₹0', '₹1.0L', '₹2.0L', '₹3.0L']
+    >>> ticks = shift_ticks(190_000)
+    >>> ticks["ticktext"], ticks["minor"]["tickvals"]
+    (['−₹3.0L', '₹0', '₹3.0L'], [-200000.0, -100000.0, 100000.0, 200000.0])
     """
-    values, text = rupee_ticks(reach * 1.3, count=3)  # room for the labels outside the bars
+    values, text = rupee_ticks(reach * 1.3, count=3)  # room for the labels beside the bars
     limit = values[-1] if values[-1] else 1.0
+    inner = [-v for v in values[-2:0:-1]] + values[1:-1]
     return {
-        "tickvals": [-v for v in values[:0:-1]] + values,
-        "ticktext": ["−" + t for t in text[:0:-1]] + text,
+        "tickvals": [-limit, 0.0, limit] if values[-1] else [0.0],
+        "ticktext": ["−" + text[-1], text[0], text[-1]] if values[-1] else [text[0]],
+        "tickangle": 0,
+        "minor": {"tickvals": inner, "showgrid": True, "ticks": ""},
         "range": [-limit, limit],
     }
 
@@ -70,6 +77,12 @@ def biggest_shifts(
     label = rows["influencer_id"].astype("string")
     if names is not None:
         label = rows["influencer_id"].map(names).astype("string").fillna(label)
+    # The name on one line, the id on the next: one line of both took half a phone's width.
+    categories = [
+        f"{shorten(n)}<br>({i})" if n != i else n
+        for n, i in zip(plain_all(label), plain_all(rows["influencer_id"].astype("string")), strict=True)
+    ]
+    shifts = rows["shift"].to_numpy(dtype=float)
     figure = go.Figure(
         layout=go.Layout(
             template=TEMPLATE,
@@ -79,13 +92,10 @@ def biggest_shifts(
         )
     )
     figure.add_bar(
-        y=plain_all(f"{n} ({i})" if n != i else n for n, i in zip(label, rows["influencer_id"], strict=True)),
-        x=rows["shift"],
+        y=categories,
+        x=shifts,
         orientation="h",
-        marker_color=np.where(rows["shift"] >= 0, POSITIVE, NEGATIVE).tolist(),
-        text=[signed_amount(v) for v in rows["shift"]],
-        textposition="outside",
-        cliponaxis=False,
+        marker_color=np.where(shifts >= 0, POSITIVE, NEGATIVE).tolist(),
         customdata=np.column_stack(
             [
                 [formats.inr(v) for v in rows["current_spend"]],
@@ -93,6 +103,17 @@ def biggest_shifts(
             ]
         ),
         hovertemplate="%{y}<br>Current %{customdata[0]} → recommended %{customdata[1]}<extra></extra>",
+    )
+    # Each value right of its bar, or of zero for a cut: at a cut's outer end it would sit on the names.
+    figure.add_scatter(
+        y=categories,
+        x=np.maximum(shifts, 0.0),
+        mode="text",
+        text=[signed_amount(v) for v in shifts],
+        textposition="middle right",
+        cliponaxis=False,
+        hoverinfo="skip",
+        name="Change",
     )
     figure.update_xaxes(
         **shift_ticks(float(rows["shift"].abs().max()) if len(rows) else 0.0),

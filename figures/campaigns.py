@@ -13,8 +13,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.overview import ORIGIN_STANDOFF, PARTIAL_OPACITY, partial_revenue, rupee_ticks
-from figures.palette import NEUTRAL, REVENUE, SEQUENCE, SPEND, date_ticks
+from figures.labels import shorten
+from figures.overview import (
+    NOTE_GAP,
+    ORIGIN_STANDOFF,
+    PARTIAL_OPACITY,
+    note_annotation,
+    note_top_margin,
+    partial_note_text,
+    partial_revenue,
+    rupee_ticks,
+)
+from figures.palette import REVENUE, SEQUENCE, SPEND, date_ticks
 from figures.template import HEIGHT, TEMPLATE
 from figures.text import plain
 from metrics import formats
@@ -24,8 +34,17 @@ from metrics.periods import every_period, period_coverage, trend_periods
 NO_CAMPAIGN = "(no campaign)"
 SMALL_MULTIPLES = 12
 FACET_COLUMNS = 3
-# Pixels the note on partial periods sits above the legend row.
-PARTIAL_NOTE_SHIFT = 26
+# Characters of a line of a small chart's title (two lines at most, "…" included): a third of a 390 px
+# phone's plot.
+FACET_TITLE_LIMIT = 13
+# A title longer than this many characters takes two lines (a third of a phone's plot holds about 11).
+FACET_TITLE_LINE = 10
+# Pixels between two rows of small charts: the upper row's dates, then the lower row's two-line titles.
+ROW_GAP = 72
+# Pixels above the first row: its titles, then the legend (LEGEND_ROW high) over them.
+TITLES_ROOM = 40
+LEGEND_ROW = 24
+TOP_MARGIN = 80
 
 
 def campaign_names(trends: pd.DataFrame) -> pd.Series:
@@ -129,12 +148,42 @@ def _partial_note(
     marks: str = "Lighter bar, dotted line: ",
 ) -> str:
     """Return the chart's note naming its partial periods, e.g. "week of 29 Sep: 2 of 7 days"."""
-    parts = ", ".join(
+    parts = [
         f"{unit} of {pd.Timestamp(p):%d %b}: {notes[i].split(': ', 1)[1]}"
         for i, p in enumerate(periods)
         if partial[i]
-    )
-    return f"{marks}partial {unit} ({parts})"
+    ]
+    return partial_note_text(f"{marks}partial {unit}", parts)
+
+
+def partial_note_shift(note: str) -> int:
+    """Return the pixels the small multiples grow at the top to hold ``note`` above their legend, below the
+    mode bar's row."""
+    return TITLES_ROOM + LEGEND_ROW + note_top_margin(note) - TOP_MARGIN
+
+
+def facet_title(name: str, limit: int = FACET_TITLE_LIMIT) -> str:
+    """
+    Return a campaign's name as a small chart's title: on two lines of about even length when long, each cut
+    to ``limit`` characters ("…" included), so three titles fit side by side on a phone.
+
+    The hover names the campaign in full.
+
+    Examples
+    --------
+    >>> facet_title("Summer Shred"), facet_title("Back to School Gritzo"), facet_title("Yoga Week")
+    ('Summer<br>Shred', 'Back to<br>School Gritzo', 'Yoga Week')
+    >>> facet_title("Independence Day Mega Sale 2025")
+    'Independence…<br>Mega Sale 20…'
+    >>> facet_title("Tom & Co")
+    'Tom &amp; Co'
+    """
+    words = name.split()
+    if len(name) <= FACET_TITLE_LINE or len(words) < 2:
+        return shorten(plain(name), limit)
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    lines = min(splits, key=lambda pair: max(len(pair[0]), len(pair[1])))
+    return "<br>".join(shorten(plain(line), limit) for line in lines)
 
 
 def _subplot_domains(count: int, spacing: float) -> list[list[float]]:
@@ -170,15 +219,17 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     rows = math.ceil(len(order) / columns)
     x_domains = _subplot_domains(columns, 0.04)
     # Rows run top to bottom, as make_subplots' default start cell.
-    y_domains = _subplot_domains(rows, 0.34 / rows)[::-1]
+    height = 100 + 190 * rows
+    # The plotting area: the figure less its margins.
+    paper = height - TOP_MARGIN - 10
+    y_domains = _subplot_domains(rows, ROW_GAP / paper)[::-1]
     top_value = float(np.nanmax([sums["revenue"].max(), sums["spend"].max(), 0.0]))
     values, text = rupee_ticks(top_value, count=3)
     y_ticks = {"tickvals": values, "ticktext": text, "range": [0, values[-1] * 1.05 if values[-1] else 1]}
-    height = 100 + 190 * rows
     layout: dict = {"template": TEMPLATE, "height": height, "bargap": 0.2}
-    # The legend sits above the first row's titles: 36 px over the plotting area, in paper units.
-    layout["margin"] = {"l": 10, "r": 10, "t": 80, "b": 10}
-    layout["legend"] = {"y": 1 + 36 / (height - 90), "yanchor": "bottom", "yref": "paper"}
+    # The legend sits above the first row's titles, in paper units; the mode bar's row is above it.
+    layout["margin"] = {"l": 10, "r": 10, "t": TOP_MARGIN, "b": 10}
+    layout["legend"] = {"y": 1 + TITLES_ROOM / paper, "yanchor": "bottom", "yref": "paper"}
     # Months label a weekly series (over three months); a daily one needs its days.
     x_ticks = {"tickformat": "%b"} if unit == "week" else date_ticks(sums["period"].drop_duplicates())
     annotations = []
@@ -192,7 +243,8 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
         y_axis = {"anchor": f"x{name}", "domain": y_domains[row], **y_ticks}
         if col == 0:
             y_axis["title"] = {"text": f"₹ per {unit}"}
-        if row == rows - 1:
+        # One date title, under the first column: three side by side would run into one another on a phone.
+        if row == rows - 1 and col == 0:
             x_axis["title"] = {"text": "Week starting (Monday)" if unit == "week" else "Day"}
         if col > 0:
             first = row * columns + 1
@@ -202,9 +254,10 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
         if cell < len(order):
             annotations.append(
                 {
-                    "font": {"size": 13},
+                    "font": {"size": 12},
                     "showarrow": False,
-                    "text": plain(order[cell]),
+                    "text": facet_title(order[cell]),
+                    "align": "left",
                     "x": x_domains[col][0],
                     "xanchor": "left",
                     "xref": "paper",
@@ -220,12 +273,11 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
     grid = np.sort(sums["period"].unique())
     partial, notes = partial_periods(trends, grid, unit)
     if partial.any():
-        annotations.append(
-            _partial_annotation(_partial_note(grid, partial, notes, unit), layout["legend"]["y"])
-        )
-        # A row more at the top, the plots keeping their size (and the legend its place above them).
-        layout["margin"]["t"] += PARTIAL_NOTE_SHIFT
-        layout["height"] += PARTIAL_NOTE_SHIFT
+        note = _partial_note(grid, partial, notes, unit)
+        annotations.append(_partial_annotation(note, layout["legend"]["y"]))
+        # Rows more at the top, the plots keeping their size (and the legend its place above them).
+        layout["margin"]["t"] += partial_note_shift(note)
+        layout["height"] += partial_note_shift(note)
     for cell, campaign in enumerate(order):
         part = parts[campaign]
         name = "" if cell == 0 else str(cell + 1)
@@ -284,19 +336,8 @@ def trends_by_campaign(trends: pd.DataFrame, *, top: int = SMALL_MULTIPLES) -> g
 
 
 def _partial_annotation(text: str, legend_y: float) -> dict:
-    """Return the note on partial periods: right-aligned, a row above the legend, which it would otherwise cover."""
-    return {
-        "text": text,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 1,
-        "y": legend_y,
-        "xanchor": "right",
-        "yanchor": "bottom",
-        "yshift": PARTIAL_NOTE_SHIFT,
-        "showarrow": False,
-        "font": {"size": 11, "color": NEUTRAL},
-    }
+    """Return the note on partial periods above the legend (its bottom at ``legend_y``), below the mode bar."""
+    return note_annotation(text) | {"y": legend_y, "yshift": LEGEND_ROW + NOTE_GAP}
 
 
 def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bool = True) -> go.Figure:
@@ -345,19 +386,9 @@ def compare_trends(trends: pd.DataFrame, campaigns: list[str], *, cumulative: bo
     grid = np.sort(sums["period"].unique())
     partial, notes = partial_periods(trends, grid, unit)
     if partial.any() and data:
-        layout["annotations"] = [
-            {
-                "text": _partial_note(grid, partial, notes, unit, marks="Running totals grow less in a "),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 1,
-                "y": 1,
-                "xanchor": "right",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 11, "color": NEUTRAL},
-            }
-        ]
+        note = _partial_note(grid, partial, notes, unit, marks="Running totals grow less in a ")
+        layout["annotations"] = [note_annotation(note)]
+        layout["margin"] = {"t": note_top_margin(note)}
     values, text = rupee_ticks(top, count=4)
     layout["yaxis"] = {
         "tickvals": values,

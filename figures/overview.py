@@ -24,6 +24,53 @@ PARTIAL_OPACITY = 0.45
 # Pixels between an x axis and its tick labels on charts whose y axis starts at 0 at the bottom left: the
 # first x label ("01 Apr", "₹0") then sits below the y axis's "₹0", not across it.
 ORIGIN_STANDOFF = 10
+# A note above a plot (on partial periods): its font, the pixels of each of its lines, the pixels between
+# it and the plot, and the pixels at the top of a chart where the mode bar shows on hover (24 px high).
+NOTE_FONT = 11
+NOTE_LINE = 15
+NOTE_GAP = 4
+MODE_BAR_ROOM = 30
+
+
+def partial_note_text(heading: str, parts: list[str]) -> str:
+    """
+    Return a note on partial periods on lines narrow enough for a 390 px phone: the heading, then one
+    period a line in brackets.
+
+    Examples
+    --------
+    >>> partial_note_text("Dotted: partial week", ["week of 31 Mar: 6 of 7 days", "week of 29 Sep: 2 of 7 days"])
+    'Dotted: partial week<br>(week of 31 Mar: 6 of 7 days,<br>week of 29 Sep: 2 of 7 days)'
+    """
+    return f"{heading}<br>({',<br>'.join(parts)})"
+
+
+def note_top_margin(note: str) -> int:
+    """Return the top margin (px) that holds ``note`` (:func:`note_annotation`) below the mode bar's row."""
+    return MODE_BAR_ROOM + NOTE_LINE * (note.count("<br>") + 1) + NOTE_GAP
+
+
+def note_annotation(note: str) -> dict:
+    """
+    Return a note written above the plot, at its left: a chart's top margin (:func:`note_top_margin`)
+    holds it below the row where the mode bar shows on hover, at the right.
+
+    Every figure is drawn for any width, so the note is on short lines (whole on a phone), not placed by
+    the legend (at the foot) or across the top right (under the mode bar).
+    """
+    return {
+        "text": note,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "align": "left",
+        "yshift": NOTE_GAP,
+        "showarrow": False,
+        "font": {"size": NOTE_FONT, "color": NEUTRAL},
+    }
 
 
 def rupee_ticks(maximum: float, count: int = 5) -> tuple[list[float], list[str]]:
@@ -127,25 +174,13 @@ def revenue_spend_over_time(trends: pd.DataFrame, title: str | None = None) -> g
     if partial.any():
         data.append(partial_revenue(periods, revenue, partial, [formats.inr(v) for v in revenue], label))
         days, length = coverage["days"][partial], coverage["length"][partial]
-        parts = ", ".join(
+        parts = [
             f"{unit} of {pd.Timestamp(p):%d %b}: {d} of {n} days"
             for p, d, n in zip(periods[partial], days, length, strict=True)
-        )
-        layout["margin"] = {"t": 64}
-        layout["annotations"] = [
-            {
-                "text": f"Lighter bar, dotted line: partial {unit} ({parts})",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 1,
-                "y": 1,
-                "xanchor": "right",
-                "yanchor": "bottom",
-                "yshift": 26,  # a row above the legend, which it would otherwise cover on a narrow chart
-                "showarrow": False,
-                "font": {"size": 11, "color": NEUTRAL},
-            }
         ]
+        note = partial_note_text(f"Lighter bar, dotted line: partial {unit}", parts)
+        layout["margin"] = {"t": note_top_margin(note)}
+        layout["annotations"] = [note_annotation(note)]
     top = float(np.nanmax([sums["revenue"].max(), sums["spend"].max(), 0.0])) if len(sums) else 0.0
     values, text = rupee_ticks(top)
     layout["yaxis"] = {

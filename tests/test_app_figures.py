@@ -85,7 +85,7 @@ def test_the_partial_week_is_lighter_dotted_and_named_in_hover_and_note():
     assert pd.isna(revenue.y[-1]) and revenue.y[-2] == 4_900.0
     assert list(dotted.y[:2]) == [4_900.0, 1_400.0]
     assert pd.Timestamp(dotted.x[1]) == pd.Timestamp("2025-07-14")
-    assert "partial week (week of 14 Jul: 2 of 7 days)" in figure.layout.annotations[0].text
+    assert "partial week<br>(week of 14 Jul: 2 of 7 days)" in figure.layout.annotations[0].text
 
 
 def test_whole_weeks_and_days_are_not_marked_partial():

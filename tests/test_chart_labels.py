@@ -111,8 +111,9 @@ def test_small_multiples_mark_a_partial_first_and_last_week():
     """Wed 2 Apr to Tue 15 Jul: week of 31 Mar holds 5 days, week of 14 Jul 2; both lighter and dotted."""
     figure = campaigns.trends_by_campaign(_weekly_trends("2025-04-02", "2025-07-15"))
     notes = [a.text for a in figure.layout.annotations if a.text.startswith("Lighter bar")]
+    # On short lines, whole on a 390 px phone.
     assert notes == [
-        "Lighter bar, dotted line: partial week (week of 31 Mar: 5 of 7 days, week of 14 Jul: 2 of 7 days)"
+        "Lighter bar, dotted line: partial week<br>(week of 31 Mar: 5 of 7 days,<br>week of 14 Jul: 2 of 7 days)"
     ]
     bars = [t for t in figure.data if t.type == "bar"]
     solid = [t for t in figure.data if t.name == "Revenue"]
@@ -148,7 +149,10 @@ def test_small_multiples_without_partial_weeks_have_no_note():
     assert {t.name for t in figure.data} == {"Spend", "Revenue"}
     assert all(t.marker.opacity is None for t in figure.data if t.type == "bar")
     partial = campaigns.trends_by_campaign(_weekly_trends("2025-04-02", "2025-07-15"))
-    assert partial.layout.height == figure.layout.height + campaigns.PARTIAL_NOTE_SHIFT
+    # Three lines of 15 px, 4 px above the legend, the mode bar's 30 px row above: the top margin grows from
+    # 80 to 40 (titles) + 24 (legend) + 4 + 45 + 30 = 143.
+    assert partial.layout.height == figure.layout.height + 63
+    assert (figure.layout.margin.t, partial.layout.margin.t) == (80, 143)
 
 
 # --- labels kept apart -------------------------------------------------------------------------------------
@@ -192,7 +196,9 @@ def test_compare_chart_names_its_partial_weeks():
     """The running totals name their partial weeks in a note (dotted lines already mean spend there)."""
     compared = campaigns.compare_trends(_weekly_trends("2025-04-02", "2025-07-15"), ["A", "B"])
     assert [a.text for a in compared.layout.annotations] == [
-        "Running totals grow less in a partial week (week of 31 Mar: 5 of 7 days, week of 14 Jul: 2 of 7 days)"
+        "Running totals grow less in a partial week<br>(week of 31 Mar: 5 of 7 days,<br>week of 14 Jul: 2 of 7 days)"
     ]
+    # Above the plot at its left, below the 30 px row where the mode bar shows: 30 + 3 × 15 + 4.
+    assert compared.layout.margin.t == 79 and compared.layout.annotations[0].xanchor == "left"
     whole = campaigns.compare_trends(_weekly_trends("2025-03-31", "2025-07-13"), ["A", "B"])
     assert not whole.layout.annotations

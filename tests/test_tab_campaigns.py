@@ -340,7 +340,7 @@ def test_the_comparison_shows_the_iroas_estimate_without_the_bootstrap(loaded, m
 
 
 def test_small_multiples_lay_out_the_subplot_grid():
-    """Four campaigns: 2 rows of 3 cells, 0.04 apart across and 0.34 / 2 down; columns share x, rows y."""
+    """Four campaigns: 2 rows of 3 cells, 0.04 apart across and 72 px down; columns share x, rows y."""
     trends = pd.DataFrame(
         {
             "date": pd.to_datetime(["2025-04-01"] * 4 + ["2025-04-02"] * 4),
@@ -355,8 +355,9 @@ def test_small_multiples_lay_out_the_subplot_grid():
     width = (1 - 2 * 0.04) / 3  # 0.30667
     assert layout.xaxis.domain == pytest.approx((0, width))
     assert layout.xaxis3.domain == pytest.approx((2 * (width + 0.04), 1))
-    assert layout.yaxis.domain == pytest.approx((0.585, 1)) and layout.yaxis4.domain == pytest.approx(
-        (0, 0.415)
+    # 480 px high less 90 of margins: 390 px of plots; 72 of them between the rows, 159 a row.
+    assert layout.yaxis.domain == pytest.approx((231 / 390, 1)) and layout.yaxis4.domain == pytest.approx(
+        (0, 159 / 390)
     )
     assert (layout.xaxis.matches, layout.xaxis3.matches, layout.xaxis4.matches) == ("x4", "x6", None)
     assert (layout.yaxis2.matches, layout.yaxis5.matches, layout.yaxis2.showticklabels) == ("y", "y4", False)
@@ -365,7 +366,7 @@ def test_small_multiples_lay_out_the_subplot_grid():
         ("A", 0, 1),
         ("B", pytest.approx(width + 0.04), 1),
         ("C", pytest.approx(2 * (width + 0.04)), 1),
-        ("D", 0, pytest.approx(0.415)),
+        ("D", 0, pytest.approx(159 / 390)),
     ]
     cells = {(trace.type, trace.xaxis): trace for trace in figure.data}
     assert list(cells[("scatter", "x4")].y) == [10.0, 0.0]  # D, the fourth by revenue, bottom left
