@@ -59,9 +59,11 @@ def read_chart(dash_duo, tab: str, graph: str, name: str) -> dict:
     until(lambda: dash_duo.driver.execute_script(GRAPHS_DRAWN, graph), LOAD_TIMEOUT)
     settle(dash_duo)
     element = dash_duo.find_element(f"#{graph}")
-    # Its top in view, below a sticky top bar: the mode bar shows there.
+    # All of it in view, or its top (the mode bar shows there) below a sticky top bar when it is taller.
     dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -120);", element
+        "const tall = arguments[0].getBoundingClientRect().height > window.innerHeight - 140;"
+        "arguments[0].scrollIntoView({block: tall ? 'start' : 'center'}); if (tall) window.scrollBy(0, -120);",
+        element,
     )
     plot = element.find_element("css selector", ".js-plotly-plot")
 
