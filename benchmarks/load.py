@@ -507,9 +507,9 @@ def journey(page: DashPage, files: dict[str, bytes], filter_count: int, one_by_o
         [f"{ids.EXPORT['influencers']}.n_clicks"],
         trigger=f"{ids.EXPORT['influencers']}.n_clicks",
     )[ids.DOWNLOAD]["data"]
-    page.check(
-        download.get("filename") == "influencers.csv", "export", f"downloaded {download.get('filename')}"
-    )
+    # The dashboard names a download with the view's period: here the data's whole period again.
+    expected_name = f"influencers_{first.isoformat()}_{last.isoformat()}.csv"
+    page.check(download.get("filename") == expected_name, "export", f"downloaded {download.get('filename')}")
     content = base64.b64decode(download.get("content") or "").decode("utf-8", errors="replace")
     seen = markers_in(content)
     page.check(seen <= {user}, "export", f"influencers.csv holds the data of user(s) {sorted(seen - {user})}")

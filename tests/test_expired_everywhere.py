@@ -96,7 +96,8 @@ def export_request(app, store: dict) -> dict:
 def test_a_csv_download_of_an_evicted_dataset_says_expired(app, store):
     client = app.server.test_client()
     first = client.post("/_dash-update-component", json=export_request(app, store)).get_json()
-    assert first["response"][ids.DOWNLOAD]["data"]["filename"] == "campaigns.csv"
+    first_day, last_day = store["summary"]["period"]
+    assert first["response"][ids.DOWNLOAD]["data"]["filename"] == f"campaigns_{first_day}_{last_day}.csv"
     evict(store["key"])
     answer = client.post("/_dash-update-component", json=export_request(app, store))
     body = answer.get_json() if answer.status_code == 200 else {}

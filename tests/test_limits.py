@@ -169,6 +169,7 @@ def upload_request(app, contents: list[str | None], names: list[str | None]) -> 
         {"id": ids.DATASET_STORE, "property": "data"},
         {"id": ids.UPLOAD_MESSAGE, "property": "children"},
         *[{"id": ids.UPLOAD[name], "property": "contents"} for name in FILES],
+        *[{"id": ids.UPLOAD_PROGRESS[name], "property": "hidden"} for name in FILES],
     ]
     return {
         "output": next(key for key in app.callback_map if f"{ids.UPLOAD['payouts']}.contents" in key),

@@ -110,6 +110,8 @@ def test_the_upload_payload_is_the_renderers(server):
         output
         == f"..dataset-store.data@{suffix}...upload-message.children@{suffix}..."
         + "...".join(f"upload-{name}.contents" for name in ("influencers", *others))
+        + "..."
+        + "...".join(f"upload-progress-{name}.hidden" for name in ("influencers", *others))
         + ".."
     )
     assert payload == {
@@ -118,6 +120,7 @@ def test_the_upload_payload_is_the_renderers(server):
             {"id": "dataset-store", "property": f"data@{suffix}"},
             {"id": "upload-message", "property": f"children@{suffix}"},
             *({"id": f"upload-{name}", "property": "contents"} for name in ("influencers", *others)),
+            *({"id": f"upload-progress-{name}", "property": "hidden"} for name in ("influencers", *others)),
         ],
         "inputs": [
             {"id": "upload-influencers", "property": "contents", "value": "data:text/csv;base64,aWQK"},

@@ -59,6 +59,7 @@ def upload_body(app, payload: bytes) -> bytes:
             {"id": ids.DATASET_STORE, "property": "data"},
             {"id": ids.UPLOAD_MESSAGE, "property": "children"},
             *[{"id": ids.UPLOAD[name], "property": "contents"} for name in FILES],
+            *[{"id": ids.UPLOAD_PROGRESS[name], "property": "hidden"} for name in FILES],
         ],
         "inputs": [
             {"id": ids.UPLOAD[name], "property": "contents", "value": url if name == "payouts" else None}
