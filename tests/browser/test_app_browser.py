@@ -65,6 +65,14 @@ def upload(dash_duo, name: str, path: Path) -> None:
     dash_duo.wait_for_element(f"#{ids.UPLOAD[name]} input", timeout=LOAD_TIMEOUT).send_keys(str(path))
 
 
+def downloaded(dash_duo, stem: str, dataset) -> bytes:
+    """Wait for export ``stem``'s CSV, named with ``dataset``'s first and last day, and return its bytes."""
+    first, last = (day.date().isoformat() for day in dataset.date_range)
+    path = Path(dash_duo.download_path) / f"{stem}_{first}_{last}.csv"
+    until(lambda: path.exists() and path.stat().st_size > 0, 20)
+    return path.read_bytes()
+
+
 def first_campaign(dataset) -> str:
     """Return the alphabetically first campaign of the tracking data."""
     return sorted(dataset.tracking["campaign"].dropna().unique())[0]
@@ -175,10 +183,7 @@ def test_export_button_downloads_cli_file(dash_duo, make_app, demo_dir, demo_dat
     wait_for_kpi(dash_duo, ids.KPI_REVENUE, "revenue", float(expected["revenue"]))
     dash_duo.find_element(f"#{ids.EXPORT['campaigns']}").click()
     # No date filter: the data's own first and last day name the file (a campaign does not narrow them).
-    first, last = (day.date().isoformat() for day in demo_dataset.date_range)
-    downloaded = Path(dash_duo.download_path) / f"campaigns_{first}_{last}.csv"
-    until(lambda: downloaded.exists() and downloaded.stat().st_size > 0, 20)
-    assert downloaded.read_bytes() == (out / "campaigns.csv").read_bytes()
+    assert downloaded(dash_duo, "campaigns", demo_dataset) == (out / "campaigns.csv").read_bytes()
     assert dash_duo.get_logs() == []
 
 

@@ -5,13 +5,11 @@ Run with ``pytest --headless``. Screenshots of both tabs land in tests/artifacts
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from test_app_browser import LOAD_TIMEOUT, cli_export, open_app, open_tab
+from test_app_browser import LOAD_TIMEOUT, cli_export, downloaded, open_app, open_tab
 
 from layouts import ids
 from metrics import incrementality, tables
@@ -84,9 +82,7 @@ def test_roi_tab_exports_markov_at_the_chosen_grouping(
     button = dash_duo.find_element(f"#{ids.EXPORT['attribution_markov']}")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
-    first, last = (day.date().isoformat() for day in demo_dataset.date_range)
-    downloaded = Path(dash_duo.download_path) / f"attribution_markov_{first}_{last}.csv"
-    until(lambda: downloaded.exists() and downloaded.stat().st_size > 0, 20)
-    assert downloaded.read_bytes() == (out / "attribution_markov.csv").read_bytes()
+    markov = downloaded(dash_duo, "attribution_markov", demo_dataset)
+    assert markov == (out / "attribution_markov.csv").read_bytes()
     open_tab(dash_duo, "ROI")  # still there: the tab did not change
     assert dash_duo.get_logs() == []

@@ -8,14 +8,13 @@ tab-payouts-no-data).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from dash.testing.wait import until
 from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
+from test_app_browser import downloaded
 
 from layouts import ids
 from metrics.__main__ import main as cli_main
@@ -53,14 +52,6 @@ def full_page(dash_duo) -> None:
     """Grow the window to the page's height, so a screenshot holds the whole tab."""
     height = dash_duo.driver.execute_script("return document.documentElement.scrollHeight")
     dash_duo.driver.set_window_size(WIDE[0], min(int(height) + 150, 6000))
-
-
-def downloaded(dash_duo, stem: str, dataset) -> bytes:
-    """Wait for export ``stem``'s CSV, named with the demo's first and last day, and return its bytes."""
-    first, last = (day.date().isoformat() for day in dataset.date_range)
-    path = Path(dash_duo.download_path) / f"{stem}_{first}_{last}.csv"
-    until(lambda: path.exists() and path.stat().st_size > 0, 20)
-    return path.read_bytes()
 
 
 def test_influencer_row_opens_detail_and_export_matches_cli(

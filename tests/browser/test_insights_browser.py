@@ -12,6 +12,7 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from test_app_browser import downloaded
 
 from layouts import ids
 from metrics.__main__ import main as cli_main
@@ -100,14 +101,12 @@ def test_demo_insights_are_the_cli_sentences_and_their_links_open_the_tab(
     assert dash_duo.get_logs() == []
 
 
-def test_insights_export_is_the_cli_file(dash_duo, make_app, cli_insights):
+def test_insights_export_is_the_cli_file(dash_duo, make_app, cli_insights, demo_dataset):
     dash_duo.start_server(make_app())
     dash_duo.driver.set_window_size(*WIDE)
     shown_items(dash_duo)
     dash_duo.find_element(f"#{ids.EXPORT['insights']}").click()
-    downloaded = Path(dash_duo.download_path) / "insights.csv"
-    until(lambda: downloaded.exists() and downloaded.stat().st_size > 0, 20)
-    assert downloaded.read_bytes() == cli_insights.read_bytes()
+    assert downloaded(dash_duo, "insights", demo_dataset) == cli_insights.read_bytes()
     assert dash_duo.get_logs() == []
 
 

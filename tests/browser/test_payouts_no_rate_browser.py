@@ -45,7 +45,15 @@ def test_ledger_shows_payouts_without_a_rate_as_unchecked(
     )
     assert rows and "no_rate" in rows[0].text and NO_RATE_NOTE in rows[0].text
     # Tinted like the other rows to act on (the style is set by status).
-    assert rows[0].value_of_css_property("background-color") == "rgba(220, 235, 250, 1)"
+    tint = dash_duo.driver.execute_script(
+        "var probe = document.createElement('div');"
+        "probe.style.backgroundColor = 'var(--bs-info-bg-subtle)'; document.body.appendChild(probe);"
+        "var colour = getComputedStyle(probe).backgroundColor; probe.remove(); return colour;"
+    )
+    assert tint not in ("", "rgba(0, 0, 0, 0)")
+    assert rows[0].value_of_css_property("background-color") == tint.replace("rgb(", "rgba(").replace(
+        ")", ", 1)"
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ids.PAYOUT_BODY}").screenshot(
         str(ARTIFACTS / "payouts-ledger-no-rate.png")
