@@ -60,6 +60,8 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
   // A long header wraps (wrapHeaderText) rather than widen its column past its cells: a column is at
   // least as wide as its cells and its header's longest word, plus the header's padding and icons.
   var canvas = document.createElement("canvas");
+  var WRAPPED_MINIMUM = 220;
+  var HEADER_CHROME_MAXIMUM = 80;
 
   function textWidth(text, font) {
     var context = canvas.getContext("2d");
@@ -82,13 +84,17 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
       var name = column.getColDef().headerName || column.getColId();
       var words = name.split(/\s+/);
       var longest = Math.max.apply(null, words.map(function (word) { return textWidth(word, font); }));
-      var chrome = column.getActualWidth() - textWidth(name, font);
+      // The header's padding and icons; a column held to its maxWidth measures less than its one-line header.
+      var chrome = Math.min(column.getActualWidth() - textWidth(name, font), HEADER_CHROME_MAXIMUM);
       headerMinimum[column.getColId()] = font ? Math.ceil(longest + chrome) : column.getActualWidth();
     });
     api.autoSizeAllColumns(true);
     var limits = columns.map(function (column) {
       var id = column.getColId();
-      return { key: id, minWidth: Math.max(column.getActualWidth(), headerMinimum[id]) };
+      var content = column.getActualWidth();
+      // Wrapping text may give up width to the other columns (down to WRAPPED_MINIMUM): more lines, no cut.
+      if (column.getColDef().wrapText) content = Math.min(content, WRAPPED_MINIMUM);
+      return { key: id, minWidth: Math.max(content, headerMinimum[id]) };
     });
     api.sizeColumnsToFit({ columnLimits: limits });
   }

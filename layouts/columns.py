@@ -67,7 +67,8 @@ DEFAULT_COLUMN = {
     "resizable": True,
     "filter": True,
     "floatingFilter": False,
-    "minWidth": 110,
+    # Columns are fitted to their cells and their header's longest word (assets/dashAgGridFunctions.js).
+    "minWidth": 72,
     "wrapHeaderText": True,
     "autoHeaderHeight": True,
 }

@@ -142,6 +142,12 @@ GRIDS = {
         ["campaign", "revenue", "touched_users", "converting_users"],
         (),
     ),
+    "payouts": (
+        "payouts",
+        ids.PAYOUT_TABLE,
+        ["influencer_id", "rate", "total_payout", "computed_payout", "status", "note"],
+        ("note",),
+    ),
     "data-quality": ("data", ids.QUALITY_TABLE, ["file", "row", "column", "value", "problem", "action"], ()),
 }
 
