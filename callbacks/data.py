@@ -294,7 +294,7 @@ def register(app: Dash) -> None:
         Output(ids.DATASET_STORE, "data", allow_duplicate=True),
         Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
         *[Output(ids.UPLOAD[name], "contents") for name in FILES],
-        # The cards' progress lines, shown by assets/upload-progress.js when a file is chosen.
+        # The cards' progress lines, shown by assets/upload-cards.js when a file is chosen.
         *[Output(ids.UPLOAD_PROGRESS[name], "hidden") for name in FILES],
         *[Input(ids.UPLOAD[name], "contents") for name in FILES],
         *[State(ids.UPLOAD[name], "filename") for name in FILES],

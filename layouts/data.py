@@ -59,7 +59,7 @@ def upload_card(name: str, max_bytes: int, max_mb: float) -> dbc.Col:
                         ["Required: ", html.Span(", ".join(REQUIRED[name]), className="font-monospace")],
                         className="small mb-2 required-columns",
                     ),
-                    # The size is checked in the browser before reading the file (assets/upload-limit.js).
+                    # The size is checked in the browser before reading the file (assets/upload-cards.js).
                     html.Div(className="flex-grow-1"),
                     html.Div(
                         upload,
@@ -73,7 +73,7 @@ def upload_card(name: str, max_bytes: int, max_mb: float) -> dbc.Col:
                             "data-progress-name-id": ids.UPLOAD_PROGRESS_NAME[name],
                         },
                     ),
-                    # Shown only while this card's file is read, sent and parsed (assets/upload-progress.js
+                    # Shown only while this card's file is read, sent and parsed (assets/upload-cards.js
                     # shows it, callbacks/data.py hides it), so the card being read is the one saying so.
                     html.Div(
                         [
