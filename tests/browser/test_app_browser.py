@@ -92,17 +92,21 @@ def test_demo_revenue_matches_library(dash_duo, make_app, demo_dataset, screensh
     assert dash_duo.get_logs() == []
 
 
+# Each tab after the Overview: its label, its id and an element that is there once it has drawn.
+TAB_READY = (
+    ("Campaigns", ids.TAB_CAMPAIGNS, f"#{ids.CAMPAIGN_TABLE} .ag-row"),
+    ("ROI", ids.TAB_ROI, f"#{ids.ROI_TABLE} .ag-row"),
+    ("Influencers", ids.TAB_INFLUENCERS, f"#{ids.INFLUENCER_TABLE} .ag-row"),
+    ("Payouts", ids.TAB_PAYOUTS, f"#{ids.PAYOUT_TABLE} .ag-row"),
+    ("Data", ids.TAB_DATA, f"#{ids.QUALITY_TABLE} .ag-row"),
+)
+
+
 def test_every_tab_renders(dash_duo, make_app, screenshot):
     """Each tab renders its table or report without console errors (screenshots in tests/artifacts/)."""
     open_app(dash_duo, make_app())
     dash_duo.wait_for_contains_text(f"#{ids.TOPBAR_DATASET}", "Demo data", timeout=LOAD_TIMEOUT)
-    for label, tab_id, ready in (
-        ("Campaigns", ids.TAB_CAMPAIGNS, f"#{ids.CAMPAIGN_TABLE} .ag-row"),
-        ("ROI", ids.TAB_ROI, f"#{ids.ROI_TABLE} .ag-row"),
-        ("Influencers", ids.TAB_INFLUENCERS, f"#{ids.INFLUENCER_TABLE} .ag-row"),
-        ("Payouts", ids.TAB_PAYOUTS, f"#{ids.PAYOUT_TABLE} .ag-row"),
-        ("Data", ids.TAB_DATA, f"#{ids.QUALITY_TABLE} .ag-row"),
-    ):
+    for label, tab_id, ready in TAB_READY:
         open_tab(dash_duo, label)
         dash_duo.wait_for_element(ready, timeout=LOAD_TIMEOUT)
         screenshot(tab_id)

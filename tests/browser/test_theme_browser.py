@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 
 from figures.template import DARK_BACKGROUND
 from layouts import ids
-from tests.browser.test_app_browser import LOAD_TIMEOUT, open_app, open_tab
+from tests.browser.test_app_browser import LOAD_TIMEOUT, TAB_READY, open_app, open_tab
 
 # The background the chart shows (plotly's resolved layout of the graph's plot div).
 PAPER = (
@@ -161,13 +161,7 @@ def test_every_tab_in_dark(dash_duo, make_app, screenshot):
     dash_duo.driver.set_window_size(1440, 3200)
     screenshot("h2-dark-overview-full")
     dash_duo.driver.set_window_size(1440, 900)
-    for label, tab_id, ready in (
-        ("Campaigns", ids.TAB_CAMPAIGNS, f"#{ids.CAMPAIGN_TABLE} .ag-row"),
-        ("ROI", ids.TAB_ROI, f"#{ids.ROI_TABLE} .ag-row"),
-        ("Influencers", ids.TAB_INFLUENCERS, f"#{ids.INFLUENCER_TABLE} .ag-row"),
-        ("Payouts", ids.TAB_PAYOUTS, f"#{ids.PAYOUT_TABLE} .ag-row"),
-        ("Data", ids.TAB_DATA, f"#{ids.QUALITY_TABLE} .ag-row"),
-    ):
+    for label, tab_id, ready in TAB_READY:
         open_tab(dash_duo, label)
         dash_duo.wait_for_element(ready, timeout=LOAD_TIMEOUT)
         until(lambda: all_charts_dark(dash_duo), LOAD_TIMEOUT)
