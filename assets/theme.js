@@ -42,6 +42,17 @@
 
   show(stored() || systemTheme());
 
+  // `items` mapped by `change`: the same array when no item changes.
+  function mapped(items, change) {
+    var changed = false;
+    var out = items.map(function (item) {
+      var result = change(item);
+      changed = changed || result !== item;
+      return result;
+    });
+    return changed ? out : items;
+  }
+
   // A colour property (`color`, `bgcolor`, `gridcolor`, ...) holding a fixed light colour gets its dark
   // counterpart; only colour properties, so a campaign named "white" stays "white".
   function darkColour(value, colours) {
@@ -50,13 +61,9 @@
       return dark === undefined ? value : dark;
     }
     if (Array.isArray(value)) {
-      var changed = false;
-      var out = value.map(function (item) {
-        var swapped = darkColour(item, colours);
-        changed = changed || swapped !== item;
-        return swapped;
+      return mapped(value, function (item) {
+        return darkColour(item, colours);
       });
-      return changed ? out : value;
     }
     return value;
   }
@@ -64,13 +71,9 @@
   // Return `value` with its colour properties swapped, sharing every part that does not change.
   function swapped(value, colours) {
     if (Array.isArray(value)) {
-      var changed = false;
-      var items = value.map(function (item) {
-        var out = swapped(item, colours);
-        changed = changed || out !== item;
-        return out;
+      return mapped(value, function (item) {
+        return swapped(item, colours);
       });
-      return changed ? items : value;
     }
     if (value === null || typeof value !== "object") {
       return value;

@@ -20,6 +20,7 @@ from metrics.filters import MODEL_LABELS
 # A graph or grid with nothing to show stays mounted (it keeps its zoom, sort, column filter and page for
 # when there is something again) but takes no room; its panel's message slot says why.
 HIDDEN = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
+CAPTION_CLASS = "panel-caption small text-body-secondary"
 # A responsive dcc.Graph sets its own height (100%), so a graph is hidden by not displaying it.
 GRAPH_HIDDEN = {"display": "none"}
 SHOWN: dict = {}
@@ -91,6 +92,16 @@ def chart(graph_id: str, note_id: str) -> dcc.Loading:
     return dcc.Loading(
         html.Div([graph, html.Div(id=note_id)], className="chart-body"), delay_show=300, type="dot"
     )
+
+
+def hidden_chart(body_id: str, empty_id: str, wrap_id: str, graph_id: str, caption: Any) -> dcc.Loading:
+    """
+    Return a panel body: a slot for its empty-state note, then a graph and its ``caption``, hidden
+    (:data:`HIDDEN`) until the callback shows them; the callback fills the note, the wrapper's style and
+    the graph's figure and style.
+    """
+    shown = html.Div([dcc.Graph(id=graph_id, config=GRAPH_CONFIG), caption], id=wrap_id, style=HIDDEN)
+    return dcc.Loading(html.Div([html.Div(id=empty_id), shown], id=body_id), delay_show=300, type="dot")
 
 
 def grid(grid_id: str, column_names: Iterable[str] = (), rows: list[dict] | None = None) -> dag.AgGrid:

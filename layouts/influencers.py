@@ -12,7 +12,17 @@ from dash.development.base_component import Component
 from plotly.graph_objects import Figure
 
 from layouts import columns, ids
-from layouts.common import GRAPH_CONFIG, GRAPH_HIDDEN, HIDDEN, export_button, grid, model_caption, panel
+from layouts.common import (
+    CAPTION_CLASS,
+    GRAPH_CONFIG,
+    GRAPH_HIDDEN,
+    HIDDEN,
+    export_button,
+    grid,
+    hidden_chart,
+    model_caption,
+    panel,
+)
 from metrics import formats, glossary
 from metrics.export import COLUMNS
 from metrics.filters import Options
@@ -24,7 +34,6 @@ POSTS_SHOWN = 50
 CAPTION_CHARS = 120
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 NOTE_CLASS = "text-body-secondary small mb-3 tab-note"
-CAPTION_CLASS = "panel-caption small text-body-secondary"
 SHORT_LABELS = {
     "roas": "ROAS",
     "engagement_rate": "Engagement rate",
@@ -315,16 +324,14 @@ def detail_card(
 
 def matrix_panel() -> dbc.Card:
     """Return the performance-matrix card: a note slot, and the graph with its caption (hidden while empty)."""
-    chart = html.Div(
-        [
-            dcc.Graph(id=ids.INFLUENCER_MATRIX_GRAPH, config=GRAPH_CONFIG),
-            html.Div(id=ids.INFLUENCER_MATRIX_CAPTION, className=CAPTION_CLASS),
-        ],
-        id=ids.INFLUENCER_MATRIX_WRAP,
-        style=HIDDEN,
+    body = hidden_chart(
+        ids.INFLUENCER_MATRIX,
+        ids.INFLUENCER_MATRIX_EMPTY,
+        ids.INFLUENCER_MATRIX_WRAP,
+        ids.INFLUENCER_MATRIX_GRAPH,
+        html.Div(id=ids.INFLUENCER_MATRIX_CAPTION, className=CAPTION_CLASS),
     )
-    body = html.Div([html.Div(id=ids.INFLUENCER_MATRIX_EMPTY), chart], id=ids.INFLUENCER_MATRIX)
-    return panel("Performance matrix", dcc.Loading(body, delay_show=300, type="dot"))
+    return panel("Performance matrix", body)
 
 
 def personas_panel() -> dbc.Card:

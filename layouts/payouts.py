@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import columns, ids
-from layouts.common import GRAPH_CONFIG, HIDDEN, export_button, grid, panel
+from layouts.common import CAPTION_CLASS, GRAPH_CONFIG, HIDDEN, export_button, grid, hidden_chart, panel
 from metrics import formats
 from metrics.export import COLUMNS
 from metrics.payouts import LEDGER_COLUMNS
@@ -40,7 +40,6 @@ PLAIN_REASONS = {
     "the data cannot pin": "the history is too uneven to measure it reliably",
     "the fit gives": "the history does not show returns that diminish",
 }
-CAPTION_CLASS = "panel-caption small text-body-secondary"
 # Ledger rows by status: the ones to act on stand out (with a status word too). Bootstrap's subtle
 # backgrounds, so the grid's text stays readable in the light and the dark theme.
 LEDGER_ROW_COLOURS = {
@@ -278,16 +277,14 @@ def ledger_panel() -> dbc.Card:
 
 def spend_panel() -> dbc.Card:
     """Return the spend-by-basis card: a note slot, then the chart and its caption (hidden while empty)."""
-    chart = html.Div(
-        [
-            dcc.Graph(id=ids.PAYOUT_SPEND_GRAPH, config=GRAPH_CONFIG),
-            html.Div(SPEND_CAPTION, className=CAPTION_CLASS),
-        ],
-        id=ids.PAYOUT_SPEND_WRAP,
-        style=HIDDEN,
+    body = hidden_chart(
+        ids.PAYOUT_SPEND_CHART,
+        ids.PAYOUT_SPEND_EMPTY,
+        ids.PAYOUT_SPEND_WRAP,
+        ids.PAYOUT_SPEND_GRAPH,
+        html.Div(SPEND_CAPTION, className=CAPTION_CLASS),
     )
-    body = html.Div([html.Div(id=ids.PAYOUT_SPEND_EMPTY), chart], id=ids.PAYOUT_SPEND_CHART)
-    return panel("Spend by basis and platform", dcc.Loading(body, delay_show=300, type="dot"))
+    return panel("Spend by basis and platform", body)
 
 
 def budget_result() -> html.Div:
